@@ -1,0 +1,20 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update && apt-get install -y --no-install-recommends gettext curl \
+    && rm -rf /var/lib/apt/lists/*
+RUN useradd --create-home --uid 1000 brugwerk
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+RUN pip install .
+COPY . .
+RUN pip install --no-deps . \
+    && DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build \
+       python manage.py collectstatic --no-input -v 0 \
+    && python manage.py compilemessages --ignore=.venv -v 0 \
+    && mkdir -p /app/media && chown brugwerk /app/media
+
+USER brugwerk
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,69 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Municipality, Postcode, Province, Region, Sector, ServiceCategory, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "language", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "language"]
+    search_fields = ["email", "name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["name", "language"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["nis_code", "name_nl", "name_fr", "name_en", "region"]
+    list_filter = ["region"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["nis_code", "name_nl", "name_fr", "province", "region", "merged_into"]
+    list_filter = ["region", "province", ("merged_into", admin.EmptyFieldListFilter)]
+    list_select_related = ["province", "merged_into"]
+    search_fields = ["nis_code", "name_nl", "name_fr"]
+    raw_id_fields = ["merged_into"]
+
+
+@admin.register(Postcode)
+class PostcodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "municipality", "latitude", "longitude"]
+    list_select_related = ["municipality"]
+    search_fields = ["code", "name", "municipality__name_nl", "municipality__name_fr"]
+    raw_id_fields = ["municipality"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["municipalities", "regisseurs"]
+    search_fields = ["name"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_nl", "name_fr", "name_en"]
+
+
+@admin.register(ServiceCategory)
+class ServiceCategoryAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_nl", "name_fr", "name_en", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name_nl"]}

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# The sections of the portal, in the order of the main navigation. A section shows up once its
+# app has put its URL in place, so the navigation never leads to a page that is not there.
+SECTIONS = [
+    ("companies:directory", _("Organisations")),
+    ("vacancies:vacancy_list", _("Vacancies")),
+    ("vacancies:request_list", _("Service requests")),
+    ("vouchers:programme_list", _("Vouchers")),
+    ("companies:reports", _("Reports")),
+]
+
+
+def _navigation():
+    items = []
+    for url_name, label in SECTIONS:
+        try:
+            items.append({"url": reverse(url_name), "label": label, "name": url_name})
+        except NoReverseMatch:
+            continue
+    return items
+
+
+def portal(request):
+    return {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "navigation": _navigation(),
+    }

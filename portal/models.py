@@ -1,0 +1,250 @@
+"""The shared kernel: accounts and the reference data every feature app stands on."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(DjangoUserManager):
+    """Users are known by their email address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the emails the portal sends you."),
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+    def get_full_name(self):
+        return self.name or self.email
+
+    def get_short_name(self):
+        return self.name or self.email.split("@")[0]
+
+    @property
+    def is_regisseur(self):
+        return self.is_staff and self.regions.exists()
+
+
+class BelgianRegion(models.TextChoices):
+    """The three Belgian regions (gewesten), not to be confused with a Region of regisseurs."""
+
+    FLANDERS = "flanders", _("Flemish Region")
+    WALLONIA = "wallonia", _("Walloon Region")
+    BRUSSELS = "brussels", _("Brussels-Capital Region")
+
+
+class TranslatedName(models.Model):
+    """Labels kept in Dutch, French and English; `name` answers in the active language."""
+
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        language = (get_language() or settings.LANGUAGE_CODE)[:2]
+        return getattr(self, f"name_{language}", "") or self.name_nl
+
+
+class Province(TranslatedName):
+    nis_code = models.CharField(_("NIS code"), max_length=5, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    region = models.CharField(_("region"), max_length=10, choices=BelgianRegion.choices)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name_nl"]
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def current(self):
+        """Municipalities as they are since the mergers of 1 January 2025."""
+        return self.filter(merged_into__isnull=True)
+
+    def flemish(self):
+        return self.filter(region=BelgianRegion.FLANDERS)
+
+
+class Municipality(models.Model):
+    nis_code = models.CharField(_("NIS code"), max_length=5, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
+    name_fr = models.CharField(_("name (French)"), max_length=100)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        help_text=_("Empty for the 19 municipalities of Brussels, which lie in no province."),
+    )
+    region = models.CharField(_("region"), max_length=10, choices=BelgianRegion.choices)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
+    merged_on = models.DateField(_("merged on"), null=True, blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name_nl"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        """French where French is read, and in Wallonia also for English; Dutch otherwise."""
+        language = (get_language() or settings.LANGUAGE_CODE)[:2]
+        if language == "fr" or (language == "en" and self.region == BelgianRegion.WALLONIA):
+            return self.name_fr or self.name_nl
+        return self.name_nl or self.name_fr
+
+
+class Postcode(models.Model):
+    code = models.CharField(_("postcode"), max_length=4, unique=True)
+    name = models.CharField(_("place"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="postcodes",
+    )
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        verbose_name = _("postcode")
+        verbose_name_plural = _("postcodes")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                name="postcode_inside_belgium",
+                condition=models.Q(latitude__range=(49.4, 51.6), longitude__range=(2.5, 6.5)),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class RegionKind(models.TextChoices):
+    REGIE = "regie", _("Regie sociale economie")
+    CLUSTER = "cluster", _("Cluster")
+    PROVINCE = "province", _("Province")
+
+
+class Region(models.Model):
+    """A regie sociale economie, a cluster or a province: the area a regisseur looks after."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=RegionKind.choices)
+    municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("municipalities"),
+        related_name="regions",
+        limit_choices_to={"merged_into__isnull": True},
+    )
+    regisseurs = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("regisseurs"),
+        related_name="regions",
+        blank=True,
+        limit_choices_to={"is_staff": True},
+        help_text=_("Staff members who coordinate this region."),
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Sector(TranslatedName):
+    """A section of NACE-BEL 2025, the Belgian classification of economic activities."""
+
+    code = models.CharField(_("code"), max_length=1, unique=True)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class ServiceCategory(TranslatedName):
+    """A kind of service social enterprises offer; the curated taxonomy of the directory."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+        ordering = ["position", "slug"]

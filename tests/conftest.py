@@ -1,0 +1,203 @@
+"""Fixtures shared by the whole suite.
+
+Tests that need PostgreSQL, Redis (with a real Celery worker) or chromium are marked and skip
+with the reason when that service is absent. With BRUGWERK_NO_SKIP=1 (set by .ci/run for the
+run on real services) a missing service fails such a test instead of skipping it.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from email import message_from_bytes
+from email import policy as email_policy
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import connection
+
+from portal.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def _skip_or_fail(reason):
+    if os.environ.get("BRUGWERK_NO_SKIP") == "1":
+        pytest.fail(f"{reason} (BRUGWERK_NO_SKIP=1: this run must not skip)")
+    pytest.skip(reason)
+
+
+def _redis_reachable():
+    if not django_settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return redis.Redis.from_url(django_settings.REDIS_URL, socket_timeout=2).ping()
+    except redis.RedisError:
+        return False
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if item.get_closest_marker("redis") and not _redis_reachable():
+        _skip_or_fail("needs Redis and a Celery worker: set REDIS_URL=redis://...")
+    if item.get_closest_marker("e2e") and not Path(CHROMIUM).exists():
+        _skip_or_fail(f"needs chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run tests on a transactional database (the browser tests) last.
+
+    They empty every table when they finish, reference data included, which the other tests
+    load once per session.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run inline unless a test starts a real worker (the celery_worker fixture).
+    celery_app.conf.task_always_eager = True
+    # allauth counts rate limits in the cache; every test starts with a clean count.
+    cache.clear()
+    yield
+    celery_app.conf.task_always_eager = django_settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server in this process (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages = []
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(message_from_bytes(envelope.content, policy=email_policy.default))
+        return "250 Message accepted for delivery"
+
+    @property
+    def url(self):
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def wait_for(self, count=1, timeout=30):
+        """Wait until `count` messages arrived; a worker delivers them asynchronously."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} email(s), got {len(self.messages)}")
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """Route the portal's email to a real SMTP server in the test process."""
+    sink = SmtpSink()
+    sink.controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield sink
+    sink.controller.stop()
+
+
+def _database_url_for_worker():
+    """The test database, as a URL a worker process can open (PostgreSQL only)."""
+    db = connection.settings_dict
+    if connection.vendor != "postgresql":
+        return ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(smtp_sink):
+    """A real `celery -A portal worker` process on Redis, on a queue of its own.
+
+    The test process enqueues to that queue only, so no other worker on the same Redis can take
+    the test's tasks; the worker sends email to the test's SMTP sink.
+    """
+    if not _redis_reachable():
+        _skip_or_fail("needs Redis: set REDIS_URL=redis://...")
+    queue = f"brugwerk-test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "EMAIL_URL": smtp_sink.url,
+        "DATABASE_URL": _database_url_for_worker(),
+        "DJANGO_DEBUG": "true",
+    }
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    process = subprocess.Popen(  # noqa: S603
+        [
+            celery,
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--hostname",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    celery_app.conf.task_always_eager = False
+    previous_routes = celery_app.conf.task_routes
+    celery_app.conf.task_routes = {"*": {"queue": queue}}
+    celery_app.amqp.router = celery_app.amqp.Router()  # the router caches the routes
+    try:
+        ping = celery_app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=1)
+        deadline = time.monotonic() + 30
+        while not ping:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the worker did not start:\n{process.stdout.read()}")
+            ping = celery_app.control.ping(
+                destination=[f"{queue}@{socket.gethostname()}"], timeout=1
+            )
+        yield process
+    finally:
+        celery_app.conf.task_routes = previous_routes
+        celery_app.amqp.router = celery_app.amqp.Router()
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()

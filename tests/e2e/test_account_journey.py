@@ -1,0 +1,47 @@
+"""A visitor signs up in Dutch, verifies the address, logs in, reads in French, logs out."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.models import User
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_up_verify_log_in_switch_to_french_log_out(live_server, page, mail_delivery):
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    page.get_by_role("link", name="Registreren").click()
+
+    page.locator("input[name=email]").fill("an.peeters@example.be")
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+
+    message = mail_delivery.wait_for(1)[0]
+    assert message["To"] == "an.peeters@example.be"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+", body).group(0)
+    page.goto(link)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+
+    page.locator("input[name=login]").fill("an.peeters@example.be")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overzicht")
+    expect(page.locator("main")).to_contain_text("an.peeters@example.be")
+
+    page.get_by_role("link", name="Français").click()
+    expect(page).to_have_url(re.compile(r"/fr/dashboard/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page).to_have_url(re.compile(r"/fr/$"))
+    expect(page.get_by_role("link", name="S’inscrire")).to_be_visible()
+    assert User.objects.get(email="an.peeters@example.be").language == "nl"

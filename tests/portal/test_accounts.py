@@ -1,0 +1,158 @@
+"""Accounts through django-allauth: email login, verification, reset, email change, admin."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+
+from portal.models import User
+from tests.factories import PASSWORD, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def link_in(message):
+    return re.search(r"https?://[^\s]+", message.body).group(0)
+
+
+def sign_up(client, capture, email="nieuw@example.be", prefix=""):
+    with capture(execute=True):
+        return client.post(
+            f"{prefix}/accounts/signup/",
+            {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        )
+
+
+def test_sign_up_by_email_sends_a_verification_link(client, django_capture_on_commit_callbacks):
+    response = sign_up(client, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    user = User.objects.get(email="nieuw@example.be")
+    assert user.language == "nl"
+    assert not EmailAddress.objects.get(user=user).verified
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nieuw@example.be"]
+    assert "/accounts/confirm-email/" in link_in(mail.outbox[0])
+
+
+def test_sign_up_in_french_gets_french_email_and_links(client, django_capture_on_commit_callbacks):
+    sign_up(client, django_capture_on_commit_callbacks, prefix="/fr")
+
+    assert User.objects.get().language == "fr"
+    assert "/fr/accounts/confirm-email/" in link_in(mail.outbox[0])
+    assert "adresse" in mail.outbox[0].body.lower()
+
+
+def test_sign_up_refuses_an_address_that_is_taken(client, django_capture_on_commit_callbacks):
+    UserFactory(email="bezet@example.be")
+
+    response = sign_up(client, django_capture_on_commit_callbacks, email="bezet@example.be")
+
+    # allauth does not reveal that the address exists: same flow, and the owner is told by email.
+    assert User.objects.filter(email="bezet@example.be").count() == 1
+    assert response.status_code == 302
+
+
+def test_an_unverified_user_cannot_log_in(client, django_capture_on_commit_callbacks):
+    UserFactory(email="wacht@example.be", verified=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/login/", {"login": "wacht@example.be", "password": PASSWORD}
+        )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_verification_link_verifies_and_then_login_works(
+    client, django_capture_on_commit_callbacks
+):
+    sign_up(client, django_capture_on_commit_callbacks)
+    link = link_in(mail.outbox[0])
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    confirm_page = client.get(f"/{path}")
+    assert confirm_page.status_code == 200
+    client.post(f"/{path}")
+    response = client.post("/accounts/login/", {"login": "nieuw@example.be", "password": PASSWORD})
+
+    assert EmailAddress.objects.get(email="nieuw@example.be").verified
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
+
+
+def test_password_reset_mails_a_link_and_says_the_same_for_unknown_addresses(
+    client, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/accounts/password/reset/", {"email": user.email})
+        unknown = client.post("/accounts/password/reset/", {"email": "niemand@example.be"})
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == "/accounts/password/reset/done/"
+    to = [message.to for message in mail.outbox]
+    assert [user.email] in to
+    assert "/accounts/password/reset/key/" in link_in(mail.outbox[to.index([user.email])])
+
+
+def test_a_new_email_address_must_be_verified(client, user, django_capture_on_commit_callbacks):
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/email/", {"action_add": "", "email": "ander@example.be"})
+
+    assert response.status_code == 302
+    assert not EmailAddress.objects.get(email="ander@example.be").verified
+    assert mail.outbox[-1].to == ["ander@example.be"]
+
+
+def test_logout_needs_a_post(client, user):
+    client.force_login(user)
+
+    assert client.get("/accounts/logout/").status_code == 200
+    assert "_auth_user_id" in client.session
+    client.post("/accounts/logout/")
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failed_logins_are_rate_limited(client, user):
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": user.email, "password": "fout"})
+
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in {200, 429}
+
+
+def test_admin_sends_anonymous_visitors_to_the_portal_login(client):
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    login = client.get(response["Location"])
+    assert login.status_code == 302
+    assert login["Location"].startswith("/accounts/login/")
+
+
+def test_staff_log_in_with_their_portal_account_and_reach_the_admin(client):
+    staff = StaffFactory(is_superuser=True)
+
+    client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
+    response = client.get("/admin/")
+
+    assert response.status_code == 200
+
+
+def test_a_user_who_is_not_staff_is_kept_out_of_the_admin(client, user):
+    client.force_login(user)
+
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code in {200, 403}
+    assert "site administration" not in response.content.decode().lower()
+    assert response.request["PATH_INFO"] != "/admin/"

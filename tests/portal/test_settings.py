@@ -1,0 +1,123 @@
+"""The settings contract: read from the environment, fail loudly, safe in production."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-for-the-settings-test-0123",
+    "DJANGO_ALLOWED_HOSTS": "brugwerk.example.be",
+    "SITE_URL": "https://brugwerk.example.be",
+    "EMAIL_URL": "smtp://mailer:secret@mail.example.be:587?tls=1",
+}
+
+
+def run_django(code, **env):
+    """Start a fresh interpreter with the given environment and run code after django.setup()."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_URL"))}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
+    clean.update(env)
+    script = f"import django; django.setup()\n{code}"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_URL"))}
+    clean.update(env)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_embedded_default_is_sqlite_with_immediate_transactions_and_inline_tasks():
+    result = run_django(
+        "from django.conf import settings as s\n"
+        "db = s.DATABASES['default']\n"
+        "print(db['ENGINE'], db['OPTIONS']['transaction_mode'], s.CELERY_TASK_ALWAYS_EAGER,"
+        " s.EMAIL_BACKEND.rsplit('.', 2)[-2])"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "IMMEDIATE", "True", "console"]
+
+
+def test_database_url_and_redis_url_switch_to_postgres_and_a_broker():
+    result = run_django(
+        "from django.conf import settings as s\n"
+        "db = s.DATABASES['default']\n"
+        "print(db['ENGINE'], db['NAME'], db['HOST'], s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])",
+        DATABASE_URL="postgres://someone@db.example:5432/brugwerk",
+        REDIS_URL="redis://broker.example:6379/2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "brugwerk",
+        "db.example",
+        "False",
+        "redis://broker.example:6379/2",
+        "RedisCache",
+    ]
+
+
+def test_production_requires_a_secret_key():
+    result = run_django("", DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="brugwerk.example.be")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be true or false"),
+        ("EMAIL_URL", "pigeon://loft", "EMAIL_URL must start with one of"),
+        ("EMAIL_URL", "smtp://mail.example.be:notaport", "has a bad port"),
+        ("DJANGO_HSTS_SECONDS", "a year", "DJANGO_HSTS_SECONDS must be a whole number"),
+    ],
+)
+def test_a_bad_value_stops_the_start_with_a_clear_message(variable, value, message):
+    env = {**PRODUCTION, variable: value}
+    result = run_django("", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_settings_are_secure():
+    result = run_django(
+        "from django.conf import settings as s\n"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+        " s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.DEBUG)",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "31536000", "True", "False"]
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_reports_a_site_url_that_is_not_an_address():
+    result = manage("check", **{**PRODUCTION, "SITE_URL": "brugwerk"})
+    assert result.returncode != 0
+    assert "SITE_URL must be an absolute http(s) address" in result.stderr
