@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 
 from portal.celery import app as celery_app
@@ -201,3 +202,13 @@ def user(db):
     from tests.factories import UserFactory
 
     return UserFactory()
+
+
+@pytest.fixture(scope="session")
+def reference_data(django_db_setup, django_db_blocker):
+    """The shipped reference data, loaded once for the whole session.
+
+    It is committed outside the per-test transactions, so every test sees it and none can undo it.
+    """
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
