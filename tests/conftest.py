@@ -134,8 +134,15 @@ def _database_url_for_worker():
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
+def _route_tasks(app, routes):
+    # Celery caches both the parsed routes and the router built from them.
+    app.conf.task_routes = routes
+    app.amqp.flush_routes()
+    app.amqp.router = app.amqp.Router()
+
+
 @pytest.fixture
-def celery_worker(smtp_sink):
+def celery_worker(smtp_sink, tmp_path):
     """A real `celery -A portal worker` process on Redis, on a queue of its own.
 
     The test process enqueues to that queue only, so no other worker on the same Redis can take
@@ -151,6 +158,7 @@ def celery_worker(smtp_sink):
         "DJANGO_DEBUG": "true",
     }
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(  # noqa: S603
         [
             celery,
@@ -169,32 +177,35 @@ def celery_worker(smtp_sink):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
     celery_app.conf.task_always_eager = False
     previous_routes = celery_app.conf.task_routes
-    celery_app.conf.task_routes = {"*": {"queue": queue}}
-    celery_app.amqp.router = celery_app.amqp.Router()  # the router caches the routes
+    _route_tasks(celery_app, {"*": {"queue": queue}})
     try:
         ping = celery_app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=1)
         deadline = time.monotonic() + 30
         while not ping:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the worker did not start:\n{process.stdout.read()}")
+                raise AssertionError(
+                    f"the worker did not start:\n{(tmp_path / 'worker.log').read_text()}"
+                )
             ping = celery_app.control.ping(
                 destination=[f"{queue}@{socket.gethostname()}"], timeout=1
             )
         yield process
     finally:
-        celery_app.conf.task_routes = previous_routes
-        celery_app.amqp.router = celery_app.amqp.Router()
+        _route_tasks(celery_app, previous_routes)
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+        # Shown by pytest with the report of a failing test.
+        print((tmp_path / "worker.log").read_text())
 
 
 @pytest.fixture
