@@ -1,22 +1,53 @@
-"""Demo organisations across the seeded regions, with an employer and a social-enterprise user.
+"""Demo organisations across Flanders, with an employer and a social-enterprise user.
 
-The enterprise numbers are made up (valid check digits, in a range of our own) and the
+Most of them lie in the four seeded regions (Zuidoost-Limburg, Handel Samen & Sociaal, SEVA and
+Vlaams-Brabant), the rest spread over the other Flemish provinces, so that every facet and a
+distance search have something to show. The enterprise numbers are made up (valid check digits,
+in a range of our own, numbered by position in the list: append, never reorder) and the
 organisations are fictional.
 """
+
+from datetime import timedelta
+from typing import NamedTuple
 
 from django.utils import timezone
 
 from portal.demo import demo_user
 from portal.models import Postcode, Sector, ServiceCategory
 
-from .models import Membership, MembershipRole, OfferedService, Organisation, OrganisationKind
+from . import search
+from .models import (
+    Collaboration,
+    CollaborationChannel,
+    CollaborationRole,
+    Membership,
+    MembershipRole,
+    OfferedService,
+    Organisation,
+    OrganisationKind,
+    Recognition,
+    TargetGroup,
+)
 
 K = OrganisationKind
 
-# name, kind, postcode, street, sectors, services (slug: radius km or None for all Flanders),
-# verified, description
+
+class Demo(NamedTuple):
+    name: str
+    kind: str
+    postcode: str
+    street: str
+    sectors: str  # NACE-BEL section codes, one letter each
+    services: dict  # service category slug: radius in km, or None for all of Flanders
+    verified: bool
+    description: str
+    recognitions: tuple = ()
+    target_groups: tuple = ()
+    size: str = ""
+
+
 ORGANISATIONS = [
-    (
+    Demo(
         "Groenwerk Haspengouw",
         K.SOCIAL,
         "3700",
@@ -25,8 +56,11 @@ ORGANISATIONS = [
         {"groenonderhoud": 30, "land-tuinbouw": 20},
         True,
         "Maatwerkbedrijf voor groenonderhoud van bedrijfsterreinen, scholen en gemeenten.",
+        ("maatwerkbedrijf",),
+        ("arbeidshandicap", "langdurig-werkzoekenden"),
+        "50-249",
     ),
-    (
+    Demo(
         "Fietspunt Bilzen-Hoeselt",
         K.SOCIAL,
         "3740",
@@ -35,8 +69,11 @@ ORGANISATIONS = [
         {"fietsherstel": 15},
         True,
         "Fietspunt van de lokale diensteneconomie: herstelling, onderhoud en fietsverhuur.",
+        ("lokale-diensteneconomie", "fietspunt"),
+        ("langdurig-werkzoekenden",),
+        "1-9",
     ),
-    (
+    Demo(
         "Bakkerij Mergelland",
         K.REGULAR,
         "3770",
@@ -45,8 +82,9 @@ ORGANISATIONS = [
         {},
         True,
         "Ambachtelijke bakkerij met drie winkels in Zuid-Limburg.",
+        size="10-49",
     ),
-    (
+    Demo(
         "Fruitbedrijf Voerstreek",
         K.REGULAR,
         "3790",
@@ -55,8 +93,9 @@ ORGANISATIONS = [
         {},
         False,
         "Familiaal fruitbedrijf met appels, peren en kersen.",
+        size="1-9",
     ),
-    (
+    Demo(
         "Basisschool De Linde",
         K.SCHOOL,
         "3700",
@@ -66,7 +105,7 @@ ORGANISATIONS = [
         True,
         "Gemeentelijke basisschool met een grote speelplaats en moestuin.",
     ),
-    (
+    Demo(
         "Kringwinkel Denderland",
         K.SOCIAL,
         "9300",
@@ -75,8 +114,11 @@ ORGANISATIONS = [
         {"hergebruik-kringwinkel": 25, "verhuis-transport": 25, "recyclage-demontage": 40},
         True,
         "Kringwinkel en ophaaldienst: tweedehands meubels, kleding en elektro.",
+        ("kringwinkel", "maatwerkafdeling"),
+        ("langdurig-werkzoekenden", "vijftigplussers"),
+        "50-249",
     ),
-    (
+    Demo(
         "Verpakkingen Dender",
         K.REGULAR,
         "9300",
@@ -85,8 +127,9 @@ ORGANISATIONS = [
         {},
         True,
         "Producent van kartonnen verpakkingen voor de voedingsindustrie.",
+        size="50-249",
     ),
-    (
+    Demo(
         "OCMW Ninove",
         K.PUBLIC,
         "9400",
@@ -96,7 +139,7 @@ ORGANISATIONS = [
         True,
         "Openbaar centrum voor maatschappelijk welzijn.",
     ),
-    (
+    Demo(
         "Schoonmaakcoöperatie Vlaamse Ardennen",
         K.SOCIAL,
         "9600",
@@ -105,8 +148,11 @@ ORGANISATIONS = [
         {"schoonmaak": 35, "was-strijk-naaiwerk": 20},
         True,
         "Sociale coöperatie voor schoonmaak van kantoren en strijkwerk.",
+        ("sociale-onderneming",),
+        ("nieuwkomers", "langdurig-werkzoekenden"),
+        "10-49",
     ),
-    (
+    Demo(
         "Brouwerij Scheldedal",
         K.REGULAR,
         "9700",
@@ -115,8 +161,9 @@ ORGANISATIONS = [
         {},
         False,
         "Stadsbrouwerij met bezoekerscentrum.",
+        size="10-49",
     ),
-    (
+    Demo(
         "vzw Ardennenhuis",
         K.NONPROFIT,
         "9500",
@@ -126,7 +173,7 @@ ORGANISATIONS = [
         True,
         "Ontmoetingshuis en vrijwilligerswerking in Geraardsbergen.",
     ),
-    (
+    Demo(
         "Digitaal Atelier Leuven",
         K.SOCIAL,
         "3000",
@@ -135,8 +182,11 @@ ORGANISATIONS = [
         {"digitalisering": None, "onthaal-administratie": 30},
         True,
         "Werkervaringsproject dat archieven scant en gegevens invoert.",
+        ("werkervaring",),
+        ("jongeren", "nieuwkomers"),
+        "10-49",
     ),
-    (
+    Demo(
         "Logistiek Vilvoorde",
         K.REGULAR,
         "1800",
@@ -145,8 +195,9 @@ ORGANISATIONS = [
         {},
         True,
         "Opslag en distributie voor webwinkels.",
+        size="250+",
     ),
-    (
+    Demo(
         "Werkhuis Tienen",
         K.SOCIAL,
         "3300",
@@ -155,6 +206,457 @@ ORGANISATIONS = [
         {"catering": 40, "verpakking-assemblage": 30},
         False,
         "Maatwerkbedrijf met catering, verpakking en assemblage.",
+        ("maatwerkbedrijf",),
+        ("arbeidshandicap",),
+        "50-249",
+    ),
+    # --- Zuidoost-Limburg and the rest of Limburg ---------------------------------------------
+    Demo(
+        "De Groene Kans",
+        K.SOCIAL,
+        "3740",
+        "Spurkerweg 27",
+        "A",
+        {"groenonderhoud": 25, "klusjes-onderhoud": 15},
+        True,
+        "Werkervaringsplaatsen in groenonderhoud: maaien, snoeien en onderhoud van "
+        "wandelpaden voor gemeenten en bedrijven.",
+        ("werkervaring",),
+        ("jongeren", "langdurig-werkzoekenden"),
+        "10-49",
+    ),
+    Demo(
+        "Maatwerk Maasland",
+        K.SOCIAL,
+        "3600",
+        "Industrieweg 70",
+        "CO",
+        {"verpakking-assemblage": 50, "groenonderhoud": 20, "logistiek-opslag": 40},
+        True,
+        "Maatwerkbedrijf met 400 medewerkers: verpakking en assemblage voor de "
+        "auto-industrie, groenonderhoud en opslag.",
+        ("maatwerkbedrijf",),
+        ("arbeidshandicap", "psychische-kwetsbaarheid"),
+        "250+",
+    ),
+    Demo(
+        "Kringwinkel Limburg Zuid",
+        K.SOCIAL,
+        "3800",
+        "Luikersteenweg 310",
+        "G",
+        {"hergebruik-kringwinkel": 30, "verhuis-transport": 30},
+        True,
+        "Kringwinkel met ophaaldienst voor meubels en huisraad in Haspengouw.",
+        ("kringwinkel",),
+        ("langdurig-werkzoekenden", "vijftigplussers"),
+        "50-249",
+    ),
+    Demo(
+        "Tuinploeg Riemst",
+        K.SOCIAL,
+        "3770",
+        "Jekerweg 4",
+        "A",
+        {"groenonderhoud": 15},
+        False,
+        "Lokale diensteneconomie: onderhoud van begraafplaatsen, pleinen en "
+        "bedrijfstuinen in de Jekervallei.",
+        ("lokale-diensteneconomie",),
+        ("langdurig-werkzoekenden",),
+        "1-9",
+    ),
+    Demo(
+        "Atelier Hasselt Arbeidszorg",
+        K.SOCIAL,
+        "3500",
+        "Kempische Steenweg 190",
+        "C",
+        {"houtbewerking": 30, "verpakking-assemblage": 25},
+        True,
+        "Arbeidszorg met houtatelier: paletten, tuinmeubelen en kleine verpakkingsopdrachten.",
+        ("arbeidszorg",),
+        ("psychische-kwetsbaarheid", "arbeidshandicap"),
+        "10-49",
+    ),
+    Demo(
+        "Hotel De Mergel",
+        K.REGULAR,
+        "3700",
+        "Grote Markt 18",
+        "I",
+        {},
+        True,
+        "Viersterrenhotel met zalen voor seminaries in het centrum van Tongeren.",
+        size="10-49",
+    ),
+    Demo(
+        "Stad Bilzen-Hoeselt",
+        K.PUBLIC,
+        "3740",
+        "Markt 1",
+        "P",
+        {},
+        True,
+        "Stadsbestuur met groendienst, sporthal en bibliotheek.",
+        size="250+",
+    ),
+    Demo(
+        "Technisch Atheneum Genk",
+        K.SCHOOL,
+        "3600",
+        "Collegelaan 5",
+        "Q",
+        {},
+        False,
+        "Secundaire school met technische en beroepsrichtingen.",
+        size="50-249",
+    ),
+    # --- Handel Samen & Sociaal (Aalst and the Denderstreek) -------------------------------
+    Demo(
+        "Denderwerk",
+        K.SOCIAL,
+        "9470",
+        "Steenweg 210",
+        "CN",
+        {"verpakking-assemblage": 40, "schoonmaak": 25, "catering": 20},
+        True,
+        "Maatwerkbedrijf in de Denderstreek: verpakking, schoonmaak en een bedrijfsrestaurant.",
+        ("maatwerkbedrijf",),
+        ("arbeidshandicap", "langdurig-werkzoekenden"),
+        "250+",
+    ),
+    Demo(
+        "Sociaal Restaurant De Keukenbrug",
+        K.SOCIAL,
+        "9300",
+        "Molenstraat 44",
+        "I",
+        {"catering": 25, "evenementen-horeca": 25},
+        True,
+        "Sociaal restaurant en traiteur: broodjeslunches en recepties voor bedrijven.",
+        ("werkervaring", "sociale-onderneming"),
+        ("jongeren", "nieuwkomers"),
+        "10-49",
+    ),
+    Demo(
+        "Drukkerij Haaltert",
+        K.REGULAR,
+        "9450",
+        "Stationsstraat 12",
+        "C",
+        {},
+        True,
+        "Offset- en digitale drukkerij voor brochures en verpakkingen.",
+        size="10-49",
+    ),
+    Demo(
+        "Groendienst Lede vzw",
+        K.SOCIAL,
+        "9340",
+        "Kasteelstraat 6",
+        "A",
+        {"groenonderhoud": 20},
+        False,
+        "Tewerkstellingsproject voor groenonderhoud in Lede en Erpe-Mere.",
+        ("lokale-diensteneconomie",),
+        ("leefloon",),
+        "1-9",
+    ),
+    Demo(
+        "Transport Erpe-Mere",
+        K.REGULAR,
+        "9420",
+        "Oudenaardsesteenweg 50",
+        "H",
+        {},
+        True,
+        "Koel- en vriestransport voor de voedingsindustrie.",
+        size="50-249",
+    ),
+    # --- SEVA (Vlaamse Ardennen) ----------------------------------------------------------
+    Demo(
+        "Fietsatelier Oudenaarde",
+        K.SOCIAL,
+        "9700",
+        "Kasteelstraat 30",
+        "GT",
+        {"fietsherstel": 20},
+        True,
+        "Fietspunt aan het station: herstelling, fietsparking en verhuur van deelfietsen.",
+        ("fietspunt", "lokale-diensteneconomie"),
+        ("langdurig-werkzoekenden",),
+        "1-9",
+    ),
+    Demo(
+        "Naaiatelier Ronse",
+        K.SOCIAL,
+        "9600",
+        "Zuidstraat 17",
+        "C",
+        {"was-strijk-naaiwerk": 30},
+        True,
+        "Naai- en strijkatelier: herstellingen, werkkledij en kleine textielreeksen.",
+        ("sociale-onderneming",),
+        ("nieuwkomers", "vijftigplussers"),
+        "10-49",
+    ),
+    Demo(
+        "Zwalmse Groenploeg",
+        K.SOCIAL,
+        "9630",
+        "Dorp 3",
+        "A",
+        {"groenonderhoud": 25, "land-tuinbouw": 25},
+        False,
+        "Groenonderhoud en hoogstamboomgaarden in de Zwalmvallei.",
+        ("werkervaring",),
+        ("langdurig-werkzoekenden",),
+        "1-9",
+    ),
+    Demo(
+        "Textiel Brakel",
+        K.REGULAR,
+        "9660",
+        "Nederbrakelstraat 80",
+        "C",
+        {},
+        True,
+        "Weverij van technisch textiel.",
+        size="50-249",
+    ),
+    Demo(
+        "Gemeentelijke Basisschool Geraardsbergen",
+        K.SCHOOL,
+        "9500",
+        "Vesten 2",
+        "Q",
+        {},
+        True,
+        "Basisschool met kleuterafdeling aan de voet van de Muur.",
+    ),
+    # --- Vlaams-Brabant ------------------------------------------------------------------
+    Demo(
+        "Kringwinkel Hageland",
+        K.SOCIAL,
+        "3200",
+        "Leuvensesteenweg 120",
+        "GE",
+        {"hergebruik-kringwinkel": 30, "recyclage-demontage": 40},
+        True,
+        "Kringwinkel met demontage van elektrische toestellen voor recyclage.",
+        ("kringwinkel", "maatwerkafdeling"),
+        ("arbeidshandicap", "langdurig-werkzoekenden"),
+        "50-249",
+    ),
+    Demo(
+        "Poetsdienst Halle",
+        K.SOCIAL,
+        "1500",
+        "Basiliekstraat 40",
+        "T",
+        {"huishoudhulp-zorg": 15, "schoonmaak": 20},
+        True,
+        "Dienstenchequebedrijf en schoonmaak van kantoren in het Pajottenland.",
+        ("sociale-onderneming",),
+        ("vijftigplussers", "nieuwkomers"),
+        "50-249",
+    ),
+    Demo(
+        "Diestse Klusjesdienst",
+        K.SOCIAL,
+        "3290",
+        "Koning Albertstraat 22",
+        "F",
+        {"klusjes-onderhoud": 20, "bouw-renovatie": 20},
+        False,
+        "Kleine herstellingen, schilderwerk en renovatie voor sociale huurwoningen en scholen.",
+        ("lokale-diensteneconomie",),
+        ("langdurig-werkzoekenden", "leefloon"),
+        "10-49",
+    ),
+    Demo(
+        "Brouwerij Hagelandse Hop",
+        K.REGULAR,
+        "3300",
+        "Sint-Truidensesteenweg 210",
+        "C",
+        {},
+        True,
+        "Bierbrouwerij die flessen laat etiketteren en verpakken.",
+        size="10-49",
+    ),
+    Demo(
+        "Provinciale Hogeschool Leuven",
+        K.SCHOOL,
+        "3000",
+        "Naamsestraat 60",
+        "Q",
+        {},
+        True,
+        "Hogeschool met opleidingen in zorg, techniek en onderwijs.",
+        size="250+",
+    ),
+    # --- The rest of Flanders -------------------------------------------------------------
+    Demo(
+        "Havenatelier Antwerpen",
+        K.SOCIAL,
+        "2000",
+        "Noorderlaan 150",
+        "CH",
+        {"verpakking-assemblage": 40, "logistiek-opslag": 40, "metaalbewerking": 30},
+        True,
+        "Maatwerkbedrijf aan de haven: verpakking, opslag en metaalbewerking op maat.",
+        ("maatwerkbedrijf",),
+        ("arbeidshandicap",),
+        "250+",
+    ),
+    Demo(
+        "Mechels Fietspunt",
+        K.SOCIAL,
+        "2800",
+        "Stationsstraat 3",
+        "GT",
+        {"fietsherstel": 10},
+        True,
+        "Fietspunt met herstelling en bewaakte fietsenstalling aan station Mechelen.",
+        ("fietspunt",),
+        ("langdurig-werkzoekenden",),
+        "1-9",
+    ),
+    Demo(
+        "Kempense Groenzorg",
+        K.SOCIAL,
+        "2440",
+        "Kleinhoefstraat 11",
+        "A",
+        {"groenonderhoud": 35},
+        True,
+        "Groenonderhoud en natuurbeheer in de Kempen, met ploegen in Geel en Turnhout.",
+        ("maatwerkafdeling",),
+        ("arbeidshandicap", "langdurig-werkzoekenden"),
+        "50-249",
+    ),
+    Demo(
+        "Gentse Scanstraat",
+        K.SOCIAL,
+        "9000",
+        "Dok Noord 7",
+        "OJ",
+        {"digitalisering": None, "drukwerk-mailing": 40},
+        True,
+        "Digitalisering van archieven en mailings voor overheden en ziekenhuizen.",
+        ("werkervaring", "sociale-onderneming"),
+        ("jongeren", "psychische-kwetsbaarheid"),
+        "10-49",
+    ),
+    Demo(
+        "Brugse Kaaikeuken",
+        K.SOCIAL,
+        "8000",
+        "Langestraat 90",
+        "I",
+        {"catering": 20, "evenementen-horeca": 30},
+        False,
+        "Sociaal restaurant met catering voor vergaderingen en evenementen.",
+        ("werkervaring",),
+        ("nieuwkomers",),
+        "10-49",
+    ),
+    Demo(
+        "Kortrijkse Werkplaats",
+        K.SOCIAL,
+        "8500",
+        "Kortrijkse Poort 12",
+        "CF",
+        {"houtbewerking": 40, "bouw-renovatie": 30, "verpakking-assemblage": 40},
+        True,
+        "Maatwerkbedrijf met schrijnwerkerij, renovatieploegen en een assemblagehal.",
+        ("maatwerkbedrijf",),
+        ("arbeidshandicap",),
+        "250+",
+    ),
+    Demo(
+        "Roeselaarse Groenten",
+        K.REGULAR,
+        "8800",
+        "Meensesteenweg 300",
+        "AC",
+        {},
+        True,
+        "Verwerker van diepvriesgroenten.",
+        size="250+",
+    ),
+    Demo(
+        "Meubelhuis Oostende",
+        K.REGULAR,
+        "8400",
+        "Torhoutsesteenweg 55",
+        "G",
+        {},
+        False,
+        "Meubelwinkel met levering en plaatsing aan huis.",
+        size="10-49",
+    ),
+    Demo(
+        "Wasserij Waasland",
+        K.SOCIAL,
+        "9100",
+        "Industriepark-West 40",
+        "T",
+        {"was-strijk-naaiwerk": 40, "logistiek-opslag": 20},
+        True,
+        "Industriële wasserij voor woonzorgcentra, hotels en bedrijven.",
+        ("maatwerkbedrijf",),
+        ("arbeidshandicap", "vijftigplussers"),
+        "50-249",
+    ),
+    Demo(
+        "vzw Kempens Netwerk",
+        K.NONPROFIT,
+        "2300",
+        "Grote Markt 40",
+        "S",
+        {},
+        True,
+        "Netwerk van verenigingen en cultuurhuizen in de Noorderkempen.",
+    ),
+]
+
+# Confirmed collaborations for the profiles: (regular side, social enterprise, role, service,
+# channel, years ago it started).
+COLLABORATIONS = [
+    (
+        "Basisschool De Linde",
+        "Groenwerk Haspengouw",
+        CollaborationRole.CLIENT,
+        "groenonderhoud",
+        CollaborationChannel.DIRECTORY,
+        2,
+    ),
+    (
+        "Hotel De Mergel",
+        "Groenwerk Haspengouw",
+        CollaborationRole.CLIENT,
+        "groenonderhoud",
+        CollaborationChannel.VOUCHER,
+        1,
+    ),
+    (
+        "Verpakkingen Dender",
+        "Kringwinkel Denderland",
+        CollaborationRole.PARTNER,
+        "recyclage-demontage",
+        CollaborationChannel.REGIE,
+        3,
+    ),
+    (
+        "Brouwerij Hagelandse Hop",
+        "Werkhuis Tienen",
+        CollaborationRole.CLIENT,
+        "verpakking-assemblage",
+        CollaborationChannel.NETWORK_EVENT,
+        2,
     ),
 ]
 
@@ -165,42 +667,69 @@ def demo_enterprise_number(index):
     return f"0{first_eight:07d}{97 - first_eight % 97:02d}"
 
 
+def _seed_organisation(index, demo, *, sectors, categories, postcodes, recognitions, groups):
+    organisation, _ = Organisation.objects.update_or_create(
+        enterprise_number=demo_enterprise_number(index),
+        defaults={
+            "name": demo.name,
+            "kind": demo.kind,
+            "postcode": postcodes[demo.postcode],
+            "street": demo.street,
+            "description": demo.description,
+            "size": demo.size,
+        },
+    )
+    if demo.verified and not organisation.verified_at:
+        organisation.verified_at = timezone.now()
+        organisation.save(update_fields=["verified_at"])
+    organisation.sectors.set([sectors[code] for code in demo.sectors])
+    organisation.recognitions.set([recognitions[slug] for slug in demo.recognitions])
+    organisation.target_groups.set([groups[slug] for slug in demo.target_groups])
+    for slug, radius in demo.services.items():
+        OfferedService.objects.update_or_create(
+            organisation=organisation,
+            category=categories[slug],
+            defaults={"radius_km": radius},
+        )
+    # Services and recognitions were set after the save: index them for the directory search.
+    search.index(organisation)
+    return organisation
+
+
 def seed():
     sectors = {sector.code: sector for sector in Sector.objects.all()}
     categories = {category.slug: category for category in ServiceCategory.objects.all()}
-    postcodes = Postcode.objects.in_bulk({row[2] for row in ORGANISATIONS}, field_name="code")
+    postcodes = Postcode.objects.in_bulk(
+        {demo.postcode for demo in ORGANISATIONS}, field_name="code"
+    )
+    recognitions = {recognition.slug: recognition for recognition in Recognition.objects.all()}
+    groups = {group.slug: group for group in TargetGroup.objects.all()}
     organisations = {}
-    for index, (
-        name,
-        kind,
-        code,
-        street,
-        sector_codes,
-        services,
-        verified,
-        description,
-    ) in enumerate(ORGANISATIONS, start=1):
-        organisation, _ = Organisation.objects.update_or_create(
-            enterprise_number=demo_enterprise_number(index),
+    for index, demo in enumerate(ORGANISATIONS, start=1):
+        organisations[demo.name] = _seed_organisation(
+            index,
+            demo,
+            sectors=sectors,
+            categories=categories,
+            postcodes=postcodes,
+            recognitions=recognitions,
+            groups=groups,
+        )
+
+    now = timezone.now()
+    for regular, social, role, category, channel, years_ago in COLLABORATIONS:
+        Collaboration.objects.get_or_create(
+            regular=organisations[regular],
+            social=organisations[social],
+            category=categories[category],
             defaults={
-                "name": name,
-                "kind": kind,
-                "postcode": postcodes[code],
-                "street": street,
-                "description": description,
+                "role": role,
+                "channel": channel,
+                "started": timezone.localdate() - timedelta(days=365 * years_ago),
+                "confirmed_by_regular_at": now,
+                "confirmed_by_social_at": now,
             },
         )
-        if verified and not organisation.verified_at:
-            organisation.verified_at = timezone.now()
-            organisation.save(update_fields=["verified_at"])
-        organisation.sectors.set([sectors[c] for c in sector_codes])
-        for slug, radius in services.items():
-            OfferedService.objects.update_or_create(
-                organisation=organisation,
-                category=categories[slug],
-                defaults={"radius_km": radius},
-            )
-        organisations[name] = organisation
 
     employer = demo_user("werkgever@brugwerk.test", name="Wim Werkgever")
     enterprise_member = demo_user("sociaal@brugwerk.test", name="Sara Sociaal")

@@ -1,13 +1,23 @@
 """Organisations of both economies, who works for them, and what social enterprises offer."""
 
+import uuid
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Municipality, Postcode, Province, Sector, ServiceCategory
+from portal.models import (
+    Municipality,
+    Postcode,
+    Province,
+    Sector,
+    ServiceCategory,
+    TranslatedName,
+)
 
-from . import enterprise_number
+from . import enterprise_number, search
 
 
 class OrganisationKind(models.TextChoices):
@@ -25,6 +35,40 @@ class OrganisationSize(models.TextChoices):
     LARGE = "250+", _("250 employees or more")
 
 
+class Recognition(TranslatedName):
+    """A recognition or form of the social economy: maatwerkbedrijf, LDE, kringwinkel, ..."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        ordering = ["position", "slug"]
+
+
+class TargetGroup(TranslatedName):
+    """A group of people a social enterprise employs or supports."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        ordering = ["position", "slug"]
+
+
+def logo_path(instance, filename):
+    """Store logos under a random name; the extension comes from the checked image format."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"logos/{uuid.uuid4().hex}.{extension}"
+
+
+# Paths under /organisations/ that are pages of their own, not profiles.
+RESERVED_SLUGS = {"new", "join", "invitations"}
+
+
 class OrganisationQuerySet(models.QuerySet):
     def social(self):
         return self.filter(kind=OrganisationKind.SOCIAL)
@@ -35,6 +79,19 @@ class OrganisationQuerySet(models.QuerySet):
 
     def verified(self):
         return self.filter(verified_at__isnull=False)
+
+    def for_directory(self):
+        """What a directory card and the CSV guide show, in a fixed number of queries."""
+        return self.select_related("postcode", "municipality", "province").prefetch_related(
+            models.Prefetch("services", OfferedService.objects.select_related("category")),
+            "recognitions",
+        )
+
+    def for_profile(self):
+        """What a public profile shows, in a fixed number of queries."""
+        return self.for_directory().prefetch_related(
+            "target_groups", "sectors", "municipality__regions"
+        )
 
 
 class Organisation(models.Model):
@@ -69,8 +126,29 @@ class Organisation(models.Model):
     size = models.CharField(_("size"), max_length=8, choices=OrganisationSize.choices, blank=True)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    email = models.EmailField(_("email address"), blank=True)
+    email = models.EmailField(
+        _("email address"),
+        blank=True,
+        help_text=_("Not published; used by the portal to reach you."),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=logo_path, blank=True)
+    recognitions = models.ManyToManyField(
+        Recognition, verbose_name=_("recognitions"), blank=True, related_name="organisations"
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("target groups"), blank=True, related_name="organisations"
+    )
+    show_collaborations = models.BooleanField(
+        _("show collaborations on the profile"),
+        default=True,
+        help_text=_("Confirmed collaborations appear on both profiles when both sides allow it."),
+    )
+    # The directory's search index: the text of the services and recognitions, kept next to the
+    # row so that searching needs no joins; on PostgreSQL also a weighted tsvector over it
+    # (companies/search.py keeps both up to date).
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = SearchVectorField(editable=False, null=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,6 +172,14 @@ class Organisation(models.Model):
                 fields=["enterprise_number"], name="organisation_unique_enterprise_number"
             ),
         ]
+        indexes = [
+            # The directory's sort orders: newest first and by name.
+            models.Index(fields=["-created_at"], name="organisation_newest"),
+            # Distance search narrows to a bounding box before computing distances.
+            models.Index(fields=["latitude", "longitude"], name="organisation_location"),
+            # The GIN indexes on search_vector and on name (trigram) are PostgreSQL-only and made
+            # in migration 0002.
+        ]
 
     def __str__(self):
         return self.name
@@ -106,6 +192,11 @@ class Organisation(models.Model):
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        # Saves that touch neither name nor description (verification, for one) leave the
+        # search index as it is; services and recognitions are re-indexed where they change.
+        if update_fields is None or {"name", "description"} & set(update_fields):
+            search.index(self)
 
     @property
     def is_social(self):
@@ -121,6 +212,8 @@ class Organisation(models.Model):
 
     def _unique_slug(self):
         base = slugify(self.name)[:200] or "organisatie"
+        if base in RESERVED_SLUGS:
+            base = f"{base}-organisatie"
         slug, counter = base, 2
         while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, counter = f"{base}-{counter}", counter + 1
@@ -200,3 +293,207 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class JoinRequest(models.Model):
+    """A user asks to become a member of an existing organisation; an owner decides."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status="pending"),
+                name="join_request_one_pending_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation}"
+
+
+class Invitation(models.Model):
+    """An owner invites someone by email; the link in the email carries an unguessable token."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.EDITOR
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+
+class CollaborationRole(models.TextChoices):
+    """What the regular side is to the social enterprise."""
+
+    CLIENT = "client", _("Client")
+    SUPPLIER = "supplier", _("Supplier")
+    PARTNER = "partner", _("Partner")
+
+
+class CollaborationChannel(models.TextChoices):
+    """How the two organisations met."""
+
+    DIRECTORY = "directory", _("Directory")
+    SERVICE_REQUEST = "service_request", _("Service request")
+    VOUCHER = "voucher", _("Introduction voucher")
+    NETWORK_EVENT = "network_event", _("Network event")
+    REGIE = "regie", _("Regie or cluster")
+    OTHER = "other", _("Other")
+
+
+class CollaborationSource(models.TextChoices):
+    MANUAL = "manual", _("Declared by a member")
+    VOUCHER = "voucher", _("Redeemed voucher")
+    SERVICE_REQUEST = "service_request", _("Accepted offer")
+    IMPORT = "import", _("Imported")
+
+
+class CollaborationQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(
+            confirmed_by_regular_at__isnull=False, confirmed_by_social_at__isnull=False
+        )
+
+    def shown_on_profile_of(self, organisation):
+        """The organisation's confirmed collaborations that both sides allow to be shown."""
+        return (
+            self.confirmed()
+            .filter(models.Q(regular=organisation) | models.Q(social=organisation))
+            .filter(regular__show_collaborations=True, social__show_collaborations=True)
+            .select_related("regular", "social", "category")
+        )
+
+
+class Collaboration(models.Model):
+    """Who buys from or supplies whom, since when, and how they met."""
+
+    regular = models.ForeignKey(
+        Organisation,
+        verbose_name=_("regular organisation"),
+        on_delete=models.PROTECT,
+        related_name="collaborations_as_regular",
+    )
+    social = models.ForeignKey(
+        Organisation,
+        verbose_name=_("social enterprise"),
+        on_delete=models.PROTECT,
+        related_name="collaborations_as_social",
+    )
+    role = models.CharField(
+        _("role of the regular side"), max_length=10, choices=CollaborationRole.choices
+    )
+    category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name=_("service category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started = models.DateField(_("started"))
+    ended = models.DateField(_("ended"), null=True, blank=True)
+    channel = models.CharField(
+        _("how they met"), max_length=20, choices=CollaborationChannel.choices
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        choices=CollaborationSource.choices,
+        default=CollaborationSource.MANUAL,
+    )
+    confirmed_by_regular_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by_social_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CollaborationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("collaboration")
+        verbose_name_plural = _("collaborations")
+        ordering = ["-started"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended__isnull=True) | models.Q(ended__gte=models.F("started")),
+                name="collaboration_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(regular=models.F("social")),
+                name="collaboration_between_two_organisations",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.regular} – {self.social} ({self.get_role_display()})"

@@ -248,3 +248,41 @@ class ServiceCategory(TranslatedName):
         verbose_name = _("service category")
         verbose_name_plural = _("service categories")
         ordering = ["position", "slug"]
+
+
+class Located(models.Model):
+    """A thing with a place: a postcode, and what follows from it.
+
+    Municipality, province and coordinates are copied from the postcode on save, so that
+    filters by province or region and distance searches need no joins through the postcode.
+    """
+
+    postcode = models.ForeignKey(
+        Postcode, verbose_name=_("postcode"), on_delete=models.PROTECT, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.locate()
+        super().save(*args, **kwargs)
+
+    def locate(self):
+        """Copy municipality, province and coordinates from the postcode."""
+        self.municipality = self.postcode.municipality
+        self.province_id = self.municipality.province_id
+        self.latitude, self.longitude = self.postcode.latitude, self.postcode.longitude

@@ -17,5 +17,6 @@ urlpatterns = i18n_patterns(
     path("dashboard/", views.dashboard, name="dashboard"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("companies.urls")),
     prefix_default_language=False,
 )

@@ -21,6 +21,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from portal.celery import app as celery_app
 
@@ -70,6 +71,8 @@ def _fast_and_isolated(settings):
     celery_app.conf.task_always_eager = True
     # allauth counts rate limits in the cache; every test starts with a clean count.
     cache.clear()
+    # A request to /fr/ or /en/ leaves its language active in this thread; start in Dutch.
+    translation.activate(django_settings.LANGUAGE_CODE)
     yield
     celery_app.conf.task_always_eager = django_settings.CELERY_TASK_ALWAYS_EAGER
 

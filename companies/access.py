@@ -1,0 +1,71 @@
+"""Who may do what with an organisation: the one place where ownership is checked.
+
+A stranger who asks for an organisation's private pages gets 404 (we do not confirm what is
+not theirs); a member without the right role gets 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from portal.models import Municipality
+
+from .models import Membership, MembershipRole
+
+ACTING_SESSION_KEY = "acting_organisation"
+
+
+def membership_for(request, slug, *, owner=False):
+    """The request user's membership of the organisation with this slug.
+
+    Raises Http404 for anyone who is not a member and PermissionDenied for an editor where an
+    owner is required.
+    """
+    if not request.user.is_authenticated:
+        raise Http404
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation"),
+        organisation__slug=slug,
+        user=request.user,
+    )
+    if owner and membership.role != MembershipRole.OWNER:
+        raise PermissionDenied
+    return membership
+
+
+def memberships_of(user):
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def acting_membership(request):
+    """The membership the user acts for: the one chosen in this session, else the first."""
+    memberships = list(memberships_of(request.user))
+    chosen = request.session.get(ACTING_SESSION_KEY)
+    for membership in memberships:
+        if membership.organisation_id == chosen:
+            return membership
+    return memberships[0] if memberships else None
+
+
+def act_for(request, membership):
+    request.session[ACTING_SESSION_KEY] = membership.organisation_id
+
+
+def in_regions_of(queryset, user):
+    """Narrow organisations to those located in the regions the user coordinates."""
+    return queryset.filter(municipality__in=Municipality.objects.filter(regions__regisseurs=user))
+
+
+def can_verify(user, organisation):
+    """Administrators verify anywhere; a regisseur verifies in the regions they coordinate."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return organisation.municipality.regions.filter(regisseurs=user).exists()

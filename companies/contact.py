@@ -1,0 +1,85 @@
+"""The contact form on a profile: a message to the organisation's members, by email.
+
+No member's address is ever shown: each member gets their own copy, and the sender's address
+travels only in Reply-To, so that an answer goes straight back to them.
+"""
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal import emails
+from portal.models import User
+
+from .models import Membership
+
+MESSAGES_PER_HOUR = 5
+
+
+def _rate_key(sender):
+    return f"companies:contact:{sender.pk}"
+
+
+def _count_one_message(sender):
+    """Count a message against the sender's hourly allowance; False when it is used up.
+
+    A fixed window that starts with the first message: the counter lives in the shared cache
+    (Redis in production), so every web process sees the same count.
+    """
+    key = _rate_key(sender)
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The window ended between add() and incr(): this message opens a new one.
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= MESSAGES_PER_HOUR
+
+
+def send_contact_message(organisation, *, sender, subject, message, on_behalf_of=None):
+    """Email the message to every member of the organisation, in each member's language.
+
+    `on_behalf_of` is the organisation the sender acts for, if any, so that the members know
+    who writes.
+    """
+    if Membership.objects.filter(organisation=organisation, user=sender).exists():
+        raise ValidationError(
+            _("You are a member of %(organisation)s; you cannot write to it from here."),
+            code="own_organisation",
+            params={"organisation": organisation.name},
+        )
+    recipients = list(
+        User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()
+    )
+    if not recipients:
+        raise ValidationError(
+            _("%(organisation)s has no members on the portal yet, so nobody can read this."),
+            code="no_members",
+            params={"organisation": organisation.name},
+        )
+    if not _count_one_message(sender):
+        raise ValidationError(
+            _(
+                "You have sent %(count)d messages in the last hour, the most we allow. "
+                "Please try again later."
+            ),
+            code="rate_limited",
+            params={"count": MESSAGES_PER_HOUR},
+        )
+    with transaction.atomic():
+        for member in recipients:
+            emails.send_to_user(
+                member,
+                template="contact_message",
+                context={
+                    "organisation": organisation,
+                    "sender": sender,
+                    "sender_organisation": on_behalf_of,
+                    "subject": subject,
+                    "message": message,
+                },
+                reply_to=sender.email,
+            )
+    return len(recipients)

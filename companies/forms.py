@@ -1,0 +1,323 @@
+"""Forms of the companies app: they validate and say what is wrong, in the user's language."""
+
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Postcode, ServiceCategory
+
+from . import enterprise_number, logos
+from .models import (
+    JoinRequest,
+    MembershipRole,
+    OfferedService,
+    Organisation,
+    OrganisationKind,
+)
+
+SOCIAL_ONLY_FIELDS = ("recognitions", "target_groups")
+
+
+class LogoField(forms.ImageField):
+    """An image checked by its content (companies/logos.py) and handed on re-encoded."""
+
+    def to_python(self, data):
+        if data in self.empty_values:
+            return None
+        # The size first: a 50 MB upload is refused for its size, whatever it contains.
+        logos.check_size(data)
+        return logos.checked_logo(data)
+
+    def validate(self, value):
+        # The file was read and re-encoded in to_python; Django's second look at it is not needed.
+        forms.Field.validate(self, value)
+
+
+class PostcodeField(forms.CharField):
+    """Four digits in, a Postcode row out (which sets municipality, province and coordinates)."""
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 4, "size": 4}
+    )
+
+    def prepare_value(self, value):
+        if isinstance(value, Postcode):
+            return value.code
+        if isinstance(value, int):
+            # The initial value of a saved organisation is its postcode's primary key.
+            return Postcode.objects.filter(pk=value).values_list("code", flat=True).first()
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value).replace(" ", "")
+        if value in self.empty_values:
+            return None
+        if not (len(value) == 4 and value.isdigit()):
+            raise forms.ValidationError(
+                _("A Belgian postcode has four digits, e.g. 3500."), code="postcode_format"
+            )
+        try:
+            return Postcode.objects.get(code=value)
+        except Postcode.DoesNotExist:
+            raise forms.ValidationError(
+                _("We do not know the postcode %(code)s. Check it, please."),
+                code="postcode_unknown",
+                params={"code": value},
+            ) from None
+
+
+class OrganisationForm(forms.ModelForm):
+    """Create or edit an organisation's profile."""
+
+    enterprise_number = forms.CharField(
+        label=_("Enterprise number"),
+        max_length=20,
+        help_text=_("The number in the Crossroads Bank for Enterprises (KBO), e.g. 0403.170.701."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    postcode = PostcodeField(label=_("Postcode"))
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        # "brugwerk.be" becomes https://brugwerk.be, as a visitor's browser would guess.
+        assume_scheme="https",
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
+    )
+    # The description is what the directory searches; it may be long, not endless.
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What you do and for whom. The directory searches this text."),
+    )
+    logo = LogoField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "A PNG, JPEG, WebP or GIF image of at most 2 MB, at least 32 pixels on each side."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}
+        ),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind",
+            "name",
+            "enterprise_number",
+            "street",
+            "postcode",
+            "sectors",
+            "size",
+            "description",
+            "website",
+            "email",
+            "phone",
+            "logo",
+            "recognitions",
+            "target_groups",
+            "show_collaborations",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "sectors": forms.CheckboxSelectMultiple,
+            "recognitions": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        }
+        help_texts = {
+            "kind": _(
+                "Recognitions, target groups and offered services belong to social-economy "
+                "enterprises only."
+            ),
+            "sectors": _("The sections of NACE-BEL that describe what you do."),
+            "recognitions": _("For social-economy enterprises."),
+            "target_groups": _("For social-economy enterprises: the people you employ or support."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = OrganisationKind.choices
+        if self.instance.pk and "enterprise_number" not in self.data:
+            # Shown the way the KBO writes it; stored as ten digits.
+            self.initial["enterprise_number"] = self.instance.enterprise_number_display
+        self.fields["size"].choices = [("", _("Not given"))] + list(self.fields["size"].choices)[1:]
+
+    def clean_enterprise_number(self):
+        number = enterprise_number.normalise(self.cleaned_data["enterprise_number"])
+        taken = Organisation.objects.filter(enterprise_number=number)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            join_url = f"{reverse('companies:join')}?{urlencode({'q': number})}"
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("An organisation with this enterprise number is already on the portal."),
+                    join_url,
+                    _("Ask to join it"),
+                ),
+                code="enterprise_number_taken",
+            )
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") and cleaned["kind"] != OrganisationKind.SOCIAL:
+            # Social-economy details of a firm would put it among social enterprises in search.
+            for name in SOCIAL_ONLY_FIELDS:
+                cleaned[name] = []
+        return cleaned
+
+
+class ServiceForm(forms.ModelForm):
+    """One offered service: a category, what exactly, and how far the enterprise travels."""
+
+    SCOPE_RADIUS = "radius"
+    SCOPE_FLANDERS = "flanders"
+
+    scope = forms.ChoiceField(
+        label=_("Where do you offer it?"),
+        choices=[
+            (SCOPE_RADIUS, _("Within a distance of my address")),
+            (SCOPE_FLANDERS, _("In all of Flanders")),
+        ],
+        widget=forms.RadioSelect,
+        initial=SCOPE_RADIUS,
+    )
+    radius_km = forms.IntegerField(
+        label=_("Distance (km)"),
+        required=False,
+        min_value=1,
+        max_value=300,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Only when you chose a distance: how many km from your address."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What exactly you do, for whom, and how much you can take on."),
+    )
+
+    class Meta:
+        model = OfferedService
+        fields = ["category", "description", "scope", "radius_km"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["category"].queryset = ServiceCategory.objects.all()
+        self.fields["category"].empty_label = _("Choose a service category")
+        if self.instance.pk:
+            self.initial["scope"] = (
+                self.SCOPE_FLANDERS if self.instance.radius_km is None else self.SCOPE_RADIUS
+            )
+
+    def clean_category(self):
+        category = self.cleaned_data["category"]
+        others = OfferedService.objects.filter(organisation=self.organisation, category=category)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("You already offer %(category)s; change that service instead."),
+                code="service_exists",
+                params={"category": category.name},
+            )
+        return category
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scope") == self.SCOPE_FLANDERS:
+            cleaned["radius_km"] = None
+        elif (
+            cleaned.get("scope") == self.SCOPE_RADIUS
+            and not cleaned.get("radius_km")
+            and "radius_km" not in self.errors
+        ):
+            self.add_error(
+                "radius_km",
+                forms.ValidationError(
+                    _("Give the distance in km, or choose all of Flanders."),
+                    code="radius_required",
+                ),
+            )
+        return cleaned
+
+    @property
+    def data_for_service(self):
+        return {
+            "category": self.cleaned_data["category"],
+            "description": self.cleaned_data["description"],
+            "radius_km": self.cleaned_data["radius_km"],
+        }
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_("We send an invitation link to this address; it is valid for 14 days."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=MembershipRole.choices,
+        initial=MembershipRole.EDITOR,
+        help_text=_("Editors keep the profile; owners also manage the members."),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+
+class JoinRequestForm(forms.ModelForm):
+    class Meta:
+        model = JoinRequest
+        fields = ["message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+        labels = {"message": _("Message to the owners")}
+        help_texts = {"message": _("Who you are and why you ask, so that the owners know you.")}
+
+
+class JoinSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or enterprise number"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+
+class ContactForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), min_length=3, max_length=150)
+    message = forms.CharField(
+        label=_("Message"),
+        min_length=10,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "The members of the organisation receive your message by email and can answer "
+            "you at your address. Your address is not shown on the portal."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Field ids of their own: the form sits on profile pages next to other forms.
+        kwargs.setdefault("auto_id", "contact_%s")
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,347 @@
+"""Who belongs to an organisation: creating one, joining, invitations, roles, leaving.
+
+Every organisation keeps at least one owner: the rules below refuse any change that would leave
+it without one. A rule that refuses raises ValidationError with a message for the user.
+"""
+
+import secrets
+from contextlib import suppress
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import emails
+from portal.models import User
+
+from . import enterprise_number
+from .models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    MembershipRole,
+    Organisation,
+    RequestStatus,
+)
+from .profiles import write_profile
+
+INVITATION_VALID_FOR = timedelta(days=14)
+
+
+def is_owner(organisation, user):
+    return Membership.objects.filter(
+        organisation=organisation, user=user, role=MembershipRole.OWNER
+    ).exists()
+
+
+def require_owner(organisation, user):
+    if not is_owner(organisation, user):
+        raise PermissionDenied("Only owners manage an organisation's members.")
+
+
+def owners_of(organisation):
+    return User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__role=MembershipRole.OWNER,
+        is_active=True,
+    )
+
+
+# --- Creating ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_organisation(*, by, data):
+    """Create an organisation from form-cleaned `data`; its creator becomes its owner."""
+    organisation = write_profile(Organisation(), data)
+    Membership.objects.create(user=by, organisation=organisation, role=MembershipRole.OWNER)
+    return organisation
+
+
+# --- Join requests -----------------------------------------------------------------------------
+
+JOIN_RESULTS = 20
+
+
+def organisations_to_join(query):
+    """Organisations found by a part of their name or by their enterprise number in any spelling."""
+    query = (query or "").strip()
+    if not query:
+        return Organisation.objects.none()
+    condition = Q(name__icontains=query)
+    # A query that is not an enterprise number is a name, or part of one.
+    with suppress(ValidationError):
+        condition |= Q(enterprise_number=enterprise_number.normalise(query))
+    return Organisation.objects.filter(condition).select_related("municipality")[:JOIN_RESULTS]
+
+
+def with_status_for(organisations, user):
+    """The organisations, each marked with whether the user is a member or has asked to join."""
+    organisations = list(organisations)
+    ids = [organisation.pk for organisation in organisations]
+    member_of = set(
+        Membership.objects.filter(user=user, organisation__in=ids).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    asked = set(
+        JoinRequest.objects.filter(
+            user=user, organisation__in=ids, status=RequestStatus.PENDING
+        ).values_list("organisation_id", flat=True)
+    )
+    for organisation in organisations:
+        organisation.is_member = organisation.pk in member_of
+        organisation.has_asked = organisation.pk in asked
+    return organisations
+
+
+def request_to_join(organisation, *, user, message=""):
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise ValidationError(
+            _("You are already a member of %(organisation)s."),
+            code="already_member",
+            params={"organisation": organisation.name},
+        )
+    already_asked = ValidationError(
+        _("You already asked to join %(organisation)s; its owners will decide."),
+        code="already_asked",
+        params={"organisation": organisation.name},
+    )
+    if JoinRequest.objects.filter(
+        organisation=organisation, user=user, status=RequestStatus.PENDING
+    ).exists():
+        raise already_asked
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(
+                organisation=organisation, user=user, message=message
+            )
+            for owner in owners_of(organisation):
+                emails.send_to_user(
+                    owner,
+                    template="join_request",
+                    context={"join_request": join_request, "organisation": organisation},
+                )
+    except IntegrityError:
+        # Two clicks at once: the one-pending-request constraint let only one through.
+        raise already_asked from None
+    return join_request
+
+
+def pending_join_requests(organisation):
+    return (
+        organisation.join_requests.filter(status=RequestStatus.PENDING)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def _decide(join_request, *, by, status):
+    with transaction.atomic():
+        # Locked, so that two owners deciding at once decide once.
+        join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+        require_owner(join_request.organisation, by)
+        if join_request.status != RequestStatus.PENDING:
+            raise ValidationError(_("This request was already answered."), code="already_decided")
+        join_request.status = status
+        join_request.decided_by = by
+        join_request.decided_at = timezone.now()
+        join_request.save(update_fields=["status", "decided_by", "decided_at"])
+        if status == RequestStatus.ACCEPTED:
+            Membership.objects.get_or_create(
+                user=join_request.user,
+                organisation=join_request.organisation,
+                defaults={"role": MembershipRole.EDITOR},
+            )
+        emails.send_to_user(
+            join_request.user,
+            template="join_decision",
+            context={"join_request": join_request, "organisation": join_request.organisation},
+        )
+    return join_request
+
+
+def accept_join_request(join_request, *, by):
+    return _decide(join_request, by=by, status=RequestStatus.ACCEPTED)
+
+
+def decline_join_request(join_request, *, by):
+    return _decide(join_request, by=by, status=RequestStatus.DECLINED)
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+def invitation_expires_at(invitation):
+    return invitation.created_at + INVITATION_VALID_FOR
+
+
+def is_expired(invitation):
+    return timezone.now() >= invitation_expires_at(invitation)
+
+
+def open_invitations(organisation):
+    return organisation.invitations.filter(
+        accepted_at__isnull=True, created_at__gt=timezone.now() - INVITATION_VALID_FOR
+    )
+
+
+def open_invitations_for(addresses):
+    """Open invitations sent to any of these email addresses, whatever their spelling."""
+    condition = Q()
+    for address in addresses:
+        condition |= Q(email__iexact=address)
+    return Invitation.objects.filter(
+        condition, accepted_at__isnull=True, created_at__gt=timezone.now() - INVITATION_VALID_FOR
+    )
+
+
+@transaction.atomic
+def invite(organisation, *, email, role, by):
+    """Invite someone by email. Inviting the same address again renews the invitation."""
+    require_owner(organisation, by)
+    email = email.strip()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError(
+            _("%(email)s is already a member of %(organisation)s."),
+            code="already_member",
+            params={"email": email, "organisation": organisation.name},
+        )
+    invitation = (
+        organisation.invitations.select_for_update()
+        .filter(email__iexact=email, accepted_at__isnull=True)
+        .first()
+    ) or Invitation(organisation=organisation, email=email)
+    invitation.role = role
+    invitation.invited_by = by
+    # A new token on every sending: a link sent earlier stops working.
+    invitation.token = secrets.token_urlsafe(32)
+    if invitation.pk:
+        invitation.created_at = timezone.now()
+    invitation.save()
+    # Write to a known user in their language, else in the inviter's: most likely a colleague.
+    invitee = User.objects.filter(email__iexact=email).first()
+    emails.send(
+        to=email,
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "organisation": organisation,
+            "inviter": by,
+            "valid_days": INVITATION_VALID_FOR.days,
+        },
+        language=(invitee or by).language,
+    )
+    return invitation
+
+
+def cancel_invitation(invitation, *, by):
+    require_owner(invitation.organisation, by)
+    if invitation.accepted_at is None:
+        invitation.delete()
+
+
+def verified_addresses(user):
+    return {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+
+
+def invitation_refusal(invitation, *, user):
+    """Why this user cannot accept this invitation, or None when they can."""
+    if invitation.accepted_at is not None:
+        return ValidationError(_("This invitation was already used."), code="invitation_used")
+    if is_expired(invitation):
+        return ValidationError(
+            _(
+                "This invitation has expired: invitations are valid for %(days)d days. Ask an "
+                "owner of %(organisation)s to invite you again."
+            ),
+            code="invitation_expired",
+            params={
+                "days": INVITATION_VALID_FOR.days,
+                "organisation": invitation.organisation.name,
+            },
+        )
+    if invitation.email.lower() not in verified_addresses(user):
+        return ValidationError(
+            _(
+                "This invitation was sent to %(email)s, which is not a verified address of your "
+                "account. Log in with that address, or add and verify it under your email "
+                "addresses, then open the link again."
+            ),
+            code="invitation_other_address",
+            params={"email": invitation.email},
+        )
+    return None
+
+
+@transaction.atomic
+def accept_invitation(invitation, *, user):
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    refusal = invitation_refusal(invitation, user=user)
+    if refusal:
+        raise refusal
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    if not created and invitation.role == MembershipRole.OWNER:
+        membership.role = MembershipRole.OWNER
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # A request to join that is still open is answered by the invitation.
+    JoinRequest.objects.filter(
+        organisation=invitation.organisation, user=user, status=RequestStatus.PENDING
+    ).update(status=RequestStatus.ACCEPTED, decided_at=timezone.now())
+    return membership
+
+
+# --- Roles and leaving -------------------------------------------------------------------------
+
+
+def _lock_owners(organisation):
+    """The owners' memberships, locked: two owners demoting each other at once must queue."""
+    return list(
+        Membership.objects.select_for_update()
+        .filter(organisation=organisation, role=MembershipRole.OWNER)
+        .values_list("pk", flat=True)
+    )
+
+
+def _last_owner_error(organisation):
+    return ValidationError(
+        _("%(organisation)s needs at least one owner. Make another member owner first."),
+        code="last_owner",
+        params={"organisation": organisation.name},
+    )
+
+
+@transaction.atomic
+def change_role(membership, *, role, by):
+    require_owner(membership.organisation, by)
+    owners = _lock_owners(membership.organisation)
+    if role != MembershipRole.OWNER and owners == [membership.pk]:
+        raise _last_owner_error(membership.organisation)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership, *, by):
+    """An owner removes a member; any member may also leave by removing themselves."""
+    if membership.user_id != by.pk:
+        require_owner(membership.organisation, by)
+    owners = _lock_owners(membership.organisation)
+    if owners == [membership.pk]:
+        raise _last_owner_error(membership.organisation)
+    membership.delete()

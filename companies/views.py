@@ -1,0 +1,433 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, contact, guide, membership, profiles
+from .filters import DirectoryFilter, page_size
+from .forms import (
+    ContactForm,
+    DecisionForm,
+    InvitationForm,
+    JoinRequestForm,
+    JoinSearchForm,
+    OrganisationForm,
+    RoleForm,
+    ServiceForm,
+)
+from .models import (
+    Collaboration,
+    Invitation,
+    JoinRequest,
+    Membership,
+    OfferedService,
+    Organisation,
+)
+
+# --- Directory and public profile ------------------------------------------------------------
+
+
+def directory(request):
+    search = DirectoryFilter(request.GET, queryset=Organisation.objects.all())
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(
+            guide.lines(search.qs, with_distance=search.point is not None),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{guide.filename()}"'
+        return response
+    page = Paginator(search.qs, page_size(request.GET.get("per_page"))).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "search": search,
+        "form": search.form,
+        "page_obj": page,
+        "organisations": page.object_list,
+        "facets": search.facets(),
+        "active_filters": search.active_filters(),
+        "description": search.describe(),
+    }
+    return render(request, "companies/directory.html", context)
+
+
+def profile(request, slug):
+    organisation = get_object_or_404(Organisation.objects.for_profile(), slug=slug)
+    membership = access.memberships_of(request.user).filter(organisation=organisation).first()
+    context = {
+        "organisation": organisation,
+        "collaborations": Collaboration.objects.shown_on_profile_of(organisation),
+        "membership": membership,
+        "is_member": membership is not None,
+    }
+    return render(request, "companies/profile.html", context)
+
+
+# --- Onboarding, profile editing and members ----------------------------------------------------
+
+
+def _next_or(request, default):
+    """The `next` address of the request when it stays on this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _posted(request):
+    """A form's data: the POST, even an empty one (then every required field says so)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _profile_url(organisation):
+    return reverse("companies:profile", kwargs={"slug": organisation.slug})
+
+
+def _refused(request, error):
+    for text in error.messages:
+        messages.error(request, text)
+
+
+@login_required
+def organisation_create(request):
+    # Verified email is guaranteed here: allauth lets nobody log in before verifying.
+    form = OrganisationForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = membership.create_organisation(by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            access.act_for(request, access.membership_for(request, organisation.slug))
+            messages.success(
+                request,
+                _("%(organisation)s is on the portal. You are its owner.")
+                % {"organisation": organisation.name},
+            )
+            if organisation.is_social:
+                messages.info(request, _("Now tell buyers what you offer."))
+                return redirect("companies:services", slug=organisation.slug)
+            return redirect(_profile_url(organisation))
+    return render(request, "companies/organisation_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def join(request):
+    search_form = JoinSearchForm(request.GET or None)
+    query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    join_form, join_form_for = None, None
+    if request.method == "POST":
+        organisation = get_object_or_404(Organisation, slug=request.POST.get("organisation", ""))
+        join_form = JoinRequestForm(request.POST)
+        if join_form.is_valid():
+            try:
+                membership.request_to_join(
+                    organisation, user=request.user, message=join_form.cleaned_data["message"]
+                )
+            except ValidationError as error:
+                _refused(request, error)
+                return redirect(f"{reverse('companies:join')}?{request.GET.urlencode()}")
+            messages.success(
+                request,
+                _("Your request to join %(organisation)s was sent to its owners.")
+                % {"organisation": organisation.name},
+            )
+            return redirect("dashboard")
+        join_form_for = organisation.pk
+    results = membership.organisations_to_join(query)
+    context = {
+        "search_form": search_form,
+        "query": query,
+        "results": membership.with_status_for(results, request.user),
+        "join_form": join_form,
+        "join_form_for": join_form_for,
+    }
+    return render(request, "companies/join.html", context)
+
+
+@login_required
+def invitation(request, token):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation", "invited_by"), token=token
+    )
+    refusal = membership.invitation_refusal(invitation, user=request.user)
+    if request.method == "POST" and refusal is None:
+        try:
+            accepted = membership.accept_invitation(invitation, user=request.user)
+        except ValidationError as error:
+            refusal = error
+        else:
+            access.act_for(request, accepted)
+            messages.success(
+                request,
+                _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation.name},
+            )
+            return redirect("dashboard")
+    context = {
+        "invitation": invitation,
+        "refusal": refusal,
+        "expires_at": membership.invitation_expires_at(invitation),
+    }
+    return render(request, "companies/invitation.html", context)
+
+
+@login_required
+def organisation_edit(request, slug):
+    member = access.membership_for(request, slug)
+    organisation = member.organisation
+    # The form works on a copy: a model form writes the input into its instance even when the
+    # input is invalid, and the page must keep showing the saved profile until it is saved.
+    form = OrganisationForm(
+        _posted(request),
+        request.FILES or None,
+        instance=Organisation.objects.get(pk=organisation.pk),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            profiles.update_profile(organisation, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The profile was saved."))
+            return redirect(_profile_url(organisation))
+    context = {"form": form, "organisation": organisation, "member": member, "creating": False}
+    return render(request, "companies/organisation_form.html", context)
+
+
+def _social_enterprise_of(request, slug):
+    member = access.membership_for(request, slug)
+    if not member.organisation.is_social:
+        # Offered services are what social enterprises list; other kinds have no such page.
+        raise Http404
+    return member
+
+
+def _services_page(request, member, *, add_form=None, bound=None):
+    organisation = member.organisation
+    rows = []
+    for service in organisation.services.select_related("category"):
+        if bound is not None and bound.instance.pk == service.pk:
+            rows.append((service, bound))
+        else:
+            form = ServiceForm(
+                instance=service, organisation=organisation, prefix=f"service-{service.pk}"
+            )
+            rows.append((service, form))
+    context = {
+        "organisation": organisation,
+        "member": member,
+        "rows": rows,
+        "add_form": add_form or ServiceForm(organisation=organisation, prefix="new"),
+    }
+    return render(request, "companies/services.html", context)
+
+
+@login_required
+def services(request, slug):
+    member = _social_enterprise_of(request, slug)
+    organisation = member.organisation
+    form = ServiceForm(_posted(request), organisation=organisation, prefix="new")
+    if request.method == "POST" and form.is_valid():
+        service = profiles.add_service(organisation, by=request.user, **form.data_for_service)
+        messages.success(
+            request, _("%(category)s was added.") % {"category": service.category.name}
+        )
+        return redirect("companies:services", slug=organisation.slug)
+    return _services_page(request, member, add_form=form)
+
+
+@login_required
+@require_POST
+def service_edit(request, slug, pk):
+    member = _social_enterprise_of(request, slug)
+    organisation = member.organisation
+    service = get_object_or_404(OfferedService, pk=pk, organisation=organisation)
+    form = ServiceForm(
+        request.POST, instance=service, organisation=organisation, prefix=f"service-{pk}"
+    )
+    if not form.is_valid():
+        return _services_page(request, member, bound=form)
+    profiles.change_service(service, by=request.user, **form.data_for_service)
+    messages.success(request, _("%(category)s was saved.") % {"category": service.category.name})
+    return redirect("companies:services", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def service_remove(request, slug, pk):
+    organisation = _social_enterprise_of(request, slug).organisation
+    service = get_object_or_404(
+        OfferedService.objects.select_related("category"), pk=pk, organisation=organisation
+    )
+    profiles.remove_service(service, by=request.user)
+    messages.success(request, _("%(category)s was removed.") % {"category": service.category.name})
+    return redirect("companies:services", slug=organisation.slug)
+
+
+@login_required
+def members(request, slug):
+    member = access.membership_for(request, slug, owner=True)
+    organisation = member.organisation
+    form = InvitationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = membership.invite(organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": sent.email}
+            )
+            return redirect("companies:members", slug=organisation.slug)
+    context = {
+        "organisation": organisation,
+        "member": member,
+        "memberships": organisation.memberships.select_related("user").order_by(
+            "-role", "user__name", "user__email"
+        ),
+        "join_requests": membership.pending_join_requests(organisation),
+        "invitations": membership.open_invitations(organisation).select_related("invited_by"),
+        "invitation_form": form,
+        "role_choices": RoleForm.base_fields["role"].choices,
+    }
+    return render(request, "companies/members.html", context)
+
+
+@login_required
+@require_POST
+def member_role(request, slug, pk):
+    organisation = access.membership_for(request, slug, owner=True).organisation
+    target = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, organisation=organisation
+    )
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose owner or editor."))
+    else:
+        try:
+            membership.change_role(target, role=form.cleaned_data["role"], by=request.user)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": target.user.get_full_name(), "role": target.get_role_display().lower()},
+            )
+    return redirect("companies:members", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def member_remove(request, slug, pk):
+    own = access.membership_for(request, slug)
+    organisation = own.organisation
+    target = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, organisation=organisation
+    )
+    leaving = target.pk == own.pk
+    if not leaving:
+        # Removing somebody else is for owners (an editor gets 403).
+        access.membership_for(request, slug, owner=True)
+    try:
+        membership.remove_member(target, by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+        return redirect(_next_or(request, reverse("dashboard")))
+    if leaving:
+        messages.success(
+            request, _("You left %(organisation)s.") % {"organisation": organisation.name}
+        )
+        return redirect("dashboard")
+    messages.success(
+        request,
+        _("%(name)s is no longer a member.") % {"name": target.user.get_full_name()},
+    )
+    return redirect("companies:members", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def join_request_decide(request, slug, pk):
+    organisation = access.membership_for(request, slug, owner=True).organisation
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("user"), pk=pk, organisation=organisation
+    )
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to accept or to decline the request."))
+        return redirect("companies:members", slug=organisation.slug)
+    decide = (
+        membership.accept_join_request
+        if form.cleaned_data["decision"] == "accept"
+        else membership.decline_join_request
+    )
+    try:
+        decide(join_request, by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        name = join_request.user.get_full_name()
+        if form.cleaned_data["decision"] == "accept":
+            messages.success(request, _("%(name)s is now a member.") % {"name": name})
+        else:
+            messages.success(request, _("The request of %(name)s was declined.") % {"name": name})
+    return redirect(_next_or(request, reverse("companies:members", args=[organisation.slug])))
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, slug, pk):
+    organisation = access.membership_for(request, slug, owner=True).organisation
+    invitation = get_object_or_404(Invitation, pk=pk, organisation=organisation)
+    membership.cancel_invitation(invitation, by=request.user)
+    messages.success(
+        request, _("The invitation to %(email)s was cancelled.") % {"email": invitation.email}
+    )
+    return redirect("companies:members", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def act(request, slug):
+    chosen = access.membership_for(request, slug)
+    access.act_for(request, chosen)
+    messages.success(
+        request,
+        _("You now act for %(organisation)s.") % {"organisation": chosen.organisation.name},
+    )
+    return redirect(_next_or(request, reverse("dashboard")))
+
+
+@login_required
+def contact_organisation(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    form = ContactForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        acting = access.acting_membership(request)
+        try:
+            contact.send_contact_message(
+                organisation,
+                sender=request.user,
+                on_behalf_of=acting.organisation if acting else None,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Your message was sent to %(organisation)s.")
+                % {"organisation": organisation.name},
+            )
+            return redirect(_next_or(request, _profile_url(organisation)))
+    context = {"organisation": organisation, "contact_form": form}
+    return render(request, "companies/contact.html", context)

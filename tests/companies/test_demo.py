@@ -1,0 +1,60 @@
+"""The directory's demo data (companies/demo.py, through seed_demo)."""
+
+import pytest
+from django.core.management import call_command
+
+from companies import search
+from companies.demo import demo_enterprise_number
+from companies.models import Collaboration, Organisation, OrganisationKind
+from portal.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(reference_data, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+def test_at_least_forty_organisations_across_the_regions_and_the_rest_of_flanders(seeded):
+    assert Organisation.objects.count() >= 40
+    for region in Region.objects.all():
+        assert Organisation.objects.filter(municipality__regions=region).count() >= 3, region
+    outside = Organisation.objects.exclude(municipality__regions__isnull=False)
+    assert outside.count() >= 8
+    assert outside.values("province").distinct().count() >= 4
+
+
+def test_most_social_enterprises_offer_services_and_have_recognitions(seeded):
+    social = Organisation.objects.social()
+    assert social.count() >= 20
+    assert social.filter(services__isnull=True).count() == 0
+    assert social.filter(recognitions__isnull=True).count() == 0
+    assert Organisation.objects.filter(verified_at__isnull=True).count() >= 5
+
+
+def test_the_first_organisations_keep_their_enterprise_numbers(seeded):
+    assert Organisation.objects.get(enterprise_number=demo_enterprise_number(1)).name == (
+        "Groenwerk Haspengouw"
+    )
+    assert Organisation.objects.get(enterprise_number=demo_enterprise_number(14)).name == (
+        "Werkhuis Tienen"
+    )
+
+
+def test_the_demo_is_searchable_and_has_confirmed_collaborations(seeded):
+    found = search.search(Organisation.objects.all(), "groenonderhoud")
+
+    assert "Groenwerk Haspengouw" in {o.name for o in found}
+    assert Collaboration.objects.confirmed().count() >= 3
+
+
+def test_seeding_twice_changes_nothing(seeded):
+    counts = (Organisation.objects.count(), Collaboration.objects.count())
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+
+    call_command("seed_demo", verbosity=0)
+
+    assert (Organisation.objects.count(), Collaboration.objects.count()) == counts
+    assert kinds == set(OrganisationKind.values)

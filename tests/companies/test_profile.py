@@ -1,0 +1,208 @@
+"""A public profile at /organisations/<slug>/."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from companies.models import Collaboration, OfferedService, TargetGroup
+from portal.models import Sector, ServiceCategory
+from tests.factories import MembershipFactory, OwnerFactory, UserFactory, listed_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def url(organisation):
+    return reverse("companies:profile", kwargs={"slug": organisation.slug})
+
+
+@pytest.fixture
+def enterprise(reference_data):
+    organisation = listed_organisation(
+        name="Groenwerk Haspengouw",
+        code="3700",
+        services={"groenonderhoud": "Maaien en snoeien van bedrijfsterreinen"},
+        recognitions=["maatwerkbedrijf"],
+        description="Maatwerkbedrijf voor groenonderhoud.",
+        website="https://groenwerk.example",
+        verified_at=timezone.now(),
+    )
+    OfferedService.objects.create(
+        organisation=organisation,
+        category=ServiceCategory.objects.get(slug="digitalisering"),
+        radius_km=None,
+    )
+    organisation.target_groups.set(TargetGroup.objects.filter(slug="arbeidshandicap"))
+    organisation.sectors.set(Sector.objects.filter(code="A"))
+    return organisation
+
+
+def collaborate(regular, social, **fields):
+    now = timezone.now()
+    values = {
+        "role": "client",
+        "started": date(2023, 3, 1),
+        "channel": "directory",
+        "confirmed_by_regular_at": now,
+        "confirmed_by_social_at": now,
+        **fields,
+    }
+    return Collaboration.objects.create(regular=regular, social=social, **values)
+
+
+def test_shows_what_the_organisation_offers_and_where(client, enterprise):
+    response = client.get(url(enterprise))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Groenwerk Haspengouw</h1>" in html
+    assert "Maatwerkbedrijf voor groenonderhoud." in html
+    # Services, with their radius or all of Flanders.
+    assert "Groenonderhoud" in html
+    assert "Maaien en snoeien van bedrijfsterreinen" in html
+    assert "25 km" in html  # the factory's radius, around the postcode's place
+    assert "Scanning, digitalisering en data-invoer" in html
+    assert html.count('class="service-list__item"') == 2
+    # Recognitions, target groups, sectors, region, municipality, province, website.
+    assert "Maatwerkbedrijf" in html
+    assert "Personen met een arbeidshandicap" in html
+    assert "Landbouw, bosbouw en visserij" in html
+    assert "Zuidoost-Limburg" in html
+    assert "Tongeren-Borgloon" in html
+    assert "Limburg" in html
+    assert 'href="https://groenwerk.example"' in html
+    assert enterprise.enterprise_number_display in html
+    assert "badge--verified" in html
+    assert "badge--warning" not in html
+
+
+def test_an_unverified_organisation_is_marked(client, reference_data):
+    organisation = listed_organisation(name="Nieuw Atelier")
+
+    html = client.get(url(organisation)).content.decode()
+
+    assert "badge--warning" in html
+    assert "badge--verified" not in html
+
+
+def test_shows_the_logo_when_there_is_one(client, enterprise, media):
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "green").save(buffer, format="PNG")
+    enterprise.logo = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+    enterprise.save()
+
+    html = client.get(url(enterprise)).content.decode()
+
+    assert f'src="{enterprise.logo.url}"' in html
+    assert 'class="profile__logo"' in html
+
+
+def test_confirmed_collaborations_show_on_both_profiles(client, enterprise, reference_data):
+    school = listed_organisation(name="Basisschool De Linde", kind="school")
+    collaborate(school, enterprise, category=ServiceCategory.objects.get(slug="groenonderhoud"))
+
+    for organisation, partner in [(enterprise, school), (school, enterprise)]:
+        html = client.get(url(organisation)).content.decode()
+        assert "collaboration-list" in html
+        assert f'href="{url(partner)}">{partner.name}</a>' in html
+        assert "2023" in html
+
+
+def test_collaborations_confirmed_by_one_side_only_are_not_shown(client, enterprise):
+    school = listed_organisation(name="Basisschool De Linde", kind="school")
+    collaborate(school, enterprise, confirmed_by_social_at=None)
+
+    for organisation in [enterprise, school]:
+        assert "collaboration-list" not in client.get(url(organisation)).content.decode()
+
+
+@pytest.mark.parametrize("hidden_by", ["regular", "social"])
+def test_collaborations_are_not_shown_when_either_side_keeps_them_private(
+    client, enterprise, hidden_by
+):
+    school = listed_organisation(name="Basisschool De Linde", kind="school")
+    collaborate(school, enterprise)
+    private = school if hidden_by == "regular" else enterprise
+    private.show_collaborations = False
+    private.save()
+
+    for organisation in [enterprise, school]:
+        assert "collaboration-list" not in client.get(url(organisation)).content.decode()
+
+
+def test_an_unknown_slug_is_404(client, reference_data):
+    assert client.get("/organisations/bestaat-niet/").status_code == 404
+
+
+def test_a_visitor_is_asked_to_log_in_to_send_a_message(client, enterprise):
+    html = client.get(url(enterprise)).content.decode()
+
+    assert f"{reverse('account_login')}?next={url(enterprise)}" in html
+    assert reverse("companies:contact", kwargs={"slug": enterprise.slug}) not in html
+
+
+def test_a_logged_in_user_gets_the_contact_form(client, enterprise):
+    client.force_login(UserFactory())
+
+    html = client.get(url(enterprise)).content.decode()
+
+    assert f'action="{reverse("companies:contact", kwargs={"slug": enterprise.slug})}"' in html
+
+
+def test_members_get_links_to_keep_the_profile_and_owners_to_the_members(client, enterprise):
+    edit = reverse("companies:organisation_edit", kwargs={"slug": enterprise.slug})
+    services = reverse("companies:services", kwargs={"slug": enterprise.slug})
+    members = reverse("companies:members", kwargs={"slug": enterprise.slug})
+
+    client.force_login(MembershipFactory(organisation=enterprise).user)
+    html = client.get(url(enterprise)).content.decode()
+    assert f'href="{edit}"' in html
+    assert f'href="{services}"' in html
+    assert f'href="{members}"' not in html
+
+    client.force_login(OwnerFactory(organisation=enterprise).user)
+    assert f'href="{members}"' in client.get(url(enterprise)).content.decode()
+
+    client.force_login(UserFactory())
+    assert f'href="{edit}"' not in client.get(url(enterprise)).content.decode()
+
+
+def test_a_firm_has_no_services_page_to_link_to(client, reference_data):
+    firm = listed_organisation(name="Bakkerij", kind="regular")
+    client.force_login(OwnerFactory(organisation=firm).user)
+
+    html = client.get(url(firm)).content.decode()
+
+    assert reverse("companies:services", kwargs={"slug": firm.slug}) not in html
+
+
+# Anonymous: the organisation with municipality, province and postcode; services (with their
+# categories), recognitions, target groups, sectors, regions; collaborations.
+ANONYMOUS_QUERIES = 7
+# Logged in: + the session and the user, + is the user a member (the contact form reuses it).
+LOGGED_IN_QUERIES = ANONYMOUS_QUERIES + 3
+
+
+def test_the_profile_runs_a_fixed_number_of_queries(client, enterprise, django_assert_num_queries):
+    with django_assert_num_queries(ANONYMOUS_QUERIES):
+        client.get(url(enterprise))
+
+    # Twenty more services, recognitions and confirmed collaborations change nothing.
+    for category in ServiceCategory.objects.exclude(offers__organisation=enterprise):
+        OfferedService.objects.create(organisation=enterprise, category=category, radius_km=10)
+    for n in range(20):
+        collaborate(listed_organisation(name=f"Klant {n}", kind="regular"), enterprise)
+    enterprise.target_groups.set(TargetGroup.objects.all())
+    enterprise.sectors.set(Sector.objects.all())
+
+    with django_assert_num_queries(ANONYMOUS_QUERIES):
+        response = client.get(url(enterprise))
+    assert response.content.decode().count('class="service-list__item"') == 20
+
+    client.force_login(UserFactory())
+    with django_assert_num_queries(LOGGED_IN_QUERIES):
+        client.get(url(enterprise))

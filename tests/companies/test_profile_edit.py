@@ -1,0 +1,131 @@
+"""Members keep their organisation's profile."""
+
+import pytest
+from django.utils import timezone
+
+from companies.models import OfferedService, Recognition
+from tests.companies.conftest import profile_data
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(organisation):
+    return f"/en/organisations/{organisation.slug}/edit/"
+
+
+def test_an_editor_saves_the_profile(client, world):
+    client.force_login(world.editor)
+
+    response = client.post(
+        edit_url(world.organisation),
+        profile_data(world.organisation, description="Groen en sociaal.", postcode="3000"),
+    )
+
+    assert response.status_code == 302
+    world.organisation.refresh_from_db()
+    assert world.organisation.description == "Groen en sociaal."
+    assert world.organisation.municipality.name_nl == "Leuven"
+    assert world.organisation.province.nis_code == "20001"
+
+
+def test_the_edit_page_shows_the_saved_profile(client, world):
+    client.force_login(world.owner)
+
+    page = client.get(edit_url(world.organisation)).content.decode()
+
+    assert f'value="{world.organisation.name}"' in page
+    assert 'value="3700"' in page
+    assert "Members" in page  # owners see the link to the members page
+
+
+def test_invalid_input_is_shown_again_with_its_errors_and_nothing_is_saved(client, world):
+    client.force_login(world.owner)
+    name_before = world.organisation.name
+
+    response = client.post(
+        edit_url(world.organisation),
+        profile_data(world.organisation, name="Nieuwe naam", website="niet een adres met spaties"),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Nieuwe naam"' in page
+    assert "Enter a valid URL." in page
+    assert f"Profile of {name_before}" in page
+    world.organisation.refresh_from_db()
+    assert world.organisation.name == name_before
+
+
+def test_another_organisations_enterprise_number_is_refused(client, world):
+    other = OrganisationFactory()
+    client.force_login(world.owner)
+
+    response = client.post(
+        edit_url(world.organisation),
+        profile_data(world.organisation, enterprise_number=other.enterprise_number),
+    )
+
+    assert response.status_code == 200
+    assert "already on the portal" in response.content.decode()
+
+
+def test_changing_the_enterprise_number_withdraws_the_verification(client, world):
+    world.organisation.verified_at = timezone.now()
+    world.organisation.save()
+    client.force_login(world.owner)
+
+    client.post(
+        edit_url(world.organisation),
+        profile_data(world.organisation, enterprise_number="0403.170.701"),
+    )
+
+    world.organisation.refresh_from_db()
+    assert world.organisation.enterprise_number == "0403170701"
+    assert world.organisation.verified_at is None
+
+
+def test_other_changes_keep_the_verification(client, world):
+    world.organisation.verified_at = timezone.now()
+    world.organisation.save()
+    client.force_login(world.owner)
+
+    client.post(edit_url(world.organisation), profile_data(world.organisation, name="Ander"))
+
+    world.organisation.refresh_from_db()
+    assert world.organisation.is_verified
+
+
+def test_recognitions_are_saved_and_indexed_for_search(client, world):
+    kringwinkel = Recognition.objects.get(slug="kringwinkel")
+    client.force_login(world.editor)
+
+    client.post(
+        edit_url(world.organisation),
+        profile_data(world.organisation, recognitions=[kringwinkel.pk]),
+    )
+
+    world.organisation.refresh_from_db()
+    assert list(world.organisation.recognitions.all()) == [kringwinkel]
+    assert "Kringwinkel" in world.organisation.search_text
+
+
+def test_becoming_a_regular_firm_drops_the_social_economy_details(client, world):
+    world.organisation.recognitions.add(Recognition.objects.get(slug="kringwinkel"))
+    client.force_login(world.owner)
+
+    client.post(edit_url(world.organisation), profile_data(world.organisation, kind="regular"))
+
+    world.organisation.refresh_from_db()
+    assert world.organisation.kind == "regular"
+    assert not world.organisation.recognitions.exists()
+    assert not OfferedService.objects.filter(organisation=world.organisation).exists()
+    assert world.organisation.search_text == ""
+
+
+def test_a_member_may_leave_from_the_edit_page(client, world):
+    client.force_login(world.editor)
+
+    page = client.get(edit_url(world.organisation)).content.decode()
+
+    assert f"Leave {world.organisation.name}" in page
