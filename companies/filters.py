@@ -338,7 +338,10 @@ class DirectoryFilter(django_filters.FilterSet):
             return asked
         if asked in {Sort.NAME, Sort.NEWEST}:
             return asked
-        return Sort.RELEVANCE if self.query else Sort.NAME
+        # Without a text query, someone who gives a postcode wants the nearest first.
+        if self.query:
+            return Sort.RELEVANCE
+        return Sort.DISTANCE if self.point else Sort.NAME
 
     def sort_options(self):
         """The orders that make sense for this search: value, label and whether it is in effect."""

@@ -8,14 +8,7 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import (
-    Municipality,
-    Postcode,
-    Province,
-    Sector,
-    ServiceCategory,
-    TranslatedName,
-)
+from portal.models import Located, Sector, ServiceCategory, TranslatedName
 
 from . import enterprise_number, search
 
@@ -94,7 +87,7 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(Located):
     kind = models.CharField(_("kind"), max_length=10, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True)
@@ -105,23 +98,6 @@ class Organisation(models.Model):
         help_text=_("The number in the Crossroads Bank for Enterprises (KBO/BCE)."),
     )
     street = models.CharField(_("street and number"), max_length=200)
-    postcode = models.ForeignKey(
-        Postcode, verbose_name=_("postcode"), on_delete=models.PROTECT, related_name="+"
-    )
-    # Derived from the postcode on save, so that directory filters need no joins through it.
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
-    )
-    province = models.ForeignKey(
-        Province,
-        verbose_name=_("province"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    latitude = models.FloatField(_("latitude"))
-    longitude = models.FloatField(_("longitude"))
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True)
     size = models.CharField(_("size"), max_length=8, choices=OrganisationSize.choices, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -186,9 +162,6 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs):
         self.enterprise_number = enterprise_number.normalise(self.enterprise_number)
-        self.municipality = self.postcode.municipality
-        self.province_id = self.municipality.province_id
-        self.latitude, self.longitude = self.postcode.latitude, self.postcode.longitude
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)

@@ -13,18 +13,21 @@ SECTIONS = [
 ]
 
 
-def _navigation():
+def _navigation(path):
     items = []
     for url_name, label in SECTIONS:
         try:
-            items.append({"url": reverse(url_name), "label": label, "name": url_name})
+            url = reverse(url_name)
         except NoReverseMatch:
             continue
+        # aria-current: "page" on the section's own page, "true" anywhere inside the section.
+        current = "page" if path == url else "true" if path.startswith(url) else ""
+        items.append({"url": url, "label": label, "current": current})
     return items
 
 
 def portal(request):
     return {
         "PORTAL_NAME": settings.PORTAL_NAME,
-        "navigation": _navigation(),
+        "navigation": _navigation(request.path),
     }

@@ -278,7 +278,17 @@ class Located(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.locate()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "postcode" in update_fields:
+            self.locate()
+            if update_fields is not None:
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    "municipality",
+                    "province",
+                    "latitude",
+                    "longitude",
+                }
         super().save(*args, **kwargs)
 
     def locate(self):

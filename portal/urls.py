@@ -12,7 +12,10 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 
-urlpatterns = i18n_patterns(
+urlpatterns = [
+    path("media/<path:path>", views.media, name="media"),
+]
+urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("accounts/", include("allauth.urls")),

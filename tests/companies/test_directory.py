@@ -265,7 +265,7 @@ def test_active_filters_each_link_to_the_search_without_them(client, orgs):
 def test_a_postcode_and_km_keep_what_lies_within_and_show_the_distance(client, orgs):
     response = client.get(URL, {"postcode": "3700", "km": "25"})
 
-    assert names(response) == [
+    assert sorted(names(response)) == [
         "Bakkerij Mergelland",
         "Basisschool De Linde",
         "De Groene Kans",
@@ -286,6 +286,20 @@ def test_sorting_by_distance_puts_the_nearest_first(client, orgs):
     assert len(distances) == 6  # without km nothing is left out
     assert distances == sorted(distances)
     assert names(response)[-1] == "Tuinploeg Gent"
+
+
+def test_a_postcode_without_a_text_query_sorts_the_nearest_first(client, orgs):
+    response = client.get(URL, {"postcode": "3700"})
+
+    assert response.context["search"].ordering == filters.Sort.DISTANCE
+    distances = [o.distance_km for o in response.context["organisations"]]
+    assert distances == sorted(distances)
+
+
+def test_a_text_query_sorts_by_relevance_even_with_a_postcode(client, orgs):
+    response = client.get(URL, {"q": "groenonderhoud", "postcode": "3700"})
+
+    assert response.context["search"].ordering == filters.Sort.RELEVANCE
 
 
 def test_distance_is_no_sort_order_without_a_postcode(client, orgs):
