@@ -1,0 +1,310 @@
+"""Work that employers publish for the social economy, and the answers it gets.
+
+A Vacancy is a job that people from the social economy can move on to (doorstroom); a
+ServiceRequest is an order a social enterprise can take on. Both are Opportunities: posted by an
+organisation, drafted, published, closed or expired. Social enterprises answer with a Response.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Organisation
+from portal.models import Located, Sector, ServiceCategory, TranslatedName
+
+
+def new_code():
+    """An unguessable public code: drafts must not be found by counting ids."""
+    return secrets.token_urlsafe(8)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+    EXPIRED = "expired", _("Expired")
+
+
+class ClosedReason(models.TextChoices):
+    FILLED = "filled", _("Filled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def public(self):
+        """What visitors may see: published, and expired ones (clearly marked, not deleted)."""
+        return self.filter(status__in=[Status.PUBLISHED, Status.EXPIRED, Status.CLOSED])
+
+    def due_to_expire(self, today=None):
+        today = today or timezone.localdate()
+        return self.published().filter(closing_date__lt=today)
+
+
+class Opportunity(Located):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+    )
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), max_length=10000)
+    closing_date = models.DateField(_("closing date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    closed_reason = models.CharField(
+        _("reason for closing"), max_length=10, choices=ClosedReason.choices, blank=True
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    reminder_sent_for = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The closing date the expiry reminder was sent for (a new date, a new reminder).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The search index, as for organisations: the names of its sector or service category in
+    # every language; on PostgreSQL also a weighted tsvector (vacancies/search.py).
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = SearchVectorField(editable=False, null=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status == Status.PUBLISHED
+
+
+class Support(TranslatedName):
+    """What makes a vacancy open to people moving on from the social economy."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        ordering = ["position", "slug"]
+
+
+class ContractType(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent contract")
+    FIXED_TERM = "fixed_term", _("Fixed-term contract")
+    INTERIM = "interim", _("Temporary agency work")
+    TRAINING = "training", _("Training on the job (IBO)")
+    STUDENT = "student", _("Student job")
+    FLEXI = "flexi", _("Flexi-job")
+
+
+class HoursBand(models.TextChoices):
+    PART_SMALL = "lt20", _("Under 20 hours")
+    PART_LARGE = "20-29", _("20 to 29 hours")
+    NEARLY_FULL = "30-35", _("30 to 35 hours")
+    FULL = "36+", _("Full time (36 hours or more)")
+
+
+class Vacancy(Opportunity):
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+"
+    )
+    contract_type = models.CharField(
+        _("contract type"), max_length=12, choices=ContractType.choices
+    )
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours per week"), validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    # Derived by the database, so that the hours facet is a plain grouped count.
+    hours_band = models.GeneratedField(
+        expression=models.Case(
+            models.When(hours_per_week__lt=20, then=models.Value(HoursBand.PART_SMALL.value)),
+            models.When(hours_per_week__lt=30, then=models.Value(HoursBand.PART_LARGE.value)),
+            models.When(hours_per_week__lt=36, then=models.Value(HoursBand.NEARLY_FULL.value)),
+            default=models.Value(HoursBand.FULL.value),
+        ),
+        output_field=models.CharField(max_length=8, choices=HoursBand.choices),
+        db_persist=True,
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    supports = models.ManyToManyField(
+        Support, verbose_name=_("what makes it open to doorstroom"), blank=True
+    )
+    open_to_doorstroom = models.BooleanField(
+        _("open to people from the social economy"), default=False, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours_per_week__gte=1, hours_per_week__lte=50),
+                name="vacancy_hours_in_range",
+            ),
+        ]
+        indexes = [
+            # The list pages: published, newest first / closing soon.
+            models.Index(fields=["status", "-published_at"], name="vacancy_newest"),
+            models.Index(fields=["status", "closing_date"], name="vacancy_closing"),
+            models.Index(fields=["latitude", "longitude"], name="vacancy_location"),
+        ]
+
+
+class BudgetBand(models.TextChoices):
+    UNDER_1000 = "lt1k", _("Under EUR 1,000")
+    UP_TO_5000 = "1k-5k", _("EUR 1,000 to 5,000")
+    UP_TO_25000 = "5k-25k", _("EUR 5,000 to 25,000")
+    OVER_25000 = "gt25k", _("Over EUR 25,000")
+
+
+class ServiceRequest(Opportunity):
+    category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name=_("service category"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("until"), null=True, blank=True)
+    volume = models.CharField(
+        _("volume"),
+        max_length=200,
+        blank=True,
+        help_text=_("How much work: e.g. 2,000 m² of lawn every two weeks, 5,000 boxes."),
+    )
+    budget_band = models.CharField(
+        _("budget"), max_length=8, choices=BudgetBand.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__isnull=True)
+                | models.Q(period_start__isnull=True)
+                | models.Q(period_end__gte=models.F("period_start")),
+                name="service_request_period_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="request_newest"),
+            models.Index(fields=["status", "closing_date"], name="request_closing"),
+            models.Index(fields=["latitude", "longitude"], name="request_location"),
+        ]
+
+
+class ResponseStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_CONVERSATION = "in_conversation", _("In conversation")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class Response(models.Model):
+    """A social enterprise's answer: a candidate for a vacancy, or an offer on a request.
+
+    A candidate profile is anonymous by design: no name, contact details or health data.
+    """
+
+    vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+    )
+    service_request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+    )
+    enterprise = models.ForeignKey(
+        Organisation,
+        verbose_name=_("social enterprise"),
+        on_delete=models.CASCADE,
+        related_name="responses",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.TextField(_("message"), max_length=4000)
+    experience = models.TextField(_("experience"), max_length=2000, blank=True)
+    skills = models.TextField(_("skills"), max_length=2000, blank=True)
+    availability = models.CharField(_("availability"), max_length=300, blank=True)
+    support_needed = models.TextField(_("support needed"), max_length=2000, blank=True)
+    price_indication = models.CharField(_("price indication"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ResponseStatus.choices, default=ResponseStatus.NEW
+    )
+    reply = models.TextField(_("reply"), max_length=4000, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vacancy__isnull=False, service_request__isnull=True)
+                | models.Q(vacancy__isnull=True, service_request__isnull=False),
+                name="response_to_exactly_one_opportunity",
+            ),
+            models.UniqueConstraint(
+                fields=["service_request", "enterprise"],
+                condition=models.Q(service_request__isnull=False),
+                name="response_one_offer_per_enterprise",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} → {self.opportunity}"
+
+    @property
+    def opportunity(self):
+        return self.vacancy or self.service_request
+
+
+class Placement(models.Model):
+    """A doorstroom placement: a candidate from a social enterprise accepted for a vacancy."""
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="placement")
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="placements")
+    employer = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="placements_as_employer"
+    )
+    enterprise = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="placements_as_enterprise"
+    )
+    placed_on = models.DateField(_("placed on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("doorstroom placement")
+        verbose_name_plural = _("doorstroom placements")
+        ordering = ["-placed_on"]
+
+    def __str__(self):
+        return f"{self.enterprise} → {self.employer} ({self.placed_on})"
