@@ -147,12 +147,15 @@ def test_an_owner_accepts_and_the_requester_hears_it(
     membership = Membership.objects.get(user=world.join_request.user)
     assert (membership.organisation, membership.role) == (world.organisation, "editor")
     assert mail.outbox[-1].to == [world.join_request.user.email]
-    assert "accepted" in mail.outbox[-1].body
+    # In the requester's language (Dutch by default).
+    assert "werd aanvaard" in mail.outbox[-1].body
 
 
 def test_an_owner_declines_and_the_requester_hears_it(
     client, world, django_capture_on_commit_callbacks
 ):
+    world.join_request.user.language = "en"
+    world.join_request.user.save()
     client.force_login(world.owner)
 
     decide(client, world, world.join_request, "decline", django_capture_on_commit_callbacks)
