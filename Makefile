@@ -79,7 +79,7 @@ check-deploy: install ## Django's deployment checks with production-like setting
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 test: install-test lint check-migrations compilemessages ## Install test dependencies and run the whole suite
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite file and collected files
 	rm -rf $(VENV) brugwerk.sqlite3 brugwerk.sqlite3-* staticfiles .pytest_cache .ruff_cache
