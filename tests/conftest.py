@@ -15,6 +15,7 @@ import uuid
 from email import message_from_bytes
 from email import policy as email_policy
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -27,6 +28,24 @@ from portal.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_configure(config):
+    """Give each pytest-xdist worker a Redis database of its own for the cache.
+
+    Tests clear the cache (allauth's and our rate-limit counts live there); on a shared Redis
+    database one worker's clear would wipe the counts of a test running in the other.
+    """
+    workerinput = getattr(config, "workerinput", None)
+    if not (workerinput and django_settings.REDIS_URL):
+        return
+    parts = urlsplit(django_settings.REDIS_URL)
+    base = int(parts.path.strip("/") or 0)
+    worker = int(workerinput["workerid"].removeprefix("gw"))
+    database = (base + 1 + worker) % 16
+    django_settings.CACHES["default"]["LOCATION"] = urlunsplit(
+        parts._replace(path=f"/{database}")
+    )
 
 
 def _skip_or_fail(reason):
