@@ -44,17 +44,23 @@ def memberships_of(user):
 
 
 def acting_membership(request):
-    """The membership the user acts for: the one chosen in this session, else the first."""
-    memberships = list(memberships_of(request.user))
-    chosen = request.session.get(ACTING_SESSION_KEY)
-    for membership in memberships:
-        if membership.organisation_id == chosen:
-            return membership
-    return memberships[0] if memberships else None
+    """The membership the user acts for: the one chosen in this session, else the first.
+
+    Kept on the request: a page asks for it in several places (the dashboard's sections).
+    """
+    if not hasattr(request, "_acting_membership"):
+        memberships = list(memberships_of(request.user))
+        chosen = request.session.get(ACTING_SESSION_KEY)
+        request._acting_membership = next(
+            (m for m in memberships if m.organisation_id == chosen),
+            memberships[0] if memberships else None,
+        )
+    return request._acting_membership
 
 
 def act_for(request, membership):
     request.session[ACTING_SESSION_KEY] = membership.organisation_id
+    request._acting_membership = membership
 
 
 def in_regions_of(queryset, user):

@@ -4,6 +4,8 @@ No member's address is ever shown: each member gets their own copy, and the send
 travels only in Reply-To, so that an answer goes straight back to them.
 """
 
+import uuid
+
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -68,11 +70,15 @@ def send_contact_message(organisation, *, sender, subject, message, on_behalf_of
             code="rate_limited",
             params={"count": MESSAGES_PER_HOUR},
         )
+    message_id = uuid.uuid4().hex  # one event, one email per member
     with transaction.atomic():
         for member in recipients:
             emails.send_to_user(
                 member,
                 template="contact_message",
+                kind="contact_message",
+                key=f"contact_message:{message_id}:{member.pk}",
+                summary=subject,
                 context={
                     "organisation": organisation,
                     "sender": sender,

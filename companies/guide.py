@@ -1,42 +1,14 @@
 """The buy-social guide as a spreadsheet: a directory search, every page of it, as CSV.
 
 A province or regie publishes where to buy socially from a directory search; most open the file
-in Excel. Hence UTF-8 with a byte order mark (without it Excel reads the accents of
-"coöperatie" as Windows-1252) and semicolons between fields (the list separator of Excel in
-Belgian and French regional settings, where a comma puts every row in one cell).
+in Excel. The file format (byte order mark, semicolons, defused formulas, streaming) is
+portal.csvexport's; this module says which columns an organisation has.
 """
 
-import csv
-
-from django.conf import settings
-from django.utils import timezone, translation
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-BOM = "\ufeff"
-DELIMITER = ";"
-# Rows are fetched in chunks, each with its services and recognitions in two more queries.
-CHUNK_SIZE = 500
-# A cell starting with one of these is a formula to a spreadsheet; quoting defuses it
-# (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Line:
-    """A file-like object whose write() hands back the line, for a streaming response."""
-
-    def write(self, value):
-        return value
-
-
-def _cell(value):
-    value = "" if value is None else str(value)
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
-def filename():
-    return f"{slugify(settings.PORTAL_NAME)}-{timezone.localdate():%Y-%m-%d}.csv"
+from portal import csvexport
 
 
 def header(*, with_distance):
@@ -75,24 +47,22 @@ def row(organisation, *, with_distance):
     if with_distance:
         # In the page's language: a decimal comma in Dutch and French, as Excel there expects.
         cells.append(number_format(organisation.distance_km, 1))
-    return [_cell(cell) for cell in cells]
+    return cells
 
 
 def lines(organisations, *, with_distance):
     """The CSV file line by line: the byte order mark and header, then one line per organisation.
 
     `organisations` is the directory's result set (Organisation.objects.for_directory(), with
-    `distance_km` when searched from a postcode), read in chunks so that a guide of every
-    organisation in Flanders never sits in memory at once. The lines are written after the view
-    has returned, so they keep the language of the request explicitly.
+    `distance_km` when searched from a postcode), read in chunks with its services and
+    recognitions.
     """
-    language = translation.get_language()
+    return csvexport.lines(
+        organisations,
+        header=lambda: header(with_distance=with_distance),
+        row=lambda organisation: row(organisation, with_distance=with_distance),
+    )
 
-    def generate():
-        with translation.override(language):
-            writer = csv.writer(_Line(), delimiter=DELIMITER)
-            yield BOM + writer.writerow(header(with_distance=with_distance))
-            for organisation in organisations.iterator(chunk_size=CHUNK_SIZE):
-                yield writer.writerow(row(organisation, with_distance=with_distance))
 
-    return generate()
+def response(organisations, *, with_distance):
+    return csvexport.response(lines(organisations, with_distance=with_distance))

@@ -124,6 +124,9 @@ def request_to_join(organisation, *, user, message=""):
                 emails.send_to_user(
                     owner,
                     template="join_request",
+                    kind="join_request",
+                    key=f"join_request:{join_request.pk}:owner:{owner.pk}",
+                    summary=user.get_full_name(),
                     context={"join_request": join_request, "organisation": organisation},
                 )
     except IntegrityError:
@@ -160,6 +163,9 @@ def _decide(join_request, *, by, status):
         emails.send_to_user(
             join_request.user,
             template="join_decision",
+            kind="join_decision",
+            key=f"join_request:{join_request.pk}:decided",
+            summary=join_request.organisation.name,
             context={"join_request": join_request, "organisation": join_request.organisation},
         )
     return join_request
@@ -228,6 +234,8 @@ def invite(organisation, *, email, role, by):
     emails.send(
         to=email,
         template="invitation",
+        kind="invitation",
+        key=f"invitation:{invitation.pk}:{invitation.token[:16]}",  # a renewed link is news
         context={
             "invitation": invitation,
             "organisation": organisation,

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,12 +36,7 @@ from .models import (
 def directory(request):
     search = DirectoryFilter(request.GET, queryset=Organisation.objects.all())
     if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(
-            guide.lines(search.qs, with_distance=search.point is not None),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{guide.filename()}"'
-        return response
+        return guide.response(search.qs, with_distance=search.point is not None)
     page = Paginator(search.qs, page_size(request.GET.get("per_page"))).get_page(
         request.GET.get("page")
     )

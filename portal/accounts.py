@@ -1,17 +1,19 @@
-"""How django-allauth fits the portal: its emails go out through the worker."""
+"""How django-allauth fits the portal: its emails go through the outbox like every other."""
+
+import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils import translation
 
-from .tasks import send_email
+from . import notifications
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        """Render allauth's email now, in the active language, and hand it to the worker.
+        """Render allauth's email now, in the page's language, and write it to the outbox.
 
-        The task is enqueued when the transaction commits, so a sign-up that rolls back sends
-        nothing; without REDIS_URL it runs inline.
+        Account emails (verification, password reset) are not optional and carry no
+        unsubscribe; each is its own event.
         """
         message = self.render_mail(template_prefix, email, context)
         html = next(
@@ -20,15 +22,16 @@ class AccountAdapter(DefaultAccountAdapter):
                 for content, mimetype in getattr(message, "alternatives", []) or []
                 if mimetype == "text/html"
             ),
-            None,
+            "",
         )
-        send_email.delay_on_commit(
+        notifications.write(
+            kind="account",
+            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
+            email=email,
+            language=translation.get_language(),
             subject=message.subject,
-            to=list(message.to),
             body=message.body,
             html=html,
-            from_email=message.from_email,
-            headers=dict(message.extra_headers),
         )
 
     def save_user(self, request, user, form, commit=True):

@@ -1,8 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Municipality, Postcode, Province, Region, Sector, ServiceCategory, User
+from . import notifications
+from .models import (
+    Municipality,
+    Notification,
+    Postcode,
+    Province,
+    Region,
+    Sector,
+    ServiceCategory,
+    User,
+)
 
 
 @admin.register(User)
@@ -67,3 +78,28 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
     list_display = ["slug", "name_nl", "name_fr", "name_en", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name_nl"]}
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "email", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["email", "key", "subject"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send the selected notifications again"))
+    def resend(self, request, queryset):
+        count = notifications.resend(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d notification is queued again.",
+                "%(count)d notifications are queued again.",
+                count,
+            )
+            % {"count": count},
+        )

@@ -1,47 +1,43 @@
-"""One way to write to people: subject, text and HTML from templates, in their language.
+"""Writing to people: the events' way into the outbox (portal/notifications.py).
 
 Templates live in templates/emails/: NAME_subject.txt, NAME.txt and NAME.html (which extends
-emails/base.html). The message is rendered now and delivered by the worker once the
-transaction commits (portal.tasks.send_email).
+emails/base.html). The message is rendered now, in the recipient's language, and written to the
+outbox in the caller's transaction; the worker delivers it after the commit.
 """
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
+import uuid
 
-from .tasks import send_email
+from . import notifications
 
-
-def send(*, to, template, context=None, language=None, reply_to=None):
-    """Send the email `template` to one address, in `language` (default: the portal's)."""
-    context = {
-        "PORTAL_NAME": settings.PORTAL_NAME,
-        "SITE_URL": settings.SITE_URL,
-        **(context or {}),
-    }
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}_subject.txt", context)
-        body = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
-    headers = {"Reply-To": reply_to} if reply_to else {}
-    send_email.delay_on_commit(
-        subject=" ".join(subject.split()),
-        to=[to],
-        body=body,
-        html=html,
-        headers=headers,
-    )
+# The kind of email each template is, until every caller names its kind itself.
+TEMPLATE_KINDS = {
+    "response_received": "new_response",
+    "response_moved": "response_update",
+    "opportunity_expiring": "expiry_reminder",
+}
 
 
-def send_to_user(user, *, template, context=None, reply_to=None):
-    send(
-        to=user.email,
+def send_to_user(user, *, template, context=None, reply_to="", kind=None, key=None, summary=None):
+    """Email a user about an event; `key` names the event so it is never sent twice."""
+    return notifications.notify(
+        kind=kind or TEMPLATE_KINDS.get(template, template),
+        key=key or f"{template}:{uuid.uuid4()}",
         template=template,
         context={"recipient": user, **(context or {})},
-        language=user.language,
+        recipient=user,
         reply_to=reply_to,
+        summary=summary,
     )
 
 
-def absolute_url(path):
-    return f"{settings.SITE_URL}{path}"
+def send(*, to, template, context=None, language=None, reply_to="", kind=None, key=None):  # noqa: PLR0913
+    """Email an address that may have no account (an invitation), in `language`."""
+    return notifications.notify(
+        kind=kind or TEMPLATE_KINDS.get(template, template),
+        key=key or f"{template}:{uuid.uuid4()}",
+        template=template,
+        context=context,
+        email=to,
+        language=language,
+        reply_to=reply_to,
+    )

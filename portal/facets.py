@@ -114,7 +114,9 @@ class Facet:
 
     A facet over related rows names the field that identifies an option in the URL (`key`:
     slug or code) and the field options are listed by (`order`). A facet over a field with
-    choices names them instead (`choices`, a TextChoices class).
+    choices names them instead (`choices`, a TextChoices class). A `flag` facet is one checkbox
+    over a boolean field ("open to doorstroom"), counted where the field is true; its filter is
+    a CheckboxFilter.
     """
 
     name: str
@@ -124,6 +126,7 @@ class Facet:
     order: str = ""
     translated: bool = True  # name_nl/name_fr/name_en rather than one name
     choices: type | None = None
+    flag: bool = False
 
     def value_field(self):
         return f"{self.path}__{self.key}" if self.key else self.path
@@ -152,6 +155,8 @@ class Facet:
 
     def chosen(self, values):
         """{value: (label, order)} for the cleaned values of this facet's filter."""
+        if self.flag:
+            return {"1": (self.label, 0)} if values else {}
         if self.choices:
             return {
                 value: (self.choices(value).label, self.choices.values.index(value))
@@ -267,6 +272,9 @@ class FacetedSearch(django_filters.FilterSet):
         model = self.queryset.model
         result = []
         for facet in self.FACETS:
+            if facet.flag:
+                result.append(self._flag_facet(facet))
+                continue
             ids = self.filter_queryset(self.queryset.all(), leave_out=facet.name).values("pk")
             rows = (
                 model._default_manager.filter(pk__in=ids)
@@ -275,6 +283,9 @@ class FacetedSearch(django_filters.FilterSet):
                 .annotate(count=Count("pk"))
                 .order_by()
             )
+            if facet.choices:
+                # A blank (an optional field left empty) is no option to offer.
+                rows = rows.filter(**{f"{facet.path}__in": facet.choices.values})
             chosen = self._chosen(facet)
             options = {}
             for row in rows:
@@ -304,6 +315,30 @@ class FacetedSearch(django_filters.FilterSet):
                 }
             )
         return result
+
+    def _flag_facet(self, facet):
+        """A flag facet: one option, counted with a plain count (one query)."""
+        count = (
+            self.filter_queryset(self.queryset.all(), leave_out=facet.name)
+            .filter(**{facet.path: True})
+            .count()
+        )
+        selected = bool(self._value(facet.name))
+        # Like any option without results, a flag that would leave nothing is not offered.
+        options = (
+            [{"value": "1", "label": facet.label, "count": count, "selected": selected}]
+            if count or selected
+            else []
+        )
+        return {
+            "name": facet.name,
+            "label": facet.label,
+            "flag": True,
+            "options": options,
+            "shown": options,
+            "more": [],
+            "more_open": False,
+        }
 
     def _facet(self, name):
         return next(facet for facet in self.FACETS if facet.name == name)
@@ -349,6 +384,10 @@ class FacetedSearch(django_filters.FilterSet):
             active.append({"label": self.distance_label(), "remove": data.urlencode()})
         for facet in self.FACETS:
             for value, (label, _order) in self._chosen(facet).items():
+                if facet.flag:
+                    # A checkbox may come as "1", "on" or "true": drop the parameter whole.
+                    active.append({"label": label, "remove": self._without(facet.name)})
+                    continue
                 active.append(
                     {
                         "label": f"{facet.label}: {label}",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -296,3 +297,105 @@ class Located(models.Model):
         self.municipality = self.postcode.municipality
         self.province_id = self.municipality.province_id
         self.latitude, self.longitude = self.postcode.latitude, self.postcode.longitude
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediately")
+    DAILY = "daily", _("In a daily digest")
+    WEEKLY = "weekly", _("In a weekly digest")
+    OFF = "off", _("Off")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    HELD = "held", _("Held for a digest")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DIGESTED = "digested", _("Sent in a digest")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One email in the outbox, written in the same transaction as the event that causes it.
+
+    portal/notifications.py writes, claims, sends, retries and sweeps these rows.
+    """
+
+    key = models.CharField(
+        _("dedupe key"),
+        max_length=200,
+        unique=True,
+        help_text=_("Names the event; the same event never makes a second email."),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    email = models.EmailField(_("email address"))
+    kind = models.CharField(_("kind"), max_length=40)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    context = models.JSONField(
+        _("context"), default=dict, blank=True, help_text=_("What a digest lists of it.")
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    reply_to = models.EmailField(_("reply to"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE
+    )
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [
+            # The sender's claim: pending rows that are due, oldest first.
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            # The digests: held rows per recipient.
+            models.Index(fields=["recipient", "status"], name="notification_held"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.email} ({self.get_status_display()})"
+
+
+class NotificationPreference(models.Model):
+    """How often a user wants to hear about one kind of notification (default: immediately)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_once_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind}: {self.get_frequency_display()}"

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -214,7 +215,31 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "Europe/Brussels"
-CELERY_BEAT_SCHEDULE = {}
+# Daily jobs, in CELERY_TIMEZONE; tasks by name, so that settings import no app. Each is safe to
+# run again or late (see the tasks' modules).
+CELERY_BEAT_SCHEDULE = {
+    # The outbox's safety net: rows of dead workers, and email written while the broker was down.
+    "sweep-notifications": {
+        "task": "portal.tasks.sweep_notifications",
+        "schedule": 60.0,
+    },
+    "daily-digests": {
+        "task": "portal.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "weekly-digests": {
+        "task": "portal.tasks.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="monday"),
+    },
+    "expire-opportunities": {
+        "task": "vacancies.tasks.expire_opportunities",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "remind-expiring-opportunities": {
+        "task": "vacancies.tasks.remind_expiring_opportunities",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.
 AUTH_USER_MODEL = "portal.User"

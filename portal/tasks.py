@@ -1,25 +1,33 @@
-"""Background tasks of the shared kernel."""
+"""Background tasks of the shared kernel: delivering the outbox."""
 
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
+
+from . import notifications
 
 
-@shared_task(
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    retry_backoff_max=900,
-    max_retries=8,
-    acks_late=True,
-)
-def send_email(*, subject, to, body, html=None, from_email=None, headers=None):
-    """Deliver one prepared message over the configured email backend.
+@shared_task(acks_late=True)
+def deliver_notifications():
+    """Send every due notification, batch by batch (enqueued on commit and by the sweep)."""
+    total_sent = total_failed = 0
+    while True:
+        sent, failed = notifications.deliver()
+        total_sent, total_failed = total_sent + sent, total_failed + failed
+        if sent + failed < notifications.BATCH_SIZE:
+            return {"sent": total_sent, "failed": total_failed}
 
-    The web process renders the message and enqueues it, so that a slow or unreachable mail
-    server delays the email, not the page; connection errors are retried with backoff.
-    """
-    message = EmailMultiAlternatives(
-        subject=subject, body=body, from_email=from_email, to=to, headers=headers or {}
-    )
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message.send()
+
+@shared_task
+def sweep_notifications():
+    """Beat, every minute: take back rows of dead workers and deliver what is due."""
+    if notifications.sweep():
+        deliver_notifications.delay()
+
+
+@shared_task
+def send_daily_digests():
+    return notifications.send_digests(notifications.Frequency.DAILY)
+
+
+@shared_task
+def send_weekly_digests():
+    return notifications.send_digests(notifications.Frequency.WEEKLY)

@@ -43,9 +43,7 @@ def pytest_configure(config):
     base = int(parts.path.strip("/") or 0)
     worker = int(workerinput["workerid"].removeprefix("gw"))
     database = (base + 1 + worker) % 16
-    django_settings.CACHES["default"]["LOCATION"] = urlunsplit(
-        parts._replace(path=f"/{database}")
-    )
+    django_settings.CACHES["default"]["LOCATION"] = urlunsplit(parts._replace(path=f"/{database}"))
 
 
 def _skip_or_fail(reason):
@@ -66,6 +64,8 @@ def _redis_reachable():
 
 
 def pytest_runtest_setup(item):
+    if item.get_closest_marker("sqlite") and connection.vendor != "sqlite":
+        pytest.skip("tests the SQLite fallback; deselect with -m 'not sqlite' on PostgreSQL")
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         _skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if item.get_closest_marker("redis") and not _redis_reachable():
@@ -75,12 +75,17 @@ def pytest_runtest_setup(item):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run tests on a transactional database (the browser tests) last.
+    """Run tests on a transactional database (the browser tests, real workers) last.
 
-    They empty every table when they finish, reference data included, which the other tests
-    load once per session.
+    They empty every table when they finish, so the reference data the other tests load once
+    per session would be gone (tests/e2e/conftest.py puts back what the browser tests need).
     """
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+    def transactional(item):
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and marker.kwargs.get("transaction"))
+
+    items.sort(key=transactional)
 
 
 @pytest.fixture(autouse=True)

@@ -132,3 +132,130 @@ def listed_organisation(*, services=(), recognitions=(), code="3700", **fields):
         organisation.recognitions.set(Recognition.objects.filter(slug__in=recognitions))
     search.index(organisation)
     return organisation
+
+
+# --- Opportunities (vacancies): vacancies and service requests ----------------------------------
+
+
+def in_days(days):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=days)
+
+
+def sector(code="C"):
+    from portal.models import Sector
+
+    return Sector.objects.get(code=code)
+
+
+class VacancyFactory(factory.django.DjangoModelFactory):
+    """A draft vacancy closing in three weeks; needs `reference_data`. Status and dates may be
+    given as fields (status="published", published_at=...) for states tests start from."""
+
+    class Meta:
+        model = "vacancies.Vacancy"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Magazijnmedewerker {n}")
+    description = "Orderpicking en laden van vrachtwagens in een klein team."
+    postcode = factory.LazyAttribute(lambda vacancy: vacancy.organisation.postcode)
+    contract_type = "permanent"
+    hours_per_week = 38
+    sector = factory.LazyFunction(sector)
+    closing_date = factory.LazyFunction(lambda: in_days(21))
+
+
+class ServiceRequestFactory(factory.django.DjangoModelFactory):
+    """A draft service request closing in three weeks; needs `reference_data`."""
+
+    class Meta:
+        model = "vacancies.ServiceRequest"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Groenonderhoud bedrijfsterrein {n}")
+    description = "Maaien, snoeien en onkruid wieden rond onze loodsen."
+    postcode = factory.LazyAttribute(lambda request: request.organisation.postcode)
+    category = factory.LazyFunction(first_service_category)
+    closing_date = factory.LazyFunction(lambda: in_days(21))
+
+
+# --- Responses (vacancies): candidates for vacancies, offers on service requests ----------------
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    """A new anonymous candidate of a social enterprise for a published vacancy."""
+
+    class Meta:
+        model = "vacancies.Response"
+
+    vacancy = factory.SubFactory(VacancyFactory, status="published")
+    enterprise = factory.SubFactory(SocialEnterpriseFactory)
+    experience = "Drie jaar in de keuken van een sociaal restaurant."
+    skills = "Groenten snijden, afwassen, werken volgens HACCP."
+    availability = "Vanaf volgende maand, vier dagen per week."
+    support_needed = "Een vaste collega als aanspreekpunt."
+    message = "Onze medewerker is klaar voor een volgende stap."
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    """A new offer of a social enterprise on a published service request."""
+
+    class Meta:
+        model = "vacancies.Response"
+
+    service_request = factory.SubFactory(ServiceRequestFactory, status="published")
+    enterprise = factory.SubFactory(SocialEnterpriseFactory)
+    message = "Wij onderhouden uw terrein met een ploeg van vier."
+    availability = "Vanaf april, om de twee weken."
+    price_indication = "EUR 1.800 per seizoen"
+
+
+# --- Opportunity lists (vacancies): published and indexed as the lists find them -------------
+
+
+def _listed(factory_class, *, code, days_ago, organisation, **fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    fields.setdefault("status", "published")
+    fields.setdefault("published_at", timezone.now() - timedelta(days=days_ago))
+    organisation = organisation or OrganisationFactory(postcode=postcode(code))
+    return factory_class(organisation=organisation, postcode=postcode(code), **fields)
+
+
+def listed_vacancy(*, code="3700", days_ago=0, supports=(), organisation=None, **fields):
+    """A published vacancy as /vacancies/ finds it: posted `days_ago`, with its supports (slugs),
+    open to doorstroom when it has any, indexed for search. Needs `reference_data`."""
+    from vacancies import search
+    from vacancies.models import Support, Vacancy
+
+    if isinstance(fields.get("sector"), str):
+        fields["sector"] = sector(fields["sector"])
+    vacancy = _listed(
+        VacancyFactory, code=code, days_ago=days_ago, organisation=organisation, **fields
+    )
+    if supports:
+        vacancy.supports.set(Support.objects.filter(slug__in=supports))
+        Vacancy.objects.filter(pk=vacancy.pk).update(open_to_doorstroom=True)
+        vacancy.open_to_doorstroom = True
+    search.index(vacancy)
+    return vacancy
+
+
+def listed_request(*, code="3700", days_ago=0, organisation=None, **fields):
+    """A published service request as /requests/ finds it: posted `days_ago`, its `category`
+    given by slug, indexed for search. Needs `reference_data`."""
+    from portal.models import ServiceCategory
+    from vacancies import search
+
+    if isinstance(fields.get("category"), str):
+        fields["category"] = ServiceCategory.objects.get(slug=fields["category"])
+    service_request = _listed(
+        ServiceRequestFactory, code=code, days_ago=days_ago, organisation=organisation, **fields
+    )
+    search.index(service_request)
+    return service_request

@@ -100,3 +100,21 @@ def test_a_regisseur_cannot_change_a_profile_in_the_admin(client, organisations,
 
     organisation.refresh_from_db()
     assert organisation.name == "Ongecontroleerd Tongeren"
+
+
+def test_verifying_tells_the_members_in_their_language(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from companies import verification
+    from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
+
+    organisation = OrganisationFactory(verified_at=None)
+    member = MembershipFactory(organisation=organisation, user__language="fr").user
+    admin = StaffFactory(is_superuser=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        verification.verify(organisation, by=admin)
+        verification.verify(organisation, by=admin)  # already verified: no second email
+
+    assert [message.to for message in mail.outbox] == [[member.email]]
+    assert organisation.name in mail.outbox[0].subject

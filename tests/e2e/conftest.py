@@ -1,6 +1,7 @@
 """Browser tests: Playwright for Python driving Debian's chromium against a live server."""
 
 import os
+from importlib import import_module
 
 import pytest
 
@@ -16,6 +17,28 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# Vocabularies that ship as data migrations; a transactional test's flush removes them.
+VOCABULARY_MIGRATIONS = [
+    "companies.migrations.0003_recognitions_and_target_groups",
+    "vacancies.migrations.0003_supports",
+]
+
+
+@pytest.fixture(autouse=True)
+def e2e_data(transactional_db):
+    """Every browser test starts from the reference data and the shipped vocabularies.
+
+    A transactional test empties every table when it ends, so what the migrations and the
+    session's reference-data load wrote is gone for the next one; put it back.
+    """
+    from django.apps import apps
+    from django.core.management import call_command
+
+    call_command("load_reference_data", verbosity=0)
+    for module in VOCABULARY_MIGRATIONS:
+        import_module(module).create(apps, None)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,50 @@
+from django.urls import path
+
+from . import views
+
+app_name = "vacancies"
+
+# Vacancies and service requests share their detail and action views; `kind` tells them apart.
+VACANCY = {"kind": "vacancy"}
+REQUEST = {"kind": "request"}
+
+urlpatterns = [
+    # The lists: search, facets, CSV.
+    path("vacancies/", views.vacancy_list, name="vacancy_list"),
+    path("requests/", views.request_list, name="request_list"),
+    # Posting. The fixed paths come before the <code> paths, which would otherwise take "new".
+    path("vacancies/new/", views.vacancy_create, name="vacancy_create"),
+    path("requests/new/", views.request_create, name="request_create"),
+    # Detail pages and the poster's actions.
+    path("vacancies/<str:code>/", views.opportunity_detail, VACANCY, name="vacancy_detail"),
+    path("vacancies/<str:code>/edit/", views.opportunity_edit, VACANCY, name="vacancy_edit"),
+    path(
+        "vacancies/<str:code>/publish/", views.opportunity_publish, VACANCY, name="vacancy_publish"
+    ),
+    path("vacancies/<str:code>/close/", views.opportunity_close, VACANCY, name="vacancy_close"),
+    path("vacancies/<str:code>/extend/", views.opportunity_extend, VACANCY, name="vacancy_extend"),
+    path("vacancies/<str:code>/reopen/", views.opportunity_reopen, VACANCY, name="vacancy_reopen"),
+    path("requests/<str:code>/", views.opportunity_detail, REQUEST, name="request_detail"),
+    path("requests/<str:code>/edit/", views.opportunity_edit, REQUEST, name="request_edit"),
+    path(
+        "requests/<str:code>/publish/", views.opportunity_publish, REQUEST, name="request_publish"
+    ),
+    path("requests/<str:code>/close/", views.opportunity_close, REQUEST, name="request_close"),
+    path("requests/<str:code>/extend/", views.opportunity_extend, REQUEST, name="request_extend"),
+    path("requests/<str:code>/reopen/", views.opportunity_reopen, REQUEST, name="request_reopen"),
+    # Responses: a social enterprise answers, the poster moves the answers on.
+    path("vacancies/<str:code>/respond/", views.respond, VACANCY, name="vacancy_respond"),
+    path("requests/<str:code>/offer/", views.respond, REQUEST, name="request_offer"),
+    path(
+        "vacancies/<str:code>/responses/<int:pk>/move/",
+        views.move_response,
+        VACANCY,
+        name="vacancy_response_move",
+    ),
+    path(
+        "requests/<str:code>/responses/<int:pk>/move/",
+        views.move_response,
+        REQUEST,
+        name="request_response_move",
+    ),
+]
