@@ -203,6 +203,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Several portals (or a test run) can share one Redis with a queue of their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -234,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-opportunities": {
         "task": "vacancies.tasks.expire_opportunities",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "match-unmatched-opportunities": {
+        "task": "vacancies.tasks.match_unmatched_opportunities",
+        "schedule": 300.0,
     },
     "remind-expiring-opportunities": {
         "task": "vacancies.tasks.remind_expiring_opportunities",

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from email import message_from_bytes
 from email import policy as email_policy
 from pathlib import Path
@@ -161,6 +162,24 @@ def _database_url_for_worker():
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
+@contextmanager
+def broker_down(app=celery_app):
+    """Point the Celery app at a port where nothing listens, as if Redis were down.
+
+    The app caches its connection pool and its producers; both are set aside and restored.
+    """
+    saved = app.conf.broker_url, app._pool, app.amqp._producer_pool
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = saved
+
+
 def _route_tasks(app, routes):
     # Celery caches both the parsed routes and the router built from them.
     app.conf.task_routes = routes
@@ -183,6 +202,9 @@ def celery_worker(smtp_sink, tmp_path):
         "EMAIL_URL": smtp_sink.url,
         "DATABASE_URL": _database_url_for_worker(),
         "DJANGO_DEBUG": "true",
+        "SITE_URL": django_settings.SITE_URL,  # links in the emails the worker renders
+        # What the worker itself enqueues (delivery after matching, ...) stays on its queue.
+        "CELERY_QUEUE": queue,
     }
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     log = (tmp_path / "worker.log").open("w")

@@ -12,6 +12,7 @@ Expiring and reminding run daily (vacancies/tasks.py) and are safe to run again:
 sends only what has not been changed or sent yet.
 """
 
+import logging
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,8 @@ from portal.models import User
 
 from . import access, search
 from .models import ClosedReason, ServiceRequest, Status, Vacancy
+
+logger = logging.getLogger(__name__)
 
 OPPORTUNITY_MODELS = (Vacancy, ServiceRequest)
 DETAIL_URL_NAMES = {
@@ -125,6 +128,29 @@ def _save(opportunity, locked, fields):
     return opportunity
 
 
+def _match_after_commit(opportunity):
+    """Once the publication is committed, ask a worker to find the social enterprises that fit.
+
+    After the commit, so the worker reads the published row. A broker that is down (or, with
+    tasks inline, a matching that fails) does not cost the page: the poster's step has
+    succeeded, and the sweep matches every published opportunity whose matched_at is empty.
+    """
+    from .tasks import match_opportunity  # tasks imports this module
+
+    kind = "vacancy" if isinstance(opportunity, Vacancy) else "request"
+    pk = opportunity.pk
+
+    opportunity.matched_at = None
+
+    def enqueue():
+        try:
+            match_opportunity.delay(kind, pk)
+        except Exception:
+            logger.warning("Matching of %s %s did not run.", kind, pk, exc_info=True)
+
+    transaction.on_commit(enqueue)
+
+
 @transaction.atomic
 def publish(opportunity, *, by, today=None):
     """Draft → published. Refused when its closing date has passed: edit the draft first."""
@@ -139,7 +165,8 @@ def publish(opportunity, *, by, today=None):
     _check_not_past(locked.closing_date, today or timezone.localdate())
     locked.status = Status.PUBLISHED
     locked.published_at = timezone.now()
-    return _save(opportunity, locked, ["status", "published_at"])
+    _match_after_commit(locked)
+    return _save(opportunity, locked, ["status", "published_at", "matched_at"])
 
 
 @transaction.atomic
@@ -182,7 +209,8 @@ def extend(opportunity, *, closing_date, by, today=None):
     locked.status = Status.PUBLISHED
     locked.closing_date = closing_date
     locked.expired_at = None
-    return _save(opportunity, locked, ["status", "closing_date", "expired_at"])
+    _match_after_commit(locked)
+    return _save(opportunity, locked, ["status", "closing_date", "expired_at", "matched_at"])
 
 
 @transaction.atomic
@@ -204,7 +232,16 @@ def reopen(opportunity, *, closing_date, by, today=None):
     locked.expired_at = None
     # Keep the first publication date: the lists sort by it, and a reopened one is not new.
     locked.published_at = locked.published_at or timezone.now()
-    fields = ["status", "closing_date", "closed_reason", "closed_at", "expired_at", "published_at"]
+    fields = [
+        "status",
+        "closing_date",
+        "closed_reason",
+        "closed_at",
+        "expired_at",
+        "published_at",
+        "matched_at",
+    ]
+    _match_after_commit(locked)
     return _save(opportunity, locked, fields)
 
 

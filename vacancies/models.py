@@ -12,6 +12,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Organisation
@@ -68,6 +69,9 @@ class Opportunity(Located):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    # Set when matching has run for the current publication; the sweep (vacancies/tasks.py)
+    # matches published opportunities without it, so a matching lost with the broker still runs.
+    matched_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_sent_for = models.DateField(
         null=True,
         blank=True,
@@ -308,3 +312,95 @@ class Placement(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} → {self.employer} ({self.placed_on})"
+
+
+class MatchQuerySet(models.QuerySet):
+    def for_opportunity(self, opportunity):
+        field = "vacancy" if isinstance(opportunity, Vacancy) else "service_request"
+        return self.filter(**{field: opportunity})
+
+
+class Match(models.Model):
+    """A social enterprise that fits a published opportunity, found by vacancies/matching.py.
+
+    The reasons are kept as codes with their parameters, not as text, so that each reader sees
+    them in their own language: {"code": "offers", "name": {"nl": ..., "fr": ..., "en": ...}},
+    {"code": "distance", "km": 12}, {"code": "recognition", "name": {...}}, {"code": "sector",
+    "name": {...}}, {"code": "verified"}. Names travel with the reason so that rendering needs
+    no query per match.
+    """
+
+    vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.CASCADE, null=True, blank=True, related_name="matches"
+    )
+    service_request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="matches"
+    )
+    enterprise = models.ForeignKey(
+        Organisation,
+        verbose_name=_("social enterprise"),
+        on_delete=models.CASCADE,
+        related_name="matches",
+    )
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vacancy__isnull=False, service_request__isnull=True)
+                | models.Q(vacancy__isnull=True, service_request__isnull=False),
+                name="match_to_exactly_one_opportunity",
+            ),
+            # What makes re-running matching harmless: a second insert of the same pair is
+            # ignored (bulk_create with ignore_conflicts).
+            models.UniqueConstraint(
+                fields=["vacancy", "enterprise"],
+                condition=models.Q(vacancy__isnull=False),
+                name="match_once_per_vacancy",
+            ),
+            models.UniqueConstraint(
+                fields=["service_request", "enterprise"],
+                condition=models.Q(service_request__isnull=False),
+                name="match_once_per_request",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.opportunity} ~ {self.enterprise}"
+
+    @property
+    def opportunity(self):
+        return self.vacancy or self.service_request
+
+    def reason_texts(self):
+        """The reasons in plain words, in the active language."""
+        # Plain str: the join filter of a text email (autoescape off) cannot join lazy strings.
+        return [str(text) for text in map(render_reason, self.reasons) if text]
+
+
+def _name(names):
+    """A name stored in every language, in the active one (Dutch when it has none)."""
+    names = names or {}
+    return names.get(get_language() or "nl") or names.get("nl") or ""
+
+
+def render_reason(reason):
+    code = reason.get("code")
+    if code == "offers":
+        return _("offers %(category)s") % {"category": _name(reason.get("name")).lower()}
+    if code == "sector":
+        return _("works in %(sector)s") % {"sector": _name(reason.get("name")).lower()}
+    if code == "distance":
+        return _("%(km)s km") % {"km": reason.get("km")}
+    if code == "recognition":
+        return _name(reason.get("name")).lower()
+    if code == "verified":
+        return _("verified")
+    return ""

@@ -26,7 +26,7 @@ from .forms import (
     ServiceRequestForm,
     VacancyForm,
 )
-from .models import Response, ServiceRequest, Vacancy
+from .models import Match, Response, ServiceRequest, Status, Vacancy
 
 # --- Posting and managing opportunities (poster side) ----------------------------------------
 
@@ -125,6 +125,12 @@ def opportunity_detail(request, kind, code):
         "opportunity": opportunity,
         "kind": kind,
         "is_member": is_member,
+        # Only the poster learns how far it reached; a draft has reached nobody yet.
+        "matched": (
+            Match.objects.for_opportunity(opportunity).count()
+            if is_member and opportunity.status != Status.DRAFT
+            else None
+        ),
         "urls": _urls(kind, opportunity),
         "acting": companies_access.acting_membership(request),
         "close_form": CloseForm(auto_id="close_%s"),

@@ -65,11 +65,13 @@ def page(browser):
 
 
 @pytest.fixture
-def mail_delivery(request, smtp_sink, settings):
+def mail_delivery(request, smtp_sink, settings, live_server):
     """Email as in production: through a real worker when REDIS_URL is set, else inline.
 
-    Either way it arrives at a real SMTP server in the test process.
+    Either way it arrives at a real SMTP server in the test process, with links to the live
+    server.
     """
+    settings.SITE_URL = live_server.url
     if settings.REDIS_URL:
         request.getfixturevalue("celery_worker")
     return smtp_sink

@@ -66,6 +66,12 @@ def test_an_offer_found_near_the_enterprise_is_accepted_and_becomes_a_collaborat
     service_request = ServiceRequest.objects.get()
     expect(page).to_have_url(re.compile(rf"/requests/{service_request.code}/$"))
 
+    # Matching tells the social enterprise, which offers green maintenance within 40 km.
+    [to_enterprise] = mail_delivery.wait_for(1)
+    assert to_enterprise["To"] == enterprise_user.email
+    body = to_enterprise.get_body(preferencelist=("plain",)).get_content()
+    assert f"{live_server.url}/requests/{service_request.code}/" in body, body
+
     # The social enterprise searches near its own postcode and finds the request.
     social = browser.new_context(locale="nl-BE", viewport={"width": 1280, "height": 900})
     social.set_default_timeout(15_000)
@@ -91,7 +97,7 @@ def test_an_offer_found_near_the_enterprise_is_accepted_and_becomes_a_collaborat
     assert offer.enterprise == enterprise
 
     # The employer hears of it by email and follows the link to accept it, with a message.
-    [to_employer] = mail_delivery.wait_for(1)
+    to_employer = mail_delivery.wait_for(2)[1]
     assert to_employer["To"] == employer_user.email
     body = to_employer.get_body(preferencelist=("plain",)).get_content()
     link = re.search(
@@ -114,7 +120,7 @@ def test_an_offer_found_near_the_enterprise_is_accepted_and_becomes_a_collaborat
     assert (collaboration.channel, collaboration.category) == ("service_request", green)
 
     # The enterprise hears of the decision by email.
-    to_enterprise = mail_delivery.wait_for(2)[1]
+    to_enterprise = mail_delivery.wait_for(3)[2]
     assert to_enterprise["To"] == enterprise_user.email
     assert "Afgesproken, tot 1 april!" in (
         to_enterprise.get_body(preferencelist=("plain",)).get_content()

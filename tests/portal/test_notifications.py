@@ -321,15 +321,11 @@ def test_a_real_worker_delivers_the_outbox_over_smtp(celery_worker, smtp_sink):
 def test_with_the_broker_down_the_event_succeeds_and_the_sweep_delivers_once(
     celery_worker, smtp_sink, settings
 ):
-    from portal.celery import app
+    from tests.conftest import broker_down
 
     user = UserFactory()
-    app.conf.broker_url, working = "redis://127.0.0.1:1/0", app.conf.broker_url
-    try:
-        with transaction.atomic():
-            row = write_one(user)
-    finally:
-        app.conf.broker_url = working
+    with broker_down(), transaction.atomic():
+        row = write_one(user)
     assert Notification.objects.get(pk=row.pk).status == NotificationStatus.PENDING
 
     from portal.tasks import sweep_notifications

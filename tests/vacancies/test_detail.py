@@ -182,6 +182,7 @@ def test_the_page_takes_a_fixed_number_of_queries(
         client.force_login(getattr(world, role))
 
     # Anonymous: the opportunity and its supports. Logged in, also: the session, the user,
-    # whether they are a member, and their memberships (the one they act for).
-    with django_assert_num_queries(2 if role is None else 6):
+    # whether they are a member, their memberships (the one they act for) and, for a member,
+    # how many social enterprises were matched.
+    with django_assert_num_queries(2 if role is None else 7):
         assert client.get(url(world.vacancy)).status_code == 200
