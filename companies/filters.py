@@ -22,10 +22,12 @@ from portal.facets import (
     km_filter,
     page_size,
     postcode_filter,
+    province_filter,
+    region_filter,
     sort_filter,
     text_filter,
 )
-from portal.models import Municipality, Province, Region, Sector, ServiceCategory
+from portal.models import Sector, ServiceCategory
 
 from . import search
 from .models import OfferedService, Organisation, OrganisationKind, Recognition
@@ -98,18 +100,8 @@ class DirectoryFilter(FacetedSearch):
         to_field_name="code",
         method="filter_sector",
     )
-    province = FacetFilter(
-        label=_("Province"),
-        queryset=Province.objects.all(),
-        to_field_name="slug",
-        method="filter_province",
-    )
-    region = FacetFilter(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        method="filter_region",
-    )
+    province = province_filter()
+    region = region_filter()
     km = km_filter()
     postcode = postcode_filter()
     verified = CheckboxFilter(
@@ -146,12 +138,6 @@ class DirectoryFilter(FacetedSearch):
         return queryset.filter(
             pk__in=through.objects.filter(sector__in=value).values("organisation")
         )
-
-    def filter_province(self, queryset, name, value):
-        return queryset.filter(province__in=value)
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(municipality__in=Municipality.objects.filter(regions__in=value))
 
     def filter_verified(self, queryset, name, value):
         return queryset.verified()

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Located, Sector, ServiceCategory, TranslatedName
+from portal.models import Located, Sector, ServiceCategory, Vocabulary
 
 from . import enterprise_number, search
 
@@ -28,28 +28,20 @@ class OrganisationSize(models.TextChoices):
     LARGE = "250+", _("250 employees or more")
 
 
-class Recognition(TranslatedName):
+class Recognition(Vocabulary):
     """A recognition or form of the social economy: maatwerkbedrijf, LDE, kringwinkel, ..."""
 
-    slug = models.SlugField(_("slug"), unique=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = _("recognition")
         verbose_name_plural = _("recognitions")
-        ordering = ["position", "slug"]
 
 
-class TargetGroup(TranslatedName):
+class TargetGroup(Vocabulary):
     """A group of people a social enterprise employs or supports."""
 
-    slug = models.SlugField(_("slug"), unique=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = _("target group")
         verbose_name_plural = _("target groups")
-        ordering = ["position", "slug"]
 
 
 def logo_path(instance, filename):

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import geography
+from .models import Municipality, Province, Region
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
@@ -196,6 +197,13 @@ class FacetedSearch(django_filters.FilterSet):
 
     def filter_nothing(self, queryset, name, value):
         return queryset
+
+    # Every list is of Located rows: the place filters are the same for all of them.
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(province__in=value)
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(municipality__in=Municipality.objects.filter(regions__in=value))
 
     def filter_queryset(self, queryset, *, leave_out=None):
         """Apply every valid parameter, except the facet `leave_out` (for that facet's counts)."""
@@ -438,6 +446,24 @@ def postcode_filter():
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": "4"}
         ),
+    )
+
+
+def province_filter():
+    return FacetFilter(
+        label=_("Province"),
+        queryset=Province.objects.all(),
+        to_field_name="slug",
+        method="filter_province",
+    )
+
+
+def region_filter():
+    return FacetFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        method="filter_region",
     )
 
 

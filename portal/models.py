@@ -239,16 +239,23 @@ class Sector(TranslatedName):
         return f"{self.code} – {self.name}"
 
 
-class ServiceCategory(TranslatedName):
-    """A kind of service social enterprises offer; the curated taxonomy of the directory."""
+class Vocabulary(TranslatedName):
+    """A short curated list in three languages, named by slug in URLs and kept in its order."""
 
     slug = models.SlugField(_("slug"), unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        abstract = True
+        ordering = ["position", "slug"]
+
+
+class ServiceCategory(Vocabulary):
+    """A kind of service social enterprises offer; the curated taxonomy of the directory."""
+
+    class Meta(Vocabulary.Meta):
         verbose_name = _("service category")
         verbose_name_plural = _("service categories")
-        ordering = ["position", "slug"]
 
 
 class Located(models.Model):

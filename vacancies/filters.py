@@ -32,10 +32,12 @@ from portal.facets import (
     km_filter,
     page_size,
     postcode_filter,
+    province_filter,
+    region_filter,
     sort_filter,
     text_filter,
 )
-from portal.models import Municipality, Province, Region, Sector, ServiceCategory
+from portal.models import Sector, ServiceCategory
 
 from . import search
 from .models import BudgetBand, ContractType, HoursBand, ServiceRequest, Status, Vacancy
@@ -90,18 +92,8 @@ class OpportunitySearch(FacetedSearch):
     PREFETCH = []
 
     q = text_filter()
-    province = FacetFilter(
-        label=_("Province"),
-        queryset=Province.objects.all(),
-        to_field_name="slug",
-        method="filter_province",
-    )
-    region = FacetFilter(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        method="filter_region",
-    )
+    province = province_filter()
+    region = region_filter()
     km = km_filter()
     postcode = postcode_filter()
     since = PlainChoiceFilter(
@@ -130,12 +122,6 @@ class OpportunitySearch(FacetedSearch):
 
     def filter_text(self, queryset, name, value):
         return search.search(queryset, value)
-
-    def filter_province(self, queryset, name, value):
-        return queryset.filter(province__in=value)
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(municipality__in=Municipality.objects.filter(regions__in=value))
 
     def filter_since(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.now() - timedelta(days=int(value)))

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Organisation
-from portal.models import Located, Sector, ServiceCategory, TranslatedName
+from portal.models import Located, Sector, ServiceCategory, Vocabulary
 
 
 def new_code():
@@ -105,16 +105,12 @@ class Opportunity(Located):
         return self.status == Status.PUBLISHED
 
 
-class Support(TranslatedName):
+class Support(Vocabulary):
     """What makes a vacancy open to people moving on from the social economy."""
 
-    slug = models.SlugField(_("slug"), unique=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = _("support")
         verbose_name_plural = _("supports")
-        ordering = ["position", "slug"]
 
 
 class ContractType(models.TextChoices):
