@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import lifecycle, search
-from .models import Placement, Response, ServiceRequest, Support, Vacancy
+from .models import Match, Placement, Response, ServiceRequest, Support, Vacancy
 
 # --- Opportunities (vacancies and service requests) ---------------------------------------------
 
@@ -87,3 +88,24 @@ class PlacementAdmin(ReadOnlyAdmin):
     list_select_related = ["vacancy", "employer", "enterprise"]
     search_fields = ["employer__name", "enterprise__name", "vacancy__title"]
     date_hierarchy = "placed_on"
+
+
+@admin.register(Match)
+class MatchAdmin(ReadOnlyAdmin):
+    """Which enterprises heard about which opportunity, and why (vacancies/matching.py)."""
+
+    list_display = [
+        "enterprise",
+        "vacancy",
+        "service_request",
+        "score",
+        "reasons_shown",
+        "created_at",
+    ]
+    list_select_related = ["enterprise", "vacancy", "service_request"]
+    search_fields = ["enterprise__name", "vacancy__title", "service_request__title"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("reasons"))
+    def reasons_shown(self, match):
+        return ", ".join(match.reason_texts())

@@ -275,3 +275,21 @@ def test_extending_asks_for_matching_again(world, committed):
 
     world.service_request.refresh_from_db()
     assert world.service_request.matched_at is None
+
+
+def test_the_admin_lists_matches_with_their_reasons_read_only(client, request_):
+    from tests.factories import StaffFactory
+
+    enterprise_offering("3500")
+    matching.match(request_)
+    client.force_login(StaffFactory(is_superuser=True))
+
+    page = client.get("/admin/vacancies/match/")
+    match = Match.objects.get()
+    change = client.post(f"/admin/vacancies/match/{match.pk}/change/", {"score": 1})
+
+    assert page.status_code == 200
+    assert "biedt groenonderhoud aan" in page.content.decode()
+    assert change.status_code == 403
+    match.refresh_from_db()
+    assert match.score != 1
