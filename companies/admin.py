@@ -68,20 +68,17 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     # Regisseurs need no model permissions here: what they may do follows from their regions
     # (companies/access.py), so it cannot drift from what the portal itself allows.
-    def _is_regisseur(self, request):
-        return request.user.is_active and request.user.is_staff and request.user.regions.exists()
-
     def has_module_permission(self, request):
-        return super().has_module_permission(request) or self._is_regisseur(request)
+        return super().has_module_permission(request) or request.user.is_regisseur
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or self._is_regisseur(request)
+        return super().has_view_permission(request, obj) or request.user.is_regisseur
 
     def has_change_permission(self, request, obj=None):
         if super().has_change_permission(request, obj):
             return True
         if obj is None:
-            return self._is_regisseur(request)
+            return request.user.is_regisseur
         return access.can_verify(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):

@@ -34,12 +34,3 @@ def verify(organisation, *, by):
                 summary=organisation.name,
             )
     return organisation
-
-
-def revoke_verification(organisation, *, by):
-    if not can_verify(by, organisation):
-        raise PermissionDenied("Only a regisseur of the organisation's region may do this.")
-    organisation.verified_at = None
-    organisation.verified_by = None
-    organisation.save(update_fields=["verified_at", "verified_by"])
-    return organisation

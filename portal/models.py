@@ -69,7 +69,8 @@ class User(AbstractUser):
 
     @property
     def is_regisseur(self):
-        return self.is_staff and self.regions.exists()
+        """Staff who coordinate at least one region (companies.admin and access rely on it)."""
+        return self.is_active and self.is_staff and self.regions.exists()
 
 
 class BelgianRegion(models.TextChoices):
