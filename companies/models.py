@@ -439,8 +439,27 @@ class Collaboration(models.Model):
         choices=CollaborationSource.choices,
         default=CollaborationSource.MANUAL,
     )
-    confirmed_by_regular_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by_social_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by_regular_at = models.DateTimeField(
+        _("confirmed by the regular organisation at"), null=True, blank=True
+    )
+    confirmed_by_social_at = models.DateTimeField(
+        _("confirmed by the social enterprise at"), null=True, blank=True
+    )
+    # A declaration by hand: who declared it, and the other side's answer when it disputes it.
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("declared by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    disputed_at = models.DateTimeField(_("disputed at"), null=True, blank=True)
+    dispute_note = models.TextField(_("why it was disputed"), blank=True)
+    # An imported line's fingerprint: importing the same file again adds nothing twice.
+    import_key = models.CharField(
+        _("import key"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CollaborationQuerySet.as_manager()
@@ -449,6 +468,7 @@ class Collaboration(models.Model):
         verbose_name = _("collaboration")
         verbose_name_plural = _("collaborations")
         ordering = ["-started"]
+        indexes = [models.Index(fields=["started", "ended"], name="collaboration_period")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ended__isnull=True) | models.Q(ended__gte=models.F("started")),

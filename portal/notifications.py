@@ -60,6 +60,8 @@ KINDS = {
     "response_update": Kind(_("News about your responses and offers")),
     "expiry_reminder": Kind(_("Reminders before your vacancies and requests close")),
     "opportunity_match": Kind(_("New opportunities that fit your organisation")),
+    "voucher": Kind(_("Your introduction vouchers: decisions, redemption, payment, reminders")),
+    "collaboration": Kind(_("Collaborations declared with your organisation")),
     "saved_search": Kind(_("New results for your saved searches")),
     "digest": Kind(_("Digests of what you chose to receive bundled"), configurable=False),
 }
