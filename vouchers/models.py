@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.db.models.functions import Floor
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,9 +53,28 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(opens_on__lte=on, closes_on__gte=on)
 
     def with_budget(self):
-        """Annotate what is held (`held`) and what is left (`left`) in one grouped query."""
-        held = Sum("vouchers__amount", filter=Q(vouchers__status__in=HOLDING), default=Decimal(0))
-        return self.annotate(held=held).annotate(left=models.F("budget") - models.F("held"))
+        """Annotate the budget panel in one grouped query.
+
+        `reserved` (approved, not yet redeemed), `redeemed` (declared delivered, not yet paid),
+        `paid`, `held` (their sum: what can no longer be given), `left` (budget minus held) and
+        `vouchers_left` (how many more vouchers of the programme's value fit in what is left).
+        """
+
+        def total(*statuses):
+            return Sum(
+                "vouchers__amount", filter=Q(vouchers__status__in=statuses), default=Decimal(0)
+            )
+
+        F = models.F
+        return self.annotate(
+            reserved=total(VoucherStatus.APPROVED),
+            redeemed=total(VoucherStatus.REDEEMED),
+            paid=total(VoucherStatus.PAID),
+            held=total(*HOLDING),
+        ).annotate(
+            left=F("budget") - F("held"),
+            vouchers_left=Floor((F("budget") - F("held")) / F("voucher_value")),
+        )
 
     def run_by(self, user):
         """Programmes a user manages: all for administrators, their regions' for regisseurs."""
