@@ -245,6 +245,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vacancies.tasks.remind_expiring_opportunities",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Saved searches: before the 07:00 digests, which bundle them for whoever chose a digest.
+    "daily-saved-searches": {
+        "task": "vacancies.tasks.send_daily_saved_searches",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "weekly-saved-searches": {
+        "task": "vacancies.tasks.send_weekly_saved_searches",
+        "schedule": crontab(hour=6, minute=30, day_of_week="monday"),
+    },
+    # Vouchers: approved vouchers past their validity expire (freeing their budget) before the
+    # reminders run, so nobody is reminded of a voucher that has just expired.
+    "expire-vouchers": {
+        "task": "vouchers.tasks.expire_vouchers",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "remind-expiring-vouchers": {
+        "task": "vouchers.tasks.remind_expiring_vouchers",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    "send-voucher-follow-ups": {
+        "task": "vouchers.tasks.send_voucher_follow_ups",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.

@@ -28,5 +28,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("companies.urls")),
     path("", include("vacancies.urls")),
+    path("", include("vouchers.urls")),
     prefix_default_language=False,
 )

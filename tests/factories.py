@@ -259,3 +259,102 @@ def listed_request(*, code="3700", days_ago=0, organisation=None, **fields):
     )
     search.index(service_request)
     return service_request
+
+
+# --- Vouchers: programmes and vouchers -----------------------------------------------------------
+
+
+def region(slug="zuidoost-limburg"):
+    from portal.models import Region
+
+    return Region.objects.get(slug=slug)
+
+
+def voucher_code(n):
+    """A made-up voucher code in the format vouchers.lifecycle gives ("KC-" and ten characters
+    of its unambiguous alphabet), different for every n."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    characters = []
+    for _ in range(10):
+        n, digit = divmod(n, len(alphabet))
+        characters.append(alphabet[digit])
+    return "KC-" + "".join(reversed(characters))
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """An open programme of Zuidoost-Limburg (Tongeren, 3700, is eligible; Leuven and Hasselt are
+    not) for 30 vouchers of EUR 500; needs `reference_data`."""
+
+    class Meta:
+        model = "vouchers.Programme"
+
+    region = factory.LazyFunction(region)
+    name = factory.Sequence(lambda n: f"Kennismakingscheques {n}")
+    slug = factory.Sequence(lambda n: f"kennismakingscheques-{n}")
+    year = factory.LazyFunction(lambda: in_days(0).year)
+    description = "Probeer de diensten van een sociale onderneming uit de regio."
+    budget = 15000
+    voucher_value = 500
+    opens_on = factory.LazyFunction(lambda: in_days(-30))
+    closes_on = factory.LazyFunction(lambda: in_days(60))
+    terms = "De cheque dekt de factuur tot de waarde van de cheque."
+
+
+class VoucherFactory(factory.django.DjangoModelFactory):
+    """A submitted voucher: a verified regular firm in Tongeren applies for a verified social
+    enterprise's service. Needs `reference_data`.
+
+    The traits `approved`, `redeemed` and `paid` give a voucher in that state with the fields the
+    lifecycle would have set (amount, code, dates), without events, notifications or a
+    collaboration: tests of the steps themselves go through vouchers.lifecycle.
+    """
+
+    class Meta:
+        model = "vouchers.Voucher"
+
+    class Params:
+        approved = factory.Trait(
+            status="approved",
+            amount=factory.SelfAttribute("programme.voucher_value"),
+            code=factory.Sequence(voucher_code),
+            decided_at=factory.LazyFunction(lambda: _now()),
+            valid_until=factory.LazyAttribute(
+                lambda voucher: in_days(voucher.programme.validity_days)
+            ),
+        )
+        redeemed = factory.Trait(
+            approved=True,
+            status="redeemed",
+            delivered_on=factory.LazyFunction(lambda: in_days(0)),
+            invoice_number=factory.Sequence(lambda n: f"F2025-{n:04d}"),
+            invoice_amount=factory.SelfAttribute("amount"),
+            redeemed_at=factory.LazyFunction(lambda: _now()),
+        )
+        paid = factory.Trait(
+            redeemed=True,
+            status="paid",
+            paid_on=factory.LazyFunction(lambda: in_days(0)),
+            payment_reference=factory.Sequence(lambda n: f"BETALING-{n:04d}"),
+        )
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    applicant = factory.SubFactory(
+        OrganisationFactory,
+        postcode=factory.LazyFunction(lambda: postcode("3700")),
+        verified_at=factory.LazyFunction(lambda: _now()),
+    )
+    provider = factory.SubFactory(
+        SocialEnterpriseFactory,
+        postcode=factory.LazyFunction(lambda: postcode("3700")),
+        verified_at=factory.LazyFunction(lambda: _now()),
+    )
+    category = factory.LazyFunction(first_service_category)
+    intended_use = "Een seizoen groenonderhoud rond ons bedrijfsgebouw uitproberen."
+    expected_date = factory.LazyFunction(lambda: in_days(30))
+    terms_accepted_at = factory.LazyFunction(lambda: _now())
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()

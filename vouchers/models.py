@@ -13,6 +13,7 @@ hold their amount; the other statuses hold nothing, so expiry and withdrawal fre
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
@@ -44,6 +45,10 @@ COUNTING = (
     VoucherStatus.REDEEMED,
     VoucherStatus.PAID,
 )
+
+
+# Paths under /vouchers/ that are pages of their own, not programmes.
+RESERVED_SLUGS = {"mine", "redeem"}
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -168,6 +173,12 @@ class Programme(models.Model):
 
     def get_absolute_url(self):
         return reverse("vouchers:programme_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": _("“%(slug)s” is the address of another page.") % {"slug": self.slug}}
+            )
 
     def eligible_municipalities(self):
         """The chosen municipalities, or the region's when none were chosen."""
