@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import lifecycle, search
-from .models import Match, Placement, Response, ServiceRequest, Support, Vacancy
+from .models import Match, Placement, Response, SavedSearch, ServiceRequest, Support, Vacancy
 
 # --- Opportunities (vacancies and service requests) ---------------------------------------------
 
@@ -109,3 +110,19 @@ class MatchAdmin(ReadOnlyAdmin):
     @admin.display(description=_("reasons"))
     def reasons_shown(self, match):
         return ", ".join(match.reason_texts())
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(ReadOnlyAdmin):
+    """Users' saved searches, to look at (and delete); users change them on their own page."""
+
+    list_display = ["name", "user", "target", "frequency", "last_sent_at", "created_at"]
+    list_filter = ["target", "frequency"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__email", "query"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["search_link"]
+
+    @admin.display(description=_("search"))
+    def search_link(self, saved_search):
+        return format_html('<a href="{0}">{0}</a>', saved_search.search_url())

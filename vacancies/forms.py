@@ -16,6 +16,9 @@ from .models import (
     ClosedReason,
     Response,
     ResponseStatus,
+    SavedSearch,
+    SavedSearchFrequency,
+    SavedSearchTarget,
     ServiceRequest,
     Support,
     Vacancy,
@@ -307,3 +310,66 @@ class MoveForm(forms.Form):
     @property
     def can_move(self):
         return bool(self.fields["status"].widget.choices)
+
+
+# --- Saved searches ------------------------------------------------------------------------------
+
+SAVE_FREQUENCIES = [
+    (SavedSearchFrequency.DAILY, SavedSearchFrequency.DAILY.label),
+    (SavedSearchFrequency.WEEKLY, SavedSearchFrequency.WEEKLY.label),
+]
+TARGET_ERROR = _("Only a search of organisations, vacancies or service requests can be saved.")
+
+
+class SaveSearchForm(forms.Form):
+    """The "Save this search" panel of a search page. The search itself is checked again by
+    vacancies/saved_searches.py, through the page's own FilterSet."""
+
+    target = forms.ChoiceField(
+        choices=SavedSearchTarget.choices,
+        widget=forms.HiddenInput,
+        error_messages={"required": TARGET_ERROR, "invalid_choice": TARGET_ERROR},
+    )
+    query = forms.CharField(
+        required=False,
+        # Twice what a saved search may hold: presentation parameters are dropped first.
+        max_length=4000,
+        widget=forms.HiddenInput,
+        error_messages={
+            "max_length": _("This search is too long to be saved; leave some filters out.")
+        },
+    )
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=SAVE_FREQUENCIES,
+        initial=SavedSearchFrequency.DAILY,
+        error_messages=dict.fromkeys(["required", "invalid_choice"], _("Choose daily or weekly.")),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "save_search_%s")
+        super().__init__(*args, **kwargs)
+
+
+class SavedSearchForm(forms.Form):
+    """A saved search's name and frequency, on the user's list of saved searches."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=SavedSearch._meta.get_field("name").max_length
+    )
+    frequency = forms.ChoiceField(
+        label=_("Email with new results"),
+        choices=SavedSearchFrequency.choices,
+        error_messages=dict.fromkeys(
+            ["required", "invalid_choice"], _("Choose daily, weekly or paused.")
+        ),
+    )
+
+    def __init__(self, *args, saved_search, **kwargs):
+        # One form per saved search on the page: ids of their own.
+        kwargs.setdefault("auto_id", f"saved_{saved_search.code}_%s")
+        kwargs.setdefault(
+            "initial", {"name": saved_search.name, "frequency": saved_search.frequency}
+        )
+        super().__init__(*args, **kwargs)
+        self.saved_search = saved_search

@@ -11,12 +11,13 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Organisation
-from portal.models import Located, Sector, ServiceCategory, Vocabulary
+from portal.models import Frequency, Located, Sector, ServiceCategory, Vocabulary
 
 
 def new_code():
@@ -400,3 +401,101 @@ def render_reason(reason):
     if code == "verified":
         return _("verified")
     return ""
+
+
+# --- Saved searches ------------------------------------------------------------------------------
+
+
+class SavedSearchTarget(models.TextChoices):
+    """The three search pages a search can be saved from."""
+
+    DIRECTORY = "directory", _("Organisations")
+    VACANCIES = "vacancies", _("Vacancies")
+    REQUESTS = "requests", _("Service requests")
+
+
+# Where each target's search page lives (the saved query string goes after its "?").
+SEARCH_URL_NAMES = {
+    SavedSearchTarget.DIRECTORY: "companies:directory",
+    SavedSearchTarget.VACANCIES: "vacancies:vacancy_list",
+    SavedSearchTarget.REQUESTS: "vacancies:request_list",
+}
+
+
+class SavedSearchFrequency(models.TextChoices):
+    """How often the digest of a saved search comes: the outbox's values (portal.Frequency)."""
+
+    DAILY = Frequency.DAILY.value, _("Daily")
+    WEEKLY = Frequency.WEEKLY.value, _("Weekly")
+    OFF = Frequency.OFF.value, _("Paused")
+
+
+class SavedSearch(models.Model):
+    """A search of the directory, the vacancies or the service requests that a user keeps, and
+    that emails them (vacancies/saved_searches.py) what is new in its results, daily or weekly.
+
+    `query` is the search's GET parameters in one canonical form (known parameters only, each
+    value cleaned, sorted; no page, sort, CSV or page size), so that the same search is saved
+    once per user (the unique constraint) whatever order its parameters came in.
+
+    What "new" means: a high-water mark. `last_sent_at` is the moment up to which results have
+    been dealt with; a digest lists the results of the search, run as the page runs it, that
+    became part of the list after it and up to the digest's cut-off: opportunities published
+    (`published_at`) and organisations added (`created_at`; for a search of verified ones only,
+    verified: `verified_at`) in that window. The cut-off lies a few minutes before the run, so a
+    publication whose transaction was still open when the digest looked is in the next one, not
+    lost. A mark needs no memory of what was shown (a search of the whole directory has
+    thousands of results); the price is that an old result that starts to match (an
+    organisation that adds a service) is not announced as new. The mark starts at saving: what
+    the user saw on the page is not sent again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+    )
+    # The saved search's pages use this, not the sequential id.
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    target = models.CharField(_("search of"), max_length=12, choices=SavedSearchTarget.choices)
+    query = models.CharField(_("search parameters"), max_length=2000, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=10,
+        choices=SavedSearchFrequency.choices,
+        default=SavedSearchFrequency.DAILY,
+    )
+    last_sent_at = models.DateTimeField(_("new results counted from"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "target", "query"], name="saved_search_once_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target__in=SavedSearchTarget.values),
+                name="saved_search_known_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(frequency__in=SavedSearchFrequency.values),
+                name="saved_search_known_frequency",
+            ),
+        ]
+        indexes = [
+            # The digest run: the searches of one frequency whose mark is old enough.
+            models.Index(fields=["frequency", "last_sent_at"], name="saved_search_due"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def search_url(self):
+        """The search page with the saved parameters (in the active language)."""
+        path = reverse(SEARCH_URL_NAMES[self.target])
+        return f"{path}?{self.query}" if self.query else path

@@ -11,7 +11,9 @@ they run.
 from celery import shared_task
 from django.utils import timezone
 
-from . import lifecycle, matching
+from portal.models import Frequency
+
+from . import lifecycle, matching, saved_searches
 
 
 @shared_task(acks_late=True)
@@ -58,3 +60,15 @@ def match_unmatched_opportunities():
         for opportunity in matching.unmatched(model):
             total += match_opportunity(kind, opportunity.pk)
     return total
+
+
+@shared_task
+def send_daily_saved_searches():
+    """Beat, every morning: the new results of the searches saved with a daily email."""
+    return saved_searches.send_saved_search_digests(Frequency.DAILY)
+
+
+@shared_task
+def send_weekly_saved_searches():
+    """Beat, Monday mornings: the new results of the searches saved with a weekly email."""
+    return saved_searches.send_saved_search_digests(Frequency.WEEKLY)

@@ -47,4 +47,13 @@ urlpatterns = [
         REQUEST,
         name="request_response_move",
     ),
+    # Saved searches: the user's list, and the "Save this search" panel of the search pages.
+    path("saved-searches/", views.saved_search_list, name="saved_searches"),
+    path("saved-searches/new/", views.saved_search_create, name="saved_search_create"),
+    path("saved-searches/<str:code>/", views.saved_search_update, name="saved_search_update"),
+    path(
+        "saved-searches/<str:code>/delete/",
+        views.saved_search_delete,
+        name="saved_search_delete",
+    ),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from companies import access as companies_access
 
-from . import access, export, lifecycle, responses
+from . import access, export, lifecycle, responses, saved_searches
 from .filters import ServiceRequestFilter, VacancyFilter, page_size
 from .forms import (
     CandidateForm,
@@ -23,10 +24,21 @@ from .forms import (
     MoveForm,
     NewClosingDateForm,
     OfferForm,
+    SavedSearchForm,
+    SaveSearchForm,
     ServiceRequestForm,
     VacancyForm,
 )
-from .models import Match, Response, ServiceRequest, Status, Vacancy
+from .models import (
+    SEARCH_URL_NAMES,
+    Match,
+    Response,
+    SavedSearch,
+    SavedSearchTarget,
+    ServiceRequest,
+    Status,
+    Vacancy,
+)
 
 # --- Posting and managing opportunities (poster side) ----------------------------------------
 
@@ -346,3 +358,99 @@ def move_response(request, kind, code, pk):
             return redirect(_detail_url(kind, opportunity) + "#responses")
     context = {"opportunity": opportunity, "kind": kind, "response": response, "form": form}
     return render(request, "vacancies/move_response.html", context)
+
+
+# --- Saved searches: the user's own; saved from the three search pages ----------------------
+
+
+def _search_page(target, query=""):
+    """The search page of `target` with `query`, re-encoded (input never reaches a header raw)."""
+    path = reverse(SEARCH_URL_NAMES[target])
+    query = QueryDict(query).urlencode()
+    return f"{path}?{query}" if query else path
+
+
+@login_required
+@require_POST
+def saved_search_create(request):
+    """The "Save this search" panel posts here; back to the search, saying what happened."""
+    form = SaveSearchForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        target = form.cleaned_data.get("target")
+        return redirect(_search_page(target) if target else "vacancies:saved_searches")
+    target, query = form.cleaned_data["target"], form.cleaned_data["query"]
+    try:
+        saved, created = saved_searches.save(
+            user=request.user,
+            target=target,
+            data=query,
+            frequency=form.cleaned_data["frequency"],
+        )
+    except ValidationError as error:
+        _refused(request, error)
+        return redirect(_search_page(target, query))
+    when = saved_searches.FREQUENCY_WORDS[saved.frequency]
+    if created:
+        messages.success(
+            request,
+            _("The search is saved: its new results come to you by email %(when)s.")
+            % {"when": when},
+        )
+    else:
+        messages.info(
+            request,
+            _("You had saved this search before: its new results come to you %(when)s.")
+            % {"when": when},
+        )
+    return redirect(saved.search_url())
+
+
+def _saved_search_page(request, failed=None):
+    """The user's saved searches, each with its form; `failed` is a form shown with errors."""
+    rows = []
+    for saved in SavedSearch.objects.filter(user=request.user):
+        if failed is not None and failed.saved_search.pk == saved.pk:
+            rows.append((saved, failed))
+        else:
+            rows.append((saved, SavedSearchForm(saved_search=saved)))
+    context = {
+        "rows": rows,
+        "max_saved_searches": saved_searches.MAX_PER_USER,
+        "search_pages": [
+            (label, reverse(SEARCH_URL_NAMES[value])) for value, label in SavedSearchTarget.choices
+        ],
+    }
+    return render(request, "vacancies/saved_searches.html", context)
+
+
+@login_required
+def saved_search_list(request):
+    return _saved_search_page(request)
+
+
+@login_required
+@require_POST
+def saved_search_update(request, code):
+    saved = saved_searches.owned(request.user, code)
+    form = SavedSearchForm(request.POST, saved_search=saved)
+    if not form.is_valid():
+        return _saved_search_page(request, failed=form)
+    saved_searches.change(saved, **form.cleaned_data)
+    messages.success(
+        request,
+        _("“%(name)s” is saved: new results come %(when)s.")
+        % {"name": saved.name, "when": saved_searches.FREQUENCY_WORDS[saved.frequency]},
+    )
+    return redirect("vacancies:saved_searches")
+
+
+@login_required
+@require_POST
+def saved_search_delete(request, code):
+    saved = saved_searches.owned(request.user, code)
+    saved_searches.delete(saved)
+    messages.success(request, _("“%(name)s” is deleted.") % {"name": saved.name})
+    return redirect("vacancies:saved_searches")

@@ -10,8 +10,8 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from companies import access
 
-from .. import fitting, responses
-from ..forms import CandidateForm, MoveForm, OfferForm
+from .. import fitting, responses, saved_searches
+from ..forms import CandidateForm, MoveForm, OfferForm, SaveSearchForm
 from ..models import ResponseStatus, ServiceRequest, Status, Vacancy
 
 register = template.Library()
@@ -117,3 +117,33 @@ def responses_panel(context):
         for response in responses.responses_to(opportunity)
     ]
     return SimpleNamespace(rows=rows, is_vacancy=isinstance(opportunity, Vacancy))
+
+
+# --- Saved searches -----------------------------------------------------------------------------
+
+
+@register.inclusion_tag("vacancies/saved_searches_panel.html", takes_context=True)
+def save_search_panel(context):
+    """The "Save this search" panel of a search page (templates/portal/search_page.html).
+
+    The page it is on says which search (the directory, vacancies or service requests); the
+    search is the page's own FilterSet (`search`). A visitor gets a link to log in that comes
+    back here; a user who saved this search already sees how often it comes. No query for a
+    visitor, one for a user.
+    """
+    request, search = context["request"], context.get("search")
+    match = request.resolver_match
+    target = saved_searches.TARGET_OF_VIEW.get(match.view_name if match else None)
+    if target is None or search is None:
+        return {"target": None}
+    panel = {"request": request, "target": target}
+    if not request.user.is_authenticated:
+        return panel
+    query = saved_searches.canonical_query(search)
+    saved = saved_searches.saved_for(request.user, target, query)
+    panel["saved"] = saved
+    if saved is not None:
+        panel["when"] = saved_searches.FREQUENCY_WORDS[saved.frequency]
+    else:
+        panel["form"] = SaveSearchForm(initial={"target": target, "query": query})
+    return panel
