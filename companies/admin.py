@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import access, verification
+from . import access, enterprise_number, verification
 from .models import (
     Collaboration,
     Invitation,
@@ -136,8 +138,78 @@ class InvitationAdmin(admin.ModelAdmin):
     exclude = ["token"]
 
 
+class CollaborationStateFilter(admin.SimpleListFilter):
+    """Only collaborations confirmed by both sides count; the others wait or are disputed."""
+
+    title = _("confirmation")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("confirmed", _("Confirmed by both sides")),
+            ("waiting", _("Waiting for a side")),
+            ("disputed", _("Disputed")),
+        ]
+
+    def queryset(self, request, queryset):
+        both = Q(confirmed_by_regular_at__isnull=False, confirmed_by_social_at__isnull=False)
+        if self.value() == "confirmed":
+            return queryset.filter(both)
+        if self.value() == "waiting":
+            return queryset.exclude(both).filter(disputed_at__isnull=True)
+        if self.value() == "disputed":
+            return queryset.filter(disputed_at__isnull=False)
+        return queryset
+
+
 @admin.register(Collaboration)
 class CollaborationAdmin(admin.ModelAdmin):
-    list_display = ["regular", "social", "role", "category", "started", "ended", "channel"]
-    list_filter = ["role", "channel", "source"]
-    raw_id_fields = ["regular", "social"]
+    list_display = [
+        "regular",
+        "social",
+        "role",
+        "category",
+        "started",
+        "ended",
+        "channel",
+        "source",
+        "is_confirmed",
+    ]
+    list_filter = [CollaborationStateFilter, "channel", "source", "role", "category"]
+    list_select_related = ["regular", "social", "category"]
+    search_fields = ["regular__name", "social__name"]
+    date_hierarchy = "started"
+    raw_id_fields = ["regular", "social", "declared_by"]
+    readonly_fields = ["import_key", "created_at"]
+
+    @admin.display(description=_("confirmed"), boolean=True)
+    def is_confirmed(self, collaboration):
+        return bool(collaboration.confirmed_by_regular_at and collaboration.confirmed_by_social_at)
+
+    # Regisseurs see the collaborations of their regions' organisations (either side), read
+    # only: a collaboration is the two sides' to declare, confirm and end.
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or request.user.is_regisseur
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.is_regisseur
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if super().has_view_permission(request):
+            return queryset
+        mine = access.in_regions_of(Organisation.objects.all(), request.user)
+        return queryset.filter(Q(regular__in=mine) | Q(social__in=mine))
+
+    def get_search_results(self, request, queryset, search_term):
+        """A search for an enterprise number in any spelling finds either side by it."""
+        try:
+            number = enterprise_number.normalise(search_term.strip())
+        except ValidationError:
+            return super().get_search_results(request, queryset, search_term)
+        return (
+            queryset.filter(
+                Q(regular__enterprise_number=number) | Q(social__enterprise_number=number)
+            ),
+            False,
+        )

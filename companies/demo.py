@@ -7,7 +7,8 @@ in a range of our own, numbered by position in the list: append, never reorder) 
 organisations are fictional.
 """
 
-from datetime import timedelta
+import calendar
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -20,6 +21,7 @@ from .models import (
     Collaboration,
     CollaborationChannel,
     CollaborationRole,
+    CollaborationSource,
     Membership,
     MembershipRole,
     OfferedService,
@@ -621,6 +623,117 @@ ORGANISATIONS = [
         True,
         "Netwerk van verenigingen en cultuurhuizen in de Noorderkempen.",
     ),
+    # --- Regular firms that worked with social enterprises since 2012 (see HISTORY) ------------
+    Demo(
+        "Kunststoffen Genk",
+        K.REGULAR,
+        "3600",
+        "Henry Fordlaan 20",
+        "C",
+        {},
+        True,
+        "Spuitgieterij van kunststof onderdelen voor de auto- en de bouwsector.",
+        size="50-249",
+    ),
+    Demo(
+        "Autobedrijf Hasselt",
+        K.REGULAR,
+        "3500",
+        "Genkersteenweg 300",
+        "G",
+        {},
+        True,
+        "Garage en carrosserie met twee vestigingen in Hasselt.",
+        size="10-49",
+    ),
+    Demo(
+        "Ingenieursbureau Leuven",
+        K.REGULAR,
+        "3000",
+        "Diestsesteenweg 80",
+        "M",
+        {},
+        True,
+        "Studiebureau voor stabiliteit en technieken in gebouwen.",
+        size="50-249",
+    ),
+    Demo(
+        "Bouwbedrijf Hageland",
+        K.REGULAR,
+        "3200",
+        "Nieuwlandlaan 15",
+        "F",
+        {},
+        True,
+        "Algemene bouwonderneming voor renovatie en nieuwbouw.",
+        size="50-249",
+    ),
+    Demo(
+        "Havenlogistiek Noord",
+        K.REGULAR,
+        "2000",
+        "Noorderlaan 730",
+        "H",
+        {},
+        True,
+        "Opslag en overslag van stukgoed in de Antwerpse haven.",
+        size="250+",
+    ),
+    Demo(
+        "Chocolaterie Mechelen",
+        K.REGULAR,
+        "2800",
+        "Brusselsesteenweg 44",
+        "C",
+        {},
+        True,
+        "Ambachtelijke chocolaterie die naar twintig landen uitvoert.",
+        size="10-49",
+    ),
+    Demo(
+        "Kempische Bouwgroep",
+        K.REGULAR,
+        "2440",
+        "Industrieweg 12",
+        "F",
+        {},
+        False,
+        "Aannemer van wegenwerken en groenaanleg in de Kempen.",
+        size="50-249",
+    ),
+    Demo(
+        "Drukkerij Turnhout",
+        K.REGULAR,
+        "2300",
+        "Steenweg op Merksplas 5",
+        "C",
+        {},
+        True,
+        "Drukkerij van speelkaarten, verpakkingen en brochures.",
+        size="50-249",
+    ),
+    Demo(
+        "Hotel Brugse Vesten",
+        K.REGULAR,
+        "8000",
+        "Vestingstraat 3",
+        "I",
+        {},
+        True,
+        "Hotel met congreszalen aan de Brugse vesten.",
+        size="10-49",
+    ),
+    Demo(
+        "Meubelfabriek Leie",
+        K.REGULAR,
+        "8500",
+        "Leiekaai 40",
+        "C",
+        {},
+        True,
+        "Fabriek van kantoormeubilair in massief hout.",
+        size="50-249",
+    ),
 ]
 
 # Confirmed collaborations for the profiles: (regular side, social enterprise, role, service,
@@ -659,6 +772,255 @@ COLLABORATIONS = [
         2,
     ),
 ]
+
+
+# Collaborations since 2012, for the register and the reports, per pair of (regular side, social
+# enterprise): (role, service, channel, started, ended or "", and optionally a state). Months stand
+# for their first day (an end for its last). Without a state both sides confirmed; otherwise the
+# state names the side that has yet to answer ("awaiting_regular", "awaiting_social") or that
+# disputed it ("disputed_by_regular", "disputed_by_social").
+# Several provinces have three or more firms in the same year and role, others fewer, so that the
+# public reports show figures and suppressed cells ("<3") alike.
+HISTORY = {
+    # Oost-Vlaanderen
+    ("Verpakkingen Dender", "Denderwerk"): [
+        ("client", "verpakking-assemblage", "regie", "2012-02", ""),
+        ("client", "schoonmaak", "directory", "2026-09", "", "awaiting_regular"),
+    ],
+    ("Transport Erpe-Mere", "Denderwerk"): [
+        ("client", "schoonmaak", "network_event", "2012-09", "2018-06"),
+    ],
+    ("Drukkerij Haaltert", "Kringwinkel Denderland"): [
+        ("client", "recyclage-demontage", "regie", "2012-05", ""),
+    ],
+    ("Brouwerij Scheldedal", "Fietsatelier Oudenaarde"): [
+        ("client", "fietsherstel", "other", "2013-04", "2017-03"),
+        ("client", "fietsherstel", "directory", "2024-04", "", "disputed_by_regular"),
+    ],
+    ("Textiel Brakel", "Naaiatelier Ronse"): [
+        ("partner", "was-strijk-naaiwerk", "network_event", "2013-10", ""),
+    ],
+    ("OCMW Ninove", "Schoonmaakcoöperatie Vlaamse Ardennen"): [
+        ("client", "schoonmaak", "regie", "2014-01", ""),
+    ],
+    ("Textiel Brakel", "Schoonmaakcoöperatie Vlaamse Ardennen"): [
+        ("client", "schoonmaak", "regie", "2015-01", "2020-12"),
+    ],
+    ("Brouwerij Scheldedal", "Sociaal Restaurant De Keukenbrug"): [
+        ("client", "evenementen-horeca", "network_event", "2015-05", "2019-09"),
+    ],
+    ("Verpakkingen Dender", "Wasserij Waasland"): [
+        ("client", "was-strijk-naaiwerk", "other", "2015-09", ""),
+    ],
+    ("Drukkerij Haaltert", "Gentse Scanstraat"): [
+        ("supplier", "drukwerk-mailing", "other", "2016-02", "2022-01"),
+    ],
+    ("vzw Ardennenhuis", "Zwalmse Groenploeg"): [
+        ("client", "groenonderhoud", "other", "2017-04", "2021-10"),
+    ],
+    ("OCMW Ninove", "Poetsdienst Halle"): [
+        ("client", "huishoudhulp-zorg", "regie", "2018-01", ""),
+    ],
+    ("Transport Erpe-Mere", "Groendienst Lede vzw"): [
+        ("client", "groenonderhoud", "regie", "2019-03", ""),
+    ],
+    ("Brouwerij Scheldedal", "Zwalmse Groenploeg"): [
+        ("client", "land-tuinbouw", "directory", "2019-06", ""),
+    ],
+    ("Textiel Brakel", "Denderwerk"): [
+        ("supplier", "verpakking-assemblage", "service_request", "2023-02", ""),
+    ],
+    ("Drukkerij Haaltert", "Sociaal Restaurant De Keukenbrug"): [
+        ("client", "catering", "service_request", "2023-05", ""),
+    ],
+    ("Transport Erpe-Mere", "Wasserij Waasland"): [
+        ("client", "logistiek-opslag", "directory", "2023-09", "2025-08"),
+    ],
+    ("Gemeentelijke Basisschool Geraardsbergen", "Sociaal Restaurant De Keukenbrug"): [
+        ("client", "catering", "directory", "2024-09", ""),
+    ],
+    ("Brouwerij Scheldedal", "Naaiatelier Ronse"): [
+        ("client", "was-strijk-naaiwerk", "voucher", "2025-03", ""),
+    ],
+    ("Drukkerij Haaltert", "Denderwerk"): [
+        ("client", "catering", "voucher", "2025-04", ""),
+    ],
+    ("Verpakkingen Dender", "Sociaal Restaurant De Keukenbrug"): [
+        ("client", "catering", "service_request", "2025-06", ""),
+    ],
+    ("Textiel Brakel", "Gentse Scanstraat"): [
+        ("client", "digitalisering", "directory", "2026-02", ""),
+    ],
+    # Limburg
+    ("Kunststoffen Genk", "Maatwerk Maasland"): [
+        ("client", "verpakking-assemblage", "regie", "2012-01", ""),
+        ("client", "logistiek-opslag", "network_event", "2016-05", ""),
+    ],
+    ("Bakkerij Mergelland", "Tuinploeg Riemst"): [
+        ("client", "groenonderhoud", "regie", "2012-04", "2015-10"),
+    ],
+    ("Fruitbedrijf Voerstreek", "Groenwerk Haspengouw"): [
+        ("client", "land-tuinbouw", "network_event", "2013-03", ""),
+    ],
+    ("Bakkerij Mergelland", "Kringwinkel Limburg Zuid"): [
+        ("client", "verhuis-transport", "other", "2014-06", "2014-12"),
+    ],
+    ("Stad Bilzen-Hoeselt", "De Groene Kans"): [
+        ("client", "groenonderhoud", "regie", "2015-03", ""),
+    ],
+    ("Autobedrijf Hasselt", "Atelier Hasselt Arbeidszorg"): [
+        ("client", "houtbewerking", "other", "2016-09", "2020-02"),
+    ],
+    ("Hotel De Mergel", "Fietspunt Bilzen-Hoeselt"): [
+        ("partner", "fietsherstel", "network_event", "2018-05", ""),
+    ],
+    ("Fruitbedrijf Voerstreek", "Kringwinkel Limburg Zuid"): [
+        ("supplier", "hergebruik-kringwinkel", "other", "2019-11", "2023-03"),
+    ],
+    ("Technisch Atheneum Genk", "Maatwerk Maasland"): [
+        ("partner", "groenonderhoud", "network_event", "2020-09", ""),
+    ],
+    ("Autobedrijf Hasselt", "De Groene Kans"): [
+        ("client", "klusjes-onderhoud", "directory", "2021-04", ""),
+    ],
+    ("Bakkerij Mergelland", "Groenwerk Haspengouw"): [
+        ("client", "groenonderhoud", "voucher", "2024-03", ""),
+    ],
+    ("Kunststoffen Genk", "Atelier Hasselt Arbeidszorg"): [
+        ("client", "verpakking-assemblage", "service_request", "2024-10", ""),
+    ],
+    ("Autobedrijf Hasselt", "Kringwinkel Limburg Zuid"): [
+        ("client", "hergebruik-kringwinkel", "voucher", "2025-05", ""),
+    ],
+    ("Fruitbedrijf Voerstreek", "Tuinploeg Riemst"): [
+        ("client", "groenonderhoud", "other", "2022-05", "", "disputed_by_social"),
+    ],
+    ("Hotel De Mergel", "Groenwerk Haspengouw"): [
+        ("client", "land-tuinbouw", "directory", "2026-06", "", "awaiting_social"),
+    ],
+    # Vlaams-Brabant
+    ("Logistiek Vilvoorde", "Poetsdienst Halle"): [
+        ("client", "schoonmaak", "regie", "2012-06", ""),
+    ],
+    ("Ingenieursbureau Leuven", "Digitaal Atelier Leuven"): [
+        ("client", "digitalisering", "network_event", "2013-05", ""),
+    ],
+    ("Brouwerij Hagelandse Hop", "Kringwinkel Hageland"): [
+        ("client", "recyclage-demontage", "other", "2014-02", "2018-12"),
+    ],
+    ("Provinciale Hogeschool Leuven", "Digitaal Atelier Leuven"): [
+        ("client", "onthaal-administratie", "regie", "2016-09", "2021-06"),
+    ],
+    ("Bouwbedrijf Hageland", "Diestse Klusjesdienst"): [
+        ("supplier", "bouw-renovatie", "other", "2017-03", ""),
+    ],
+    ("Logistiek Vilvoorde", "Werkhuis Tienen"): [
+        ("client", "verpakking-assemblage", "directory", "2020-01", ""),
+    ],
+    ("Ingenieursbureau Leuven", "Poetsdienst Halle"): [
+        ("client", "schoonmaak", "service_request", "2022-10", ""),
+    ],
+    ("Brouwerij Hagelandse Hop", "Werkhuis Tienen"): [
+        ("client", "catering", "voucher", "2024-11", ""),
+    ],
+    ("Bouwbedrijf Hageland", "Kringwinkel Hageland"): [
+        ("partner", "recyclage-demontage", "voucher", "2025-01", ""),
+    ],
+    ("Logistiek Vilvoorde", "Havenatelier Antwerpen"): [
+        ("client", "logistiek-opslag", "service_request", "2026-03", "", "awaiting_social"),
+    ],
+    # Antwerpen
+    ("Havenlogistiek Noord", "Havenatelier Antwerpen"): [
+        ("client", "logistiek-opslag", "regie", "2012-10", ""),
+        ("client", "metaalbewerking", "network_event", "2018-02", "2023-06"),
+    ],
+    ("Chocolaterie Mechelen", "Mechels Fietspunt"): [
+        ("client", "fietsherstel", "other", "2014-04", ""),
+    ],
+    ("Kempische Bouwgroep", "Kempense Groenzorg"): [
+        ("client", "groenonderhoud", "regie", "2016-04", ""),
+    ],
+    ("vzw Kempens Netwerk", "Kempense Groenzorg"): [
+        ("partner", "groenonderhoud", "network_event", "2019-09", ""),
+    ],
+    ("Drukkerij Turnhout", "Gentse Scanstraat"): [
+        ("partner", "drukwerk-mailing", "network_event", "2020-05", ""),
+    ],
+    ("Chocolaterie Mechelen", "Havenatelier Antwerpen"): [
+        ("client", "verpakking-assemblage", "service_request", "2021-10", ""),
+    ],
+    ("Kempische Bouwgroep", "Diestse Klusjesdienst"): [
+        ("supplier", "klusjes-onderhoud", "other", "2022-02", "2024-01"),
+    ],
+    ("Drukkerij Turnhout", "Kempense Groenzorg"): [
+        ("client", "groenonderhoud", "directory", "2024-05", ""),
+    ],
+    # West-Vlaanderen
+    ("Roeselaarse Groenten", "Kortrijkse Werkplaats"): [
+        ("client", "verpakking-assemblage", "regie", "2013-01", ""),
+    ],
+    ("Meubelhuis Oostende", "Kortrijkse Werkplaats"): [
+        ("client", "houtbewerking", "other", "2015-11", "2022-04"),
+        ("client", "bouw-renovatie", "voucher", "2025-09", ""),
+    ],
+    ("Hotel Brugse Vesten", "Brugse Kaaikeuken"): [
+        ("client", "evenementen-horeca", "network_event", "2017-06", ""),
+    ],
+    ("Meubelfabriek Leie", "Kortrijkse Werkplaats"): [
+        ("supplier", "houtbewerking", "other", "2018-09", ""),
+    ],
+    ("Roeselaarse Groenten", "Wasserij Waasland"): [
+        ("client", "was-strijk-naaiwerk", "directory", "2021-03", "2025-02"),
+    ],
+    ("Hotel Brugse Vesten", "Wasserij Waasland"): [
+        ("client", "was-strijk-naaiwerk", "service_request", "2024-04", ""),
+    ],
+}
+DISPUTE_NOTE = "Wij hebben nooit met jullie samengewerkt; misschien een andere vestiging?"
+
+
+def _month(text, *, last_day=False):
+    year, month = (int(part) for part in text.split("-"))
+    return date(year, month, calendar.monthrange(year, month)[1] if last_day else 1)
+
+
+def _seed_history(organisations, categories):
+    """The collaborations of HISTORY, each once (found again by pair, role, service and start).
+
+    What the sides did not confirm was declared by hand; the confirmed ones before 2024 came in
+    through an import, the later ones were declared on the portal.
+    """
+    now = timezone.now()
+    rows = (
+        (regular, social, *row, "")[:8]
+        for (regular, social), pair_rows in HISTORY.items()
+        for row in pair_rows
+    )
+    for regular, social, role, category, channel, started, ended, state in rows:
+        started = _month(started)
+        fields = {
+            "ended": _month(ended, last_day=True) if ended else None,
+            "channel": channel,
+            "source": CollaborationSource.IMPORT
+            if not state and started.year < 2024
+            else CollaborationSource.MANUAL,
+            "confirmed_by_regular_at": now,
+            "confirmed_by_social_at": now,
+        }
+        if state:
+            waiting_side = state.rsplit("_", 1)[1]
+            fields[f"confirmed_by_{waiting_side}_at"] = None
+            if state.startswith("disputed"):
+                fields["disputed_at"] = now
+                fields["dispute_note"] = DISPUTE_NOTE
+        Collaboration.objects.get_or_create(
+            regular=organisations[regular],
+            social=organisations[social],
+            role=role,
+            category=categories[category],
+            started=started,
+            defaults=fields,
+        )
 
 
 def demo_enterprise_number(index):
@@ -730,6 +1092,8 @@ def seed():
                 "confirmed_by_social_at": now,
             },
         )
+
+    _seed_history(organisations, categories)
 
     employer = demo_user("werkgever@brugwerk.test", name="Wim Werkgever")
     enterprise_member = demo_user("sociaal@brugwerk.test", name="Sara Sociaal")

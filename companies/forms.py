@@ -2,14 +2,17 @@
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Postcode, ServiceCategory
 
-from . import enterprise_number, logos
+from . import collaborations, enterprise_number, logos
 from .models import (
+    CollaborationChannel,
+    CollaborationRole,
     JoinRequest,
     MembershipRole,
     OfferedService,
@@ -321,3 +324,131 @@ class ContactForm(forms.Form):
         # Field ids of their own: the form sits on profile pages next to other forms.
         kwargs.setdefault("auto_id", "contact_%s")
         super().__init__(*args, **kwargs)
+
+
+# --- Collaborations declared by hand ---------------------------------------------------------
+
+
+class PartnerSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or enterprise number of the other organisation"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class DateInput(forms.DateInput):
+    """A date picker where the browser has one; the portal reads what it sends (YYYY-MM-DD)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class CollaborationForm(forms.Form):
+    """A collaboration declared by a member of `organisation` with another organisation."""
+
+    # The slug of the organisation chosen in the search above the form; checked again here.
+    partner = forms.CharField(widget=forms.HiddenInput, max_length=220)
+    role = forms.ChoiceField(label=_("Who does what?"), widget=forms.RadioSelect)
+    category = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=ServiceCategory.objects.all(),
+        empty_label=_("Choose a service category"),
+    )
+    started = forms.DateField(
+        label=_("Started on"),
+        widget=DateInput(),
+        help_text=_("From 1 January 2012 until today. The first of the month will do."),
+    )
+    ended = forms.DateField(
+        label=_("Ended on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty while you still work together."),
+    )
+    channel = forms.ChoiceField(
+        label=_("How did you meet?"),
+        choices=CollaborationChannel.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        # The role is the regular side's; each side reads it from where it stands.
+        if organisation.is_social:
+            labels = {
+                CollaborationRole.CLIENT: _("They are our client: they buy from us"),
+                CollaborationRole.SUPPLIER: _("They are our supplier: we buy from them"),
+                CollaborationRole.PARTNER: _("We are partners: we work together on equal terms"),
+            }
+        else:
+            labels = {
+                CollaborationRole.CLIENT: _("We are their client: we buy from them"),
+                CollaborationRole.SUPPLIER: _("We are their supplier: they buy from us"),
+                CollaborationRole.PARTNER: _("We are partners: we work together on equal terms"),
+            }
+        self.fields["role"].choices = [(value, labels[value]) for value in CollaborationRole]
+        today = timezone.localdate().isoformat()
+        earliest = collaborations.EARLIEST_START.isoformat()
+        self.fields["started"].widget.attrs.update(min=earliest, max=today)
+        self.fields["ended"].widget.attrs.update(min=earliest)
+
+    def clean_partner(self):
+        return self.find_partner(self.cleaned_data["partner"])
+
+    def find_partner(self, slug):
+        """The organisation with this slug if it can be the other side; else ValidationError."""
+        partner = Organisation.objects.filter(slug=slug).first()
+        if partner is None or partner.pk == self.organisation.pk:
+            raise forms.ValidationError(
+                _("Choose the other organisation from the search results."),
+                code="unknown_partner",
+            )
+        if partner.is_social == self.organisation.is_social:
+            if self.organisation.is_social:
+                message = _(
+                    "%(organisation)s is a social-economy enterprise too; the register records "
+                    "collaborations with regular firms, public bodies, schools and non-profits."
+                )
+            else:
+                message = _(
+                    "%(organisation)s is not a social-economy enterprise; the register records "
+                    "collaborations with social-economy enterprises."
+                )
+            raise forms.ValidationError(
+                message, code="same_kind", params={"organisation": partner.name}
+            )
+        return partner
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("started"):
+            try:
+                collaborations.check_period(cleaned["started"], cleaned.get("ended"))
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class DisputeForm(forms.Form):
+    note = forms.CharField(
+        label=_("What is not right?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        help_text=_("The other organisation's members read this."),
+    )
+
+
+class EndForm(forms.Form):
+    ended = forms.DateField(label=_("Ended on"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["ended"].initial = today
+        self.fields["ended"].widget.attrs.update(max=today.isoformat())

@@ -5,19 +5,24 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, contact, guide, membership, profiles
+from . import access, collaborations, contact, guide, membership, profiles
 from .filters import DirectoryFilter, page_size
 from .forms import (
+    CollaborationForm,
     ContactForm,
     DecisionForm,
+    DisputeForm,
+    EndForm,
     InvitationForm,
     JoinRequestForm,
     JoinSearchForm,
     OrganisationForm,
+    PartnerSearchForm,
     RoleForm,
     ServiceForm,
 )
@@ -426,3 +431,213 @@ def contact_organisation(request, slug):
             return redirect(_next_or(request, _profile_url(organisation)))
     context = {"organisation": organisation, "contact_form": form}
     return render(request, "companies/contact.html", context)
+
+
+# --- Collaborations: the organisation's register, declarations and answers ---------------------
+
+COLLABORATIONS_PER_PAGE = 50
+
+
+def _collaborations_page(request, member, *, bound=None):
+    """The organisation's collaborations by state; `bound` is (pk, form) of a row's form that
+    came back with errors, shown in place of an empty one."""
+    organisation = member.organisation
+    sections = collaborations.sections(organisation)
+    confirmed = Paginator(
+        sections["confirmed"].order_by("-started", "-pk"), COLLABORATIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "organisation": organisation,
+        "member": member,
+        "awaiting_us": sections["awaiting_us"].order_by("-created_at", "-pk"),
+        "awaiting_them": sections["awaiting_them"].order_by("-created_at", "-pk"),
+        "disputed": sections["disputed"].order_by("-disputed_at", "-pk"),
+        "page_obj": confirmed,
+        "confirmed": confirmed.object_list,
+        "today": timezone.localdate(),
+        "bound_pk": bound[0] if bound else None,
+        "bound_form": bound[1] if bound else None,
+    }
+    return render(request, "companies/collaborations.html", context)
+
+
+@login_required
+def collaboration_list(request, slug):
+    return _collaborations_page(request, access.membership_for(request, slug))
+
+
+@login_required
+def collaboration_declare(request, slug):
+    member = access.membership_for(request, slug)
+    organisation = member.organisation
+    search_form = PartnerSearchForm(request.GET or None)
+    query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    form = CollaborationForm(
+        _posted(request),
+        organisation=organisation,
+        initial={"partner": request.GET.get("partner", "")},
+    )
+    partner = None
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                collaboration, created = collaborations.declare(
+                    organisation=organisation,
+                    other=data["partner"],
+                    role=data["role"],
+                    category=data["category"],
+                    started=data["started"],
+                    ended=data["ended"],
+                    channel=data["channel"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        _(
+                            "The collaboration with %(organisation)s is declared. Its members "
+                            "are asked to confirm it."
+                        )
+                        % {"organisation": data["partner"].name},
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("This collaboration with %(organisation)s was already in the register.")
+                        % {"organisation": data["partner"].name},
+                    )
+                url = reverse("companies:collaborations", kwargs={"slug": organisation.slug})
+                return redirect(f"{url}#collaboration-{collaboration.pk}")
+        partner = form.cleaned_data.get("partner")
+        for error in form.errors.get("partner", []):
+            # Without a valid partner the form is not shown: say why above the search.
+            messages.error(request, error)
+    elif request.GET.get("partner"):
+        # The organisation chosen in the search, checked as the form checks it when posted.
+        try:
+            partner = form.find_partner(request.GET["partner"])
+        except ValidationError as error:
+            _refused(request, error)
+    context = {
+        "organisation": organisation,
+        "member": member,
+        "search_form": search_form,
+        "query": query,
+        "results": collaborations.partners_for(organisation, query),
+        "partner": partner,
+        "form": form,
+    }
+    return render(request, "companies/collaboration_declare.html", context)
+
+
+def _collaboration_of(request, slug, pk):
+    """The member's organisation and one of its collaborations (404 for any other)."""
+    member = access.membership_for(request, slug)
+    collaboration = get_object_or_404(
+        collaborations.of(member.organisation).select_related("regular", "social"), pk=pk
+    )
+    return member, collaboration
+
+
+def _collaborations_url(organisation, collaboration=None):
+    url = reverse("companies:collaborations", kwargs={"slug": organisation.slug})
+    return f"{url}#collaboration-{collaboration.pk}" if collaboration else url
+
+
+@login_required
+@require_POST
+def collaboration_confirm(request, slug, pk):
+    member, collaboration = _collaboration_of(request, slug, pk)
+    organisation = member.organisation
+    try:
+        collaborations.confirm(collaboration, organisation=organisation, by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("You confirmed the collaboration with %(organisation)s.")
+            % {"organisation": _partner_name(collaboration, organisation)},
+        )
+    return redirect(_next_or(request, _collaborations_url(organisation, collaboration)))
+
+
+@login_required
+@require_POST
+def collaboration_dispute(request, slug, pk):
+    member, collaboration = _collaboration_of(request, slug, pk)
+    organisation = member.organisation
+    form = DisputeForm(request.POST, auto_id=f"%s-{pk}")
+    if not form.is_valid():
+        return _collaborations_page(request, member, bound=(pk, form))
+    try:
+        collaborations.dispute(
+            collaboration, organisation=organisation, by=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("You disputed the collaboration with %(organisation)s; its members are told.")
+            % {"organisation": _partner_name(collaboration, organisation)},
+        )
+    return redirect(_collaborations_url(organisation, collaboration))
+
+
+@login_required
+@require_POST
+def collaboration_end(request, slug, pk):
+    member, collaboration = _collaboration_of(request, slug, pk)
+    organisation = member.organisation
+    form = EndForm(request.POST, auto_id=f"%s-{pk}")
+    if form.is_valid():
+        try:
+            collaborations.end(
+                collaboration, organisation=organisation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # Not about the date given: this collaboration cannot be ended (any more).
+                _refused(request, error)
+                return redirect(_collaborations_url(organisation, collaboration))
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The collaboration with %(organisation)s ended on %(date)s.")
+                % {
+                    "organisation": _partner_name(collaboration, organisation),
+                    "date": form.cleaned_data["ended"].strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect(_collaborations_url(organisation, collaboration))
+    return _collaborations_page(request, member, bound=(pk, form))
+
+
+@login_required
+@require_POST
+def collaboration_withdraw(request, slug, pk):
+    member, collaboration = _collaboration_of(request, slug, pk)
+    organisation = member.organisation
+    name = _partner_name(collaboration, organisation)
+    try:
+        collaborations.withdraw(collaboration, organisation=organisation, by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+        return redirect(_collaborations_url(organisation, collaboration))
+    messages.success(
+        request,
+        _("Your declaration of a collaboration with %(organisation)s was withdrawn.")
+        % {"organisation": name},
+    )
+    return redirect(_collaborations_url(organisation))
+
+
+def _partner_name(collaboration, organisation):
+    side = collaborations.side_of(collaboration, organisation)
+    return collaboration.social.name if side == "regular" else collaboration.regular.name

@@ -5,8 +5,8 @@ The portal's dashboard loads these, so that `portal` needs no import from this a
 
 from django import template
 
-from .. import access, membership
-from ..forms import ContactForm
+from .. import access, collaborations, membership
+from ..forms import ContactForm, DisputeForm, EndForm
 from ..models import JoinRequest, Membership, MembershipRole, RequestStatus
 
 register = template.Library()
@@ -61,3 +61,51 @@ def member_of(context, organisation):
     if not user.is_authenticated:
         return False
     return Membership.objects.filter(user=user, organisation=organisation).exists()
+
+
+# --- Collaborations --------------------------------------------------------------------------
+
+# The dashboard lists this many declarations to answer; the rest wait on each organisation's page.
+COLLABORATIONS_TO_CONFIRM = 10
+
+
+@register.inclusion_tag("companies/_collaborations_to_confirm.html", takes_context=True)
+def collaborations_to_confirm(context):
+    """Collaborations other organisations declared with any of the user's organisations, not
+    yet confirmed or disputed: one query."""
+    request = context["request"]
+    if not request.user.is_authenticated:
+        return {"waiting": []}
+    mine = Membership.objects.filter(user=request.user).values("organisation")
+    rows = list(
+        collaborations.awaiting_confirmation_by(mine).order_by("-created_at", "-pk")[
+            : COLLABORATIONS_TO_CONFIRM + 1
+        ]
+    )
+    waiting = [
+        # The side still to confirm is the user's.
+        (row, row.regular if row.confirmed_by_regular_at is None else row.social)
+        for row in rows[:COLLABORATIONS_TO_CONFIRM]
+    ]
+    return {"request": request, "waiting": waiting, "more": len(rows) > COLLABORATIONS_TO_CONFIRM}
+
+
+@register.simple_tag
+def partner_of(collaboration, organisation):
+    """The other side of a collaboration, seen from `organisation`."""
+    return collaborations.partner_of(collaboration, organisation)
+
+
+@register.simple_tag
+def partner_role(collaboration, organisation):
+    """What the other side is to `organisation`: client, supplier or partner."""
+    return collaborations.partner_role(collaboration, organisation)
+
+
+@register.simple_tag
+def collaboration_form(kind, collaboration, bound_pk=None, bound_form=None):
+    """The dispute or end form of one collaboration: the one that came back with errors, or
+    an empty one with fields named for the row."""
+    if bound_form is not None and bound_pk == collaboration.pk:
+        return bound_form
+    return (DisputeForm if kind == "dispute" else EndForm)(auto_id=f"%s-{collaboration.pk}")

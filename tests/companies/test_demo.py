@@ -2,10 +2,17 @@
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from companies import search
 from companies.demo import demo_enterprise_number
-from companies.models import Collaboration, Organisation, OrganisationKind
+from companies.models import (
+    Collaboration,
+    CollaborationChannel,
+    CollaborationRole,
+    Organisation,
+    OrganisationKind,
+)
 from portal.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +65,36 @@ def test_seeding_twice_changes_nothing(seeded):
 
     assert (Organisation.objects.count(), Collaboration.objects.count()) == counts
     assert kinds == set(OrganisationKind.values)
+
+
+def test_collaborations_since_2012_give_every_report_something(seeded, client):
+    """Every year, channel, role and service; some ended, some waiting or disputed; public
+    cells above and below the threshold of three firms; something for the demo users to
+    confirm. (One test: seeding is what takes the time.)"""
+    from portal.models import ServiceCategory, User
+
+    confirmed = Collaboration.objects.confirmed()
+    assert set(confirmed.values_list("started__year", flat=True)) == set(range(2012, 2027))
+    assert set(confirmed.values_list("channel", flat=True)) == set(CollaborationChannel.values)
+    assert set(confirmed.values_list("role", flat=True)) == set(CollaborationRole.values)
+    assert confirmed.values("category").distinct().count() == ServiceCategory.objects.count()
+    assert confirmed.filter(ended__isnull=False).count() >= 10
+    assert confirmed.filter(source="import").exists()
+    unconfirmed = Collaboration.objects.exclude(pk__in=confirmed)
+    assert unconfirmed.filter(disputed_at__isnull=True).count() >= 3
+    assert unconfirmed.filter(disputed_at__isnull=False).count() >= 2
+
+    # Regular firms as clients per province and start year: shown and suppressed cells.
+    cells = (
+        confirmed.filter(regular__kind=OrganisationKind.REGULAR, role=CollaborationRole.CLIENT)
+        .values("regular__province", "started__year")
+        .annotate(firms=Count("regular", distinct=True))
+    )
+    firms = [cell["firms"] for cell in cells]
+    assert any(count >= 3 for count in firms)
+    assert any(count < 3 for count in firms)
+    assert confirmed.values("regular__province").distinct().count() >= 5
+
+    for email in ["werkgever@brugwerk.test", "sociaal@brugwerk.test"]:
+        client.force_login(User.objects.get(email=email))
+        assert "Collaborations to confirm" in client.get("/en/dashboard/").content.decode()

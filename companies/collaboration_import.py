@@ -1,0 +1,430 @@
+"""Historical collaborations from a CSV file (`manage.py import_collaborations FILE.csv`).
+
+The file's format is FORMAT below (the command's help shows it). Every line is checked before
+anything is written, and each bad line is reported with its line number and reason. One bad
+line stops the whole import unless `skip_invalid` (the command's --skip-invalid) imports the
+good ones. Imported collaborations are confirmed by both sides (source "import") and carry a
+SHA-256 fingerprint of their normalised line as `import_key`, so importing the same file again
+adds nothing and reports those lines as already present. So is a line whose pair, role, service
+and start match a collaboration declared by hand or recorded by the portal: the register holds
+each collaboration once. Lines are inserted in batches.
+"""
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import ServiceCategory
+
+from . import collaborations, enterprise_number
+from .models import (
+    Collaboration,
+    CollaborationChannel,
+    CollaborationRole,
+    CollaborationSource,
+    Organisation,
+)
+
+COLUMNS = (
+    "regular_enterprise_number",
+    "social_enterprise_number",
+    "role",
+    "category",
+    "started",
+    "ended",
+    "channel",
+)
+OPTIONAL = {"category", "ended"}
+FORMAT = """\
+The file is UTF-8 (with or without the byte order mark Excel writes), separated by semicolons
+or commas, with a header line naming these columns, in any order (other columns are ignored):
+
+  regular_enterprise_number  the regular organisation: a firm, public body, school or non-profit
+  social_enterprise_number   the social-economy enterprise
+  role                       the regular side's role: client, supplier or partner
+  category                   a service category slug, e.g. groenonderhoud (may be empty)
+  started                    the start: 2012-01-01 or later, not in the future
+  ended                      the end, not before the start (empty while it runs)
+  channel                    how they met: directory, service_request, voucher, network_event,
+                             regie or other
+
+Enterprise numbers may be written in any KBO spelling (0403.170.701, BE0403170701, 403170701);
+both organisations must be on the portal. Dates are YYYY-MM-DD or DD/MM/YYYY (also with - or .).
+Imported collaborations count as confirmed by both sides. A line already imported, or matching
+a collaboration in the register by pair, role, category and start, is reported as already present.
+
+Example:
+  regular_enterprise_number;social_enterprise_number;role;category;started;ended;channel
+  0403.170.701;BE0999000129;client;groenonderhoud;2014-03-01;2019-12-31;regie
+"""
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# Rows per INSERT, and lines between two progress reports.
+BATCH_SIZE = 1000
+PROGRESS_EVERY = 1000
+# Values per IN (...) when looking up enterprise numbers and keys (SQLite's limit is far higher).
+LOOKUP_CHUNK = 500
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: not UTF-8, empty, or columns missing."""
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    code: str
+    message: str
+
+    def __str__(self):
+        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+@dataclass
+class Result:
+    lines: int = 0
+    errors: list = field(default_factory=list)
+    valid: int = 0
+    imported: int = 0
+    already_present: int = 0
+    dry_run: bool = False
+    written: bool = False
+
+    @property
+    def bad_lines(self):
+        return len({error.line for error in self.errors})
+
+
+@dataclass
+class _Line:
+    """One data line as read: its number and its cells by column."""
+
+    number: int
+    cells: dict
+    problems: list = field(default_factory=list)
+    # Filled in by the checks.
+    numbers: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+
+    def refuse(self, code, message):
+        self.problems.append(LineError(self.number, code, str(message)))
+
+
+def read(data):
+    """The header and the data lines of CSV `data` (bytes), as _Line objects."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _(
+                "The file is not UTF-8 (byte %(position)d cannot be read). Save it as "
+                "“CSV UTF-8” and try again."
+            )
+            % {"position": error.start + 1}
+        ) from None
+    first = text.split("\n", 1)[0]
+    if not first.strip():
+        raise ImportFileError(_("The file is empty or its first line is blank; it needs a header."))
+    # The header decides the separator: Excel in Belgium writes semicolons, others commas.
+    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip().lower() for name in next(reader)]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise ImportFileError(
+            _("The header lacks the column(s) %(missing)s. Expected: %(expected)s.")
+            % {"missing": ", ".join(missing), "expected": delimiter.join(COLUMNS)}
+        )
+    lines = []
+    previous_end = reader.line_num
+    for row in reader:
+        number = previous_end + 1  # the line the record starts on (a quoted cell may wrap)
+        previous_end = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        line = _Line(number, dict(zip(header, (cell.strip() for cell in row), strict=False)))
+        if len(row) != len(header):
+            line.refuse(
+                "field_count",
+                _("expected %(expected)d fields as in the header, found %(found)d")
+                % {"expected": len(header), "found": len(row)},
+            )
+        lines.append(line)
+    return lines
+
+
+def _parse_date(value):
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    return None
+
+
+def _check_cells(line, categories):
+    """Everything that can be checked on the line alone; enterprise numbers normalised."""
+    if line.problems:
+        return
+    cells = line.cells
+    for name in COLUMNS:
+        if not cells.get(name) and name not in OPTIONAL:
+            line.refuse("missing", _("%(column)s is empty") % {"column": name})
+    for side in ("regular", "social"):
+        column = f"{side}_enterprise_number"
+        if cells.get(column):
+            try:
+                line.numbers[side] = enterprise_number.normalise(cells[column])
+            except ValidationError:
+                line.refuse(
+                    "invalid_enterprise_number",
+                    _("%(column)s: %(value)s is not a valid enterprise number")
+                    % {"column": column, "value": cells[column]},
+                )
+    role = cells.get("role", "").lower()
+    if role:
+        if role in CollaborationRole.values:
+            line.values["role"] = role
+        else:
+            line.refuse(
+                "unknown_role",
+                _("unknown role “%(value)s” (use %(choices)s)")
+                % {"value": cells["role"], "choices": ", ".join(CollaborationRole.values)},
+            )
+    slug = cells.get("category", "").lower()
+    line.values["category"] = None
+    if slug:
+        if slug in categories:
+            line.values["category"] = categories[slug]
+        else:
+            line.refuse(
+                "unknown_category",
+                _("unknown service category “%(value)s” (use a slug such as groenonderhoud)")
+                % {"value": cells["category"]},
+            )
+    channel = cells.get("channel", "").lower()
+    if channel:
+        if channel in CollaborationChannel.values:
+            line.values["channel"] = channel
+        else:
+            line.refuse(
+                "unknown_channel",
+                _("unknown channel “%(value)s” (use %(choices)s)")
+                % {"value": cells["channel"], "choices": ", ".join(CollaborationChannel.values)},
+            )
+    for name in ("started", "ended"):
+        line.values[name] = None
+        if cells.get(name):
+            parsed = _parse_date(cells[name])
+            if parsed is None:
+                line.refuse(
+                    "bad_date",
+                    _("%(column)s: “%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+                    % {"column": name, "value": cells[name]},
+                )
+            line.values[name] = parsed
+    if line.values["started"]:
+        try:
+            collaborations.check_period(line.values["started"], line.values["ended"])
+        except ValidationError as error:
+            for column, messages in error.error_dict.items():
+                for message in messages:
+                    line.refuse(message.code, f"{column}: {' '.join(message.messages)}")
+
+
+def _organisations(numbers):
+    """{enterprise number: (pk, is social, name)} for the numbers that are on the portal."""
+    found = {}
+    numbers = sorted(numbers)
+    for start in range(0, len(numbers), LOOKUP_CHUNK):
+        rows = Organisation.objects.filter(
+            enterprise_number__in=numbers[start : start + LOOKUP_CHUNK]
+        ).values_list("enterprise_number", "pk", "kind", "name")
+        for number, pk, kind, name in rows:
+            found[number] = (pk, kind == "social", name)
+    return found
+
+
+def _check_sides(line, organisations):
+    for side in ("regular", "social"):
+        number = line.numbers.get(side)
+        if number is None:
+            continue
+        column = f"{side}_enterprise_number"
+        if number not in organisations:
+            line.refuse(
+                "unknown_enterprise_number",
+                _("%(column)s: no organisation with enterprise number %(number)s on the portal")
+                % {"column": column, "number": enterprise_number.display(number)},
+            )
+            continue
+        _pk, is_social, name = organisations[number]
+        if side == "social" and not is_social:
+            line.refuse(
+                "wrong_kind",
+                _("%(column)s: %(name)s is not a social-economy enterprise")
+                % {"column": column, "name": name},
+            )
+        elif side == "regular" and is_social:
+            line.refuse(
+                "wrong_kind",
+                _("%(column)s: %(name)s is a social-economy enterprise, not a regular organisation")
+                % {"column": column, "name": name},
+            )
+
+
+def fingerprint(*, regular, social, role, category, started, ended, channel):
+    """The import key: a SHA-256 of the normalised line, the same however it was spelt."""
+    normalised = "|".join(
+        [
+            regular,
+            social,
+            role,
+            category.slug if category else "",
+            started.isoformat(),
+            ended.isoformat() if ended else "",
+            channel,
+        ]
+    )
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _present(keys):
+    present = set()
+    keys = sorted(keys)
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        present.update(
+            Collaboration.objects.filter(
+                import_key__in=keys[start : start + LOOKUP_CHUNK]
+            ).values_list("import_key", flat=True)
+        )
+    return present
+
+
+def _registered(lines):
+    """(regular, social, role, category, started) of the collaborations already in the register
+    between the lines' organisations, whatever their source: a collaboration declared by hand or
+    recorded by the portal is the same one when the pair, role, service and start agree."""
+    registered = set()
+    regulars = sorted({line.values["regular"] for line in lines})
+    socials = {line.values["social"] for line in lines}
+    for start in range(0, len(regulars), LOOKUP_CHUNK):
+        rows = Collaboration.objects.filter(
+            regular__in=regulars[start : start + LOOKUP_CHUNK]
+        ).values_list("regular", "social", "role", "category", "started")
+        registered.update(row for row in rows if row[1] in socials)
+    return registered
+
+
+def _natural(line):
+    values = line.values
+    category = values["category"].pk if values["category"] else None
+    return (values["regular"], values["social"], values["role"], category, values["started"])
+
+
+def _report(progress, stage, done, total):
+    if progress and total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
+        progress(stage, done, total)
+
+
+def check(lines, *, progress=None):
+    """Check every line; returns {line number: import key} of the good lines, in file order,
+    after adding each problem to its line."""
+    categories = {category.slug: category for category in ServiceCategory.objects.all()}
+    total = len(lines)
+    for done, line in enumerate(lines, start=1):
+        _check_cells(line, categories)
+        _report(progress, "checked", done, total)
+    organisations = _organisations({number for line in lines for number in line.numbers.values()})
+    first_seen = {}
+    for line in lines:
+        _check_sides(line, organisations)
+        if line.problems:
+            continue
+        values = line.values
+        key = fingerprint(
+            regular=line.numbers["regular"],
+            social=line.numbers["social"],
+            role=values["role"],
+            category=values["category"],
+            started=values["started"],
+            ended=values["ended"],
+            channel=values["channel"],
+        )
+        if key in first_seen:
+            line.refuse(
+                "duplicate_line",
+                _("the same collaboration as line %(line)d") % {"line": first_seen[key]},
+            )
+            continue
+        first_seen[key] = line.number
+        line.values["regular"] = organisations[line.numbers["regular"]][0]
+        line.values["social"] = organisations[line.numbers["social"]][0]
+        line.values["key"] = key
+
+
+def import_collaborations(
+    data: bytes,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    progress: Callable | None = None,
+) -> Result:
+    """Check the CSV `data` and import its collaborations; see the module's docstring.
+
+    `progress(stage, done, total)` is called every PROGRESS_EVERY lines of a large file.
+    Raises ImportFileError when the file cannot be read at all.
+    """
+    lines = read(data)
+    check(lines, progress=progress)
+    result = Result(lines=len(lines), dry_run=dry_run)
+    for line in lines:
+        result.errors.extend(line.problems)
+    good = [line for line in lines if not line.problems]
+    result.valid = len(good)
+    present = _present([line.values["key"] for line in good])
+    registered = _registered(good)
+    new = [
+        line
+        for line in good
+        if line.values["key"] not in present and _natural(line) not in registered
+    ]
+    result.already_present = len(good) - len(new)
+    if dry_run or (result.errors and not skip_invalid):
+        result.imported = len(new) if dry_run else 0
+        return result
+    now = timezone.now()
+    with transaction.atomic():
+        for start in range(0, len(new), BATCH_SIZE):
+            Collaboration.objects.bulk_create(
+                [
+                    Collaboration(
+                        regular_id=line.values["regular"],
+                        social_id=line.values["social"],
+                        role=line.values["role"],
+                        category=line.values["category"],
+                        started=line.values["started"],
+                        ended=line.values["ended"],
+                        channel=line.values["channel"],
+                        source=CollaborationSource.IMPORT,
+                        confirmed_by_regular_at=now,
+                        confirmed_by_social_at=now,
+                        import_key=line.values["key"],
+                    )
+                    for line in new[start : start + BATCH_SIZE]
+                ],
+                # Two runs of the same file at the same moment: the unique key keeps one row
+                # per line, and the second run does not fail half-way.
+                ignore_conflicts=True,
+            )
+            _report(progress, "imported", min(start + BATCH_SIZE, len(new)), len(new))
+    result.imported = len(new)
+    result.written = True
+    return result
