@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "companies"
 
@@ -44,7 +44,39 @@ urlpatterns = [
         name="invitation_cancel",
     ),
     path("organisations/<slug:slug>/act/", views.act, name="act"),
+    path(
+        "organisations/<slug:slug>/collaborations/",
+        views.collaboration_list,
+        name="collaborations",
+    ),
+    path(
+        "organisations/<slug:slug>/collaborations/declare/",
+        views.collaboration_declare,
+        name="collaboration_declare",
+    ),
+    path(
+        "organisations/<slug:slug>/collaborations/<int:pk>/confirm/",
+        views.collaboration_confirm,
+        name="collaboration_confirm",
+    ),
+    path(
+        "organisations/<slug:slug>/collaborations/<int:pk>/dispute/",
+        views.collaboration_dispute,
+        name="collaboration_dispute",
+    ),
+    path(
+        "organisations/<slug:slug>/collaborations/<int:pk>/end/",
+        views.collaboration_end,
+        name="collaboration_end",
+    ),
+    path(
+        "organisations/<slug:slug>/collaborations/<int:pk>/withdraw/",
+        views.collaboration_withdraw,
+        name="collaboration_withdraw",
+    ),
     path("organisations/<slug:slug>/contact/", views.contact_organisation, name="contact"),
+    path("reports/", report_views.overview, name="reports"),
+    path("reports/<slug:slug>/", report_views.report, name="report"),
     # Last: a profile's <slug> would otherwise swallow the fixed paths above (new/, join/).
     path("organisations/<slug:slug>/", views.profile, name="profile"),
 ]

@@ -9,6 +9,7 @@ The rows stream from the database in chunks, so that a file of every row never s
 import csv
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -42,7 +43,7 @@ def filename(topic=""):
 
 def lines(objects, *, header, row):
     """The CSV file line by line: the byte order mark and `header()`, then `row(obj)` for each
-    object of the queryset `objects`, every cell defused.
+    object of `objects` (a queryset, read in chunks, or any iterable), every cell defused.
 
     The lines are written after the view has returned, so the generator keeps the language of
     the request explicitly; header() and row() run inside it.
@@ -53,7 +54,12 @@ def lines(objects, *, header, row):
         with translation.override(language):
             writer = csv.writer(_Line(), delimiter=DELIMITER)
             yield BOM + writer.writerow([cell(title) for title in header()])
-            for obj in objects.iterator(chunk_size=CHUNK_SIZE):
+            rows = (
+                objects.iterator(chunk_size=CHUNK_SIZE)
+                if isinstance(objects, QuerySet)
+                else objects
+            )
+            for obj in rows:
                 yield writer.writerow([cell(value) for value in row(obj)])
 
     return generate()

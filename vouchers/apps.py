@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class VouchersConfig(AppConfig):
     name = "vouchers"
     verbose_name = _("Vouchers")
+
+    def ready(self):
+        # The voucher report registers itself with /reports/ (companies imports no voucher code).
+        from . import reports  # noqa: F401

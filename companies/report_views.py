@@ -1,0 +1,68 @@
+"""/reports/: the overview and one page per report, with its CSV and JSON (`format=`).
+
+The figures, who sees what and the exports are companies/reports.py's; these views parse the
+GET parameters, ask for the viewer's mode and render.
+"""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+
+from portal.models import Region
+
+from . import report_charts, reports
+
+
+def overview(request):
+    return render(request, "companies/reports/overview.html", {"sections": reports.sections()})
+
+
+def report(request, slug):
+    section = reports.get(slug)
+    if section is None:
+        raise Http404
+    form = reports.FilterForm(request.GET, section=section)
+    filters = form.filters()
+    mode = reports.mode_for(request.user, filters)
+    table = section.compute(filters, mode=mode)
+    export = request.GET.get("format")
+    if export == "csv":
+        return reports.csv_response(section, table)
+    if export == "json":
+        return JsonResponse(
+            reports.as_json(section, table, filters=filters, mode=mode),
+            json_dumps_params={"ensure_ascii": False},
+        )
+    query = request.GET.copy()
+    for name in ("format", "row", "column"):
+        query.pop(name, None)
+    # A regisseur looking at public figures is offered their own regions, in full.
+    own_regions = []
+    if mode == reports.Mode.PUBLIC and section.counts_firms and request.user.is_staff:
+        for region in Region.objects.filter(regisseurs=request.user).order_by("name"):
+            in_region = query.copy()
+            in_region["region"] = region.slug
+            own_regions.append({"region": region, "query": in_region.urlencode()})
+    context = {
+        "section": section,
+        "sections": reports.sections(),
+        "form": form,
+        "filters": filters,
+        "selection": filters.describe(section.filters),
+        "mode": mode,
+        "table": table,
+        "chart": report_charts.chart(section, table),
+        "behind": reports.behind(
+            section,
+            table,
+            filters,
+            mode=mode,
+            row_key=request.GET.get("row"),
+            column_key=request.GET.get("column"),
+        ),
+        "query": query.urlencode(),
+        "own_regions": own_regions,
+        "threshold": reports.THRESHOLD,
+        "SMALL": reports.SMALL,
+        "HIDDEN": reports.HIDDEN,
+    }
+    return render(request, "companies/reports/report.html", context)

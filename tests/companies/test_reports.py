@@ -1,0 +1,769 @@
+"""/reports/: the register's reports (a firms, b services, c channels, g blind spots), the
+framework they share with the vacancies and vouchers reports, suppression, who sees what, the
+exports, the filters and the number of queries.
+
+The world: regular organisations in Antwerpen (2000), Tongeren (3700, in the region
+Zuidoost-Limburg), Hasselt (3500, Limburg but outside that region) and Leuven (3000), working
+with two social enterprises between 2014 and today; see `world` for every collaboration and the
+figures it makes.
+"""
+
+import csv
+import io
+import json
+from datetime import date
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from companies import reports
+from companies.models import Collaboration
+from portal import geography
+from portal.models import Municipality, Postcode, Region, ServiceCategory
+from tests.factories import (
+    MembershipFactory,
+    OfferedServiceFactory,
+    OrganisationFactory,
+    SocialEnterpriseFactory,
+    StaffFactory,
+    postcode,
+)
+
+THIS_YEAR = date.today().year
+
+# --- Reading a report: the page's table, the CSV and the JSON ---------------------------------
+
+
+class _TableParser(HTMLParser):
+    """The texts of the cells of <table id="report-table">, row by row (header first)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.cell, self.inside = [], None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and ("id", "report-table") in attrs:
+            self.inside = True
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag in ("th", "td"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.inside = False
+        elif self.inside and tag in ("th", "td") and self.cell is not None:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def page_table(response):
+    assert response.status_code == 200
+    parser = _TableParser()
+    parser.feed(response.content.decode())
+    return parser.rows
+
+
+def csv_table(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def json_table(response):
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    header = [*data["row_headers"], *(column["label"] for column in data["columns"])]
+    rows = [
+        [*row["labels"], *(str(row["cells"][column["key"]]) for column in data["columns"])]
+        for row in data["rows"]
+    ]
+    return [header, *rows]
+
+
+def figures(client, slug, **params):
+    """{row key: {column key: figure}} from the JSON of a report."""
+    response = client.get(url(slug), {**params, "format": "json"})
+    assert response.status_code == 200
+    return {row["key"]: row["cells"] for row in response.json()["rows"]}
+
+
+def url(slug):
+    return reverse("companies:report", kwargs={"slug": slug})
+
+
+def collaborate(
+    regular,
+    social,
+    *,
+    started,
+    ended=None,
+    role="client",
+    category=None,
+    channel="directory",
+    confirmed=True,
+):
+    now = timezone.now()
+    return Collaboration.objects.create(
+        regular=regular,
+        social=social,
+        role=role,
+        category=ServiceCategory.objects.get(slug=category) if category else None,
+        started=started,
+        ended=ended,
+        channel=channel,
+        source="import",
+        confirmed_by_regular_at=now,
+        confirmed_by_social_at=now if confirmed else None,
+    )
+
+
+def zeros(*keys):
+    return dict.fromkeys(keys, 0)
+
+
+ROLES = ("client", "supplier", "partner", "any")
+
+
+@pytest.fixture
+def world(reference_data, db):
+    def regular(name, code, kind="regular"):
+        return OrganisationFactory(name=name, postcode=postcode(code), kind=kind)
+
+    a1, a2, a3, a4, a5 = (regular(f"Antwerpse firma {n}", "2000") for n in range(1, 6))
+    l1, l2 = regular("Tongerse firma 1", "3700"), regular("Tongerse firma 2", "3700")
+    l3 = regular("Hasseltse firma", "3500")
+    v1 = regular("Stad Leuven", "3000", kind="public")
+    s1 = SocialEnterpriseFactory(name="Maatwerk Tongeren", postcode=postcode("3700"))
+    s2 = SocialEnterpriseFactory(name="Maatwerk Antwerpen", postcode=postcode("2000"))
+    collaborate(
+        a1, s2, started=date(2015, 3, 1), ended=date(2016, 6, 30), category="groenonderhoud"
+    )
+    collaborate(a2, s2, started=date(2016, 1, 1), category="catering", channel="service_request")
+    # One day, the last of 2016: it counts in 2016.
+    collaborate(
+        a3, s2, started=date(2016, 12, 31), ended=date(2016, 12, 31), category="groenonderhoud"
+    )
+    collaborate(
+        a4,
+        s2,
+        started=date(2016, 1, 1),
+        ended=date(2016, 12, 31),
+        role="supplier",
+        channel="network_event",
+    )
+    # a1 is a client and, for a month, a supplier too.
+    collaborate(
+        a1,
+        s1,
+        started=date(2016, 2, 1),
+        ended=date(2016, 3, 1),
+        role="supplier",
+        category="catering",
+        channel="regie",
+    )
+    # Ended on the first day of 2016: it counts in 2016.
+    collaborate(
+        l1,
+        s1,
+        started=date(2014, 5, 1),
+        ended=date(2016, 1, 1),
+        category="groenonderhoud",
+        channel="voucher",
+    )
+    collaborate(l2, s1, started=date(2016, 6, 1), category="groenonderhoud", channel="voucher")
+    collaborate(l3, s1, started=date(2016, 7, 1), ended=date(2017, 1, 31), category="schoonmaak")
+    collaborate(
+        v1,
+        s1,
+        started=date(2016, 1, 1),
+        ended=date(2016, 12, 31),
+        role="partner",
+        category="schoonmaak",
+        channel="regie",
+    )
+    # Not confirmed by one side (declared, or disputed): never counted.
+    collaborate(a5, s2, started=date(2016, 1, 1), confirmed=False)
+    disputed = collaborate(a5, s1, started=date(2016, 1, 1), confirmed=False)
+    Collaboration.objects.filter(pk=disputed.pk).update(disputed_at=timezone.now())
+    regisseur = StaffFactory(name="Rita Regisseur")
+    Region.objects.get(slug="zuidoost-limburg").regisseurs.add(regisseur)
+    other_regisseur = StaffFactory(name="Vera Vlaams-Brabant")
+    Region.objects.get(slug="vlaams-brabant").regisseurs.add(other_regisseur)
+    return SimpleNamespace(
+        a1=a1,
+        a2=a2,
+        a3=a3,
+        a4=a4,
+        a5=a5,
+        l1=l1,
+        l2=l2,
+        l3=l3,
+        v1=v1,
+        s1=s1,
+        s2=s2,
+        regisseur=regisseur,
+        other_regisseur=other_regisseur,
+        administrator=StaffFactory(name="Ada Admin", is_superuser=True),
+    )
+
+
+OTHER_FLEMISH = ("oost-vlaanderen", "west-vlaanderen")
+
+
+# --- The overview and the pages ------------------------------------------------------------------
+
+
+def test_a_chart_with_nothing_to_draw_says_so(client, world):
+    # In public every services figure of 2016 is small or hidden.
+    response = client.get(url("services"), {"from": "2016", "to": "2016"})
+    content = response.content.decode()
+    assert response.context["chart"] is None and 'role="img"' not in content
+    assert "No chart" in content
+    assert "style=" not in content
+
+
+def test_the_overview_lists_every_report_in_order(client, world):
+    response = client.get(reverse("companies:reports"))
+    assert response.status_code == 200
+    assert [section.letter for section in response.context["sections"]] == list("abcdefg")
+    for section in response.context["sections"]:
+        assert url(section.slug) in response.content.decode()
+
+
+def test_the_navigation_links_the_reports(client, world):
+    response = client.get(reverse("home"))
+    assert reverse("companies:reports") in response.content.decode()
+
+
+def test_an_unknown_report_is_not_found(client, world):
+    assert client.get("/reports/nothing-here/").status_code == 404
+
+
+@pytest.mark.parametrize("slug", ["firms", "services", "channels", "blind-spots"])
+@pytest.mark.parametrize("prefix", ["", "/fr", "/en"])
+def test_every_report_answers_in_every_language_with_a_chart_and_no_inline_style(
+    client, world, slug, prefix
+):
+    client.force_login(world.administrator)
+    response = client.get(prefix + url(slug))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'role="img"' in content and '<title id="chart-title">' in content
+    assert "style=" not in content
+    assert 'id="report-table"' in content and "<caption>" in content
+
+
+# --- (a) Firms per province and year: exact figures --------------------------------------------
+
+
+def test_firms_per_province_and_year_in_full_for_an_administrator(client, world):
+    client.force_login(world.administrator)
+    found = figures(client, "firms", **{"from": "2015", "to": "2016"})
+    assert found == {
+        "2015:antwerpen": {"client": 1, "supplier": 0, "partner": 0, "any": 1},
+        "2015:limburg": {"client": 1, "supplier": 0, "partner": 0, "any": 1},
+        **{f"2015:{slug}": zeros(*ROLES) for slug in (*OTHER_FLEMISH, "vlaams-brabant")},
+        "2015:all": {"client": 2, "supplier": 0, "partner": 0, "any": 2},
+        # a1 is a client and a supplier: once in any role.
+        "2016:antwerpen": {"client": 3, "supplier": 2, "partner": 0, "any": 4},
+        "2016:limburg": {"client": 3, "supplier": 0, "partner": 0, "any": 3},
+        "2016:vlaams-brabant": {"client": 0, "supplier": 0, "partner": 1, "any": 1},
+        **{f"2016:{slug}": zeros(*ROLES) for slug in OTHER_FLEMISH},
+        "2016:all": {"client": 6, "supplier": 2, "partner": 1, "any": 8},
+    }
+
+
+def test_the_rows_come_per_year_then_province(client, world):
+    client.force_login(world.administrator)
+    response = client.get(url("firms"), {"from": "2016", "to": "2016"})
+    rows = page_table(response)
+    assert [row[:2] for row in rows[1:]] == [
+        ["2016", "Antwerpen"],
+        ["2016", "Limburg"],
+        ["2016", "Oost-Vlaanderen"],
+        ["2016", "Vlaams-Brabant"],
+        ["2016", "West-Vlaanderen"],
+        ["2016", "All provinces"],
+    ]
+
+
+def test_a_collaboration_counts_in_every_year_it_runs(client, world):
+    client.force_login(world.administrator)
+    found = figures(client, "firms", **{"from": "2016", "to": "2018"})
+    # a2 and l2 run from 2016 without end; l3 from July 2016 to January 2017.
+    assert found["2017:antwerpen"]["client"] == 1
+    assert found["2017:limburg"]["client"] == 2
+    assert found["2018:antwerpen"]["client"] == 1
+    assert found["2018:limburg"]["client"] == 1
+    found = figures(client, "firms", **{"from": str(THIS_YEAR), "to": str(THIS_YEAR)})
+    assert found[f"{THIS_YEAR}:all"]["client"] == 2  # a2 and l2, still running
+
+
+def test_unconfirmed_and_disputed_collaborations_are_not_counted(client, world):
+    client.force_login(world.administrator)
+    response = client.get(
+        url("firms"), {"from": "2016", "to": "2016", "row": "2016:antwerpen", "column": "client"}
+    )
+    names = [organisation.name for organisation in response.context["behind"].organisations]
+    assert names == ["Antwerpse firma 1", "Antwerpse firma 2", "Antwerpse firma 3"]
+    # Once the enterprise confirms the declared one, it counts.
+    Collaboration.objects.filter(regular=world.a5, disputed_at__isnull=True).update(
+        confirmed_by_social_at=timezone.now()
+    )
+    assert (
+        figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:antwerpen"]["client"] == 4
+    )
+
+
+def test_public_figures_hide_small_cells_and_every_total_that_includes_one(client, world):
+    found = figures(client, "firms", **{"from": "2015", "to": "2016"})
+    assert found == {
+        "2015:antwerpen": {"client": "<3", "supplier": 0, "partner": 0, "any": "<3"},
+        "2015:limburg": {"client": "<3", "supplier": 0, "partner": 0, "any": "<3"},
+        **{f"2015:{slug}": zeros(*ROLES) for slug in (*OTHER_FLEMISH, "vlaams-brabant")},
+        "2015:all": {"client": "x", "supplier": 0, "partner": 0, "any": "x"},
+        # Supplier 2 is small; "any role" bounds it (4 of them, 3 clients), so it is hidden too.
+        "2016:antwerpen": {"client": 3, "supplier": "<3", "partner": 0, "any": "x"},
+        "2016:limburg": {"client": 3, "supplier": 0, "partner": 0, "any": 3},
+        "2016:vlaams-brabant": {"client": 0, "supplier": 0, "partner": "<3", "any": "<3"},
+        **{f"2016:{slug}": zeros(*ROLES) for slug in OTHER_FLEMISH},
+        # The clients' total is made of figures all shown; every other total includes a hidden one.
+        "2016:all": {"client": 6, "supplier": "x", "partner": "x", "any": "x"},
+    }
+
+
+def test_the_page_says_which_figures_the_viewer_sees(client, world):
+    assert "Public figures." in client.get(url("firms")).content.decode()
+    client.force_login(world.administrator)
+    assert "All figures in full." in client.get(url("firms")).content.decode()
+    client.force_login(world.regisseur)
+    response = client.get(url("firms"), {"region": "zuidoost-limburg"})
+    assert "Figures for Zuidoost-Limburg in full." in response.content.decode()
+    assert response.context["mode"] == reports.Mode.REGIONAL
+
+
+# --- Who sees what ---------------------------------------------------------------------------
+
+
+def test_a_regisseur_sees_their_own_region_in_full_and_the_organisations_behind(client, world):
+    client.force_login(world.regisseur)
+    params = {"from": "2015", "to": "2016", "region": "zuidoost-limburg"}
+    # Only the firms of the region (Tongeren), not Hasselt's: one province, no total row.
+    assert figures(client, "firms", **params) == {
+        "2015:limburg": {"client": 1, "supplier": 0, "partner": 0, "any": 1},
+        "2016:limburg": {"client": 2, "supplier": 0, "partner": 0, "any": 2},
+    }
+    response = client.get(url("firms"), {**params, "row": "2016:limburg", "column": "client"})
+    content = response.content.decode()
+    assert "Behind the figure" in content
+    assert "Tongerse firma 1" in content and "Tongerse firma 2" in content
+    assert "Hasseltse firma" not in content
+    assert reverse("companies:profile", kwargs={"slug": world.l1.slug}) in content
+
+
+def test_a_regisseur_sees_public_figures_of_a_region_they_do_not_coordinate(client, world):
+    client.force_login(world.other_regisseur)
+    params = {"from": "2016", "to": "2016", "region": "zuidoost-limburg"}
+    assert figures(client, "firms", **params) == {
+        "2016:limburg": {"client": "<3", "supplier": 0, "partner": 0, "any": "<3"},
+    }
+    response = client.get(url("firms"), {**params, "row": "2016:limburg", "column": "client"})
+    assert response.context["behind"] is None
+    assert "Tongerse firma" not in response.content.decode()
+
+
+def test_a_regisseur_without_a_region_chosen_sees_public_figures_and_is_offered_theirs(
+    client, world
+):
+    client.force_login(world.regisseur)
+    response = client.get(url("firms"), {"from": "2016", "to": "2016"})
+    assert response.context["mode"] == reports.Mode.PUBLIC
+    assert figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:all"]["any"] == "x"
+    assert "region=zuidoost-limburg" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "staff without regions"])
+def test_others_see_public_figures_and_never_the_organisations_behind(client, world, who):
+    if who == "member":
+        client.force_login(MembershipFactory().user)
+    elif who == "staff without regions":
+        client.force_login(StaffFactory())
+    params = {"from": "2016", "to": "2016", "region": "zuidoost-limburg"}
+    response = client.get(url("firms"), {**params, "row": "2016:limburg", "column": "client"})
+    assert response.context["mode"] == reports.Mode.PUBLIC
+    assert response.context["behind"] is None
+    assert "Tongerse firma" not in response.content.decode()
+    assert figures(client, "firms", **params)["2016:limburg"]["client"] == "<3"
+
+
+def test_an_administrator_sees_the_organisations_behind_any_figure(client, world):
+    client.force_login(world.administrator)
+    response = client.get(
+        url("firms"), {"from": "2016", "to": "2016", "row": "2016:all", "column": "supplier"}
+    )
+    behind = response.context["behind"]
+    assert [organisation.name for organisation in behind.organisations] == [
+        "Antwerpse firma 1",
+        "Antwerpse firma 4",
+    ]
+    assert behind.count == 2
+
+
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ("2016:atlantis", "client"),
+        ("1999:limburg", "client"),
+        ("2016:limburg", "nothing"),
+        ("2016:limburg", "x" * 5000),
+        ("\x00", "client"),
+    ],
+)
+def test_a_figure_that_is_not_in_the_table_is_said_so(client, world, row, column):
+    client.force_login(world.administrator)
+    response = client.get(
+        url("firms"), {"from": "2016", "to": "2016", "row": row, "column": column}
+    )
+    assert response.status_code == 200
+    assert "This table has no such figure" in response.content.decode()
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", ["firms", "services", "channels", "blind-spots"])
+@pytest.mark.parametrize("who", ["anonymous", "regisseur", "administrator"])
+def test_the_csv_and_the_json_say_exactly_what_the_page_says(client, world, slug, who):
+    if who != "anonymous":
+        client.force_login(getattr(world, who))
+    params = {"from": "2015", "to": "2016"}
+    if who == "regisseur":
+        params["region"] = "zuidoost-limburg"
+    page = page_table(client.get(url(slug), params))
+    assert len(page) > 2
+    assert csv_table(client.get(url(slug), {**params, "format": "csv"})) == page
+    assert json_table(client.get(url(slug), {**params, "format": "json"})) == page
+
+
+def test_the_json_names_the_mode_and_the_filters(client, world):
+    data = client.get(url("firms"), {"from": "2016", "to": "2016", "format": "json"}).json()
+    assert data["mode"] == "public" and data["threshold"] == 3
+    assert data["filters"] == {
+        "from": 2016,
+        "to": 2016,
+        "province": None,
+        "region": None,
+        "category": None,
+    }
+    client.force_login(world.administrator)
+    data = client.get(url("firms"), {"from": "2016", "to": "2016", "format": "json"}).json()
+    assert data["mode"] == "full" and data["threshold"] is None
+
+
+def test_the_csv_is_named_after_the_report(client, world):
+    response = client.get(url("services"), {"format": "csv"})
+    assert "report-services" in response["Content-Disposition"]
+
+
+# --- Filters ---------------------------------------------------------------------------------
+
+
+def test_the_province_and_category_filters_narrow_the_figures(client, world):
+    client.force_login(world.administrator)
+    params = {"from": "2016", "to": "2016", "province": "antwerpen"}
+    assert figures(client, "firms", **params) == {
+        "2016:antwerpen": {"client": 3, "supplier": 2, "partner": 0, "any": 4},
+    }
+    params["category"] = "groenonderhoud"
+    assert figures(client, "firms", **params) == {
+        "2016:antwerpen": {"client": 2, "supplier": 0, "partner": 0, "any": 2},
+    }
+
+
+def test_the_region_filter_narrows_to_the_regions_municipalities(client, world):
+    client.force_login(world.administrator)
+    found = figures(client, "firms", **{"from": "2016", "to": "2016", "region": "vlaams-brabant"})
+    assert found == {"2016:vlaams-brabant": {"client": 0, "supplier": 0, "partner": 1, "any": 1}}
+
+
+@pytest.mark.parametrize(
+    ("params", "same_as"),
+    [
+        ({"from": "abc"}, {}),
+        ({"from": "1990"}, {}),
+        ({"to": "2011"}, {}),
+        ({"to": "99999999999999999999999"}, {}),
+        ({"from": "2020", "to": "2015"}, {"from": "2020"}),
+        ({"province": "atlantis"}, {}),
+        ({"province": "lim\x00burg"}, {}),
+        ({"region": "<script>alert(1)</script>"}, {}),
+        ({"category": "' OR 1=1 --"}, {}),
+        ({"category": "x" * 5000}, {}),
+    ],
+)
+def test_a_bad_filter_is_reported_and_the_figures_leave_it_out(client, world, params, same_as):
+    response = client.get(url("firms"), params)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "could not be used" in content
+    assert "<script>alert" not in content
+    assert page_table(response) == page_table(client.get(url("firms"), same_as))
+
+
+def test_filters_a_report_does_not_honour_are_ignored(client, world):
+    # Blind spots know no years: a bad year there is no error.
+    response = client.get(url("blind-spots"), {"from": "abc", "category": "schoonmaak"})
+    assert response.status_code == 200
+    assert "could not be used" not in response.content.decode()
+    assert "from" not in response.context["form"].fields
+
+
+# --- (b) services and (c) channels ----------------------------------------------------------
+
+
+def test_services_most_used_first_overall_and_per_province(client, world):
+    client.force_login(world.administrator)
+    response = client.get(url("services"), {"from": "2016", "to": "2016", "format": "json"})
+    rows = response.json()["rows"]
+    assert [row["key"] for row in rows[:4]] == ["groenonderhoud", "schoonmaak", "catering", "none"]
+    found = {row["key"]: row["cells"] for row in rows}
+    assert found["groenonderhoud"] == {
+        "antwerpen": 2,
+        "limburg": 2,
+        "vlaams-brabant": 0,
+        "all": 4,
+        **zeros(*OTHER_FLEMISH),
+    }
+    assert found["catering"] == {
+        "antwerpen": 2,
+        "limburg": 0,
+        "vlaams-brabant": 0,
+        "all": 2,
+        **zeros(*OTHER_FLEMISH),
+    }
+    assert found["schoonmaak"]["limburg"] == 1 and found["schoonmaak"]["vlaams-brabant"] == 1
+    assert found["none"]["antwerpen"] == 1
+    assert found["logistiek-opslag"]["all"] == 0
+
+
+def test_services_in_public_hide_what_is_small_and_sort_by_what_is_shown(client, world):
+    s3 = SocialEnterpriseFactory(postcode=postcode("2000"))
+    for n in range(3):
+        firm = OrganisationFactory(name=f"Extra {n}", postcode=postcode("2000"))
+        collaborate(firm, s3, started=date(2016, 5, 1), category="verpakking-assemblage")
+    response = client.get(url("services"), {"from": "2016", "to": "2016", "format": "json"})
+    rows = response.json()["rows"]
+    assert rows[0]["key"] == "verpakking-assemblage"
+    assert rows[0]["cells"]["antwerpen"] == 3 and rows[0]["cells"]["all"] == 3
+    found = {row["key"]: row["cells"] for row in rows}
+    assert found["groenonderhoud"]["antwerpen"] == "<3"
+    assert found["groenonderhoud"]["all"] == "x"
+
+
+def test_channels_count_collaborations_hidden_when_fewer_than_3_firms(client, world):
+    client.force_login(world.administrator)
+    found = figures(client, "channels", **{"from": "2016", "to": "2016"})
+    assert found["directory"]["antwerpen"] == 2 and found["directory"]["limburg"] == 1
+    assert found["directory"]["all"] == 3
+    assert found["voucher"]["limburg"] == 2
+    assert found["regie"]["all"] == 2
+    assert found["other"]["all"] == 0
+    # One firm with three collaborations through a network event: 3, but one firm.
+    s3 = SocialEnterpriseFactory(postcode=postcode("2000"))
+    for month in (2, 3, 4):
+        collaborate(world.a2, s3, started=date(2016, month, 1), channel="network_event")
+    client.logout()
+    found = figures(client, "channels", **{"from": "2016", "to": "2016"})
+    assert found["network_event"]["antwerpen"] == "<3"  # 4 collaborations of 2 firms
+
+
+# --- (g) blind spots ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def services_in_limburg(reference_data, db):
+    """Green maintenance from Tongeren within 8 km (verified), and from nowhere else; cleaning
+    everywhere (verified, no radius); catering only by an unverified enterprise."""
+    now = timezone.now()
+    tongeren = SocialEnterpriseFactory(postcode=postcode("3700"), verified_at=now)
+    OfferedServiceFactory(
+        organisation=tongeren,
+        category=ServiceCategory.objects.get(slug="groenonderhoud"),
+        radius_km=8,
+    )
+    everywhere = SocialEnterpriseFactory(postcode=postcode("9000"), verified_at=now)
+    OfferedServiceFactory(
+        organisation=everywhere,
+        category=ServiceCategory.objects.get(slug="schoonmaak"),
+        radius_km=None,
+    )
+    unverified = SocialEnterpriseFactory(postcode=postcode("3700"))
+    OfferedServiceFactory(
+        organisation=unverified,
+        category=ServiceCategory.objects.get(slug="catering"),
+        radius_km=None,
+    )
+    return tongeren
+
+
+def test_blind_spots_are_the_municipalities_no_verified_enterprise_reaches(
+    client, services_in_limburg
+):
+    region = Region.objects.get(slug="zuidoost-limburg")
+    municipalities = list(region.municipalities.order_by("name_nl"))
+    # What the database must find, worked out here in Python from the postcodes.
+    reached = {
+        municipality.name_nl
+        for municipality in municipalities
+        if any(
+            geography.haversine_km(services_in_limburg, place) <= 8
+            for place in Postcode.objects.filter(municipality=municipality)
+        )
+    }
+    assert 0 < len(reached) < len(municipalities)  # the fixture tests something
+    found = figures(client, "blind-spots", region="zuidoost-limburg")
+    assert found["groenonderhoud"]["missing"] == len(municipalities) - len(reached)
+    assert found["groenonderhoud"]["of"] == 4
+    assert found["groenonderhoud"]["municipalities"] == ", ".join(
+        m.name_nl for m in municipalities if m.name_nl not in reached
+    )
+    assert found["schoonmaak"] == {"missing": 0, "of": 4, "municipalities": ""}
+    # An unverified enterprise reaches nobody.
+    assert found["catering"]["missing"] == 4
+
+
+def test_blind_spots_of_all_flanders_and_of_a_province(client, services_in_limburg):
+    flemish = Municipality.objects.current().flemish()
+    found = figures(client, "blind-spots")
+    assert found["catering"]["of"] == flemish.count() == found["catering"]["missing"]
+    assert found["schoonmaak"]["missing"] == 0
+    limburg = figures(client, "blind-spots", province="limburg", category="groenonderhoud")
+    assert list(limburg) == ["groenonderhoud"]
+    assert limburg["groenonderhoud"]["of"] == flemish.filter(province__slug="limburg").count()
+
+
+def test_blind_spots_are_the_same_for_everyone(client, services_in_limburg):
+    public = client.get(url("blind-spots"), {"format": "json"}).json()
+    client.force_login(StaffFactory(is_superuser=True))
+    full = client.get(url("blind-spots"), {"format": "json"}).json()
+    assert public["rows"] == full["rows"]
+    assert public["threshold"] is None
+
+
+# --- Suppression: the rule on its own ---------------------------------------------------------
+
+
+def _table(*cells):
+    return reports.Table(
+        row_headers=["r"],
+        columns=[reports.Column(str(i), str(i)) for i in range(len(cells))],
+        rows=[reports.Row("r", ["r"], {str(i): cell for i, cell in enumerate(cells)})],
+    )
+
+
+def test_a_cell_of_fewer_than_3_firms_is_small_and_zero_is_shown():
+    one, two, three, zero = (reports.Cell.count(n) for n in (1, 2, 3, 0))
+    reports.protect(_table(one, two, three, zero))
+    assert [cell.shown for cell in (one, two, three, zero)] == ["<3", "<3", 3, 0]
+
+
+def test_the_firms_decide_not_the_value():
+    many_of_two = reports.Cell.count(40, firms=2)
+    few_of_three = reports.Cell.count(3, firms=3)
+    reports.protect(_table(many_of_two, few_of_three))
+    assert many_of_two.shown == "<3" and few_of_three.shown == 3
+
+
+def test_a_total_with_one_hidden_part_is_hidden_and_so_is_every_total_above_it():
+    shown, small = reports.Cell.count(5), reports.Cell.count(1)
+    subtotal = reports.Cell.total([shown, small])
+    other = reports.Cell.total([reports.Cell.count(7), reports.Cell.count(4)])
+    grand = reports.Cell.total([subtotal, other])
+    reports.protect(_table(shown, small, subtotal, other, grand))
+    assert (subtotal.shown, other.shown, grand.shown) == ("x", 11, "x")
+
+
+def test_a_total_with_two_hidden_parts_is_hidden_too():
+    # 1 + 1 + 10 = 12 would tell both are 1.
+    parts = [reports.Cell.count(1), reports.Cell.count(1), reports.Cell.count(10)]
+    total = reports.Cell.total(parts)
+    reports.protect(_table(*parts, total))
+    assert total.shown == "x"
+
+
+def test_a_figure_that_bounds_a_hidden_one_is_hidden():
+    clients, suppliers = reports.Cell.count(10), reports.Cell.count(2)
+    either = reports.Cell.count(12, firms=12)
+    either.parts = [clients, suppliers]
+    reports.protect(_table(clients, suppliers, either))
+    assert either.shown == "x"
+
+
+def test_totals_of_shown_figures_are_shown():
+    parts = [reports.Cell.count(3), reports.Cell.count(0), reports.Cell.count(8)]
+    total = reports.Cell.total(parts)
+    reports.protect(_table(*parts, total))
+    assert total.shown == 11
+
+
+# --- Cost: a fixed number of queries, whatever the data ----------------------------------------
+
+# Anonymous: the three choices of the form (provinces, regions, categories), then per report:
+# firms: the provinces + one grouped query; services: + the categories; channels: the
+# provinces + one; blind spots: the categories, the municipalities, the places reached.
+# The exports render no form.
+FORM_QUERIES = 3
+QUERIES = {"firms": 5, "services": 6, "channels": 5, "blind-spots": 6}
+
+
+@pytest.mark.parametrize("slug", sorted(QUERIES))
+def test_each_report_runs_a_fixed_number_of_queries_whatever_the_data(
+    client, world, django_assert_num_queries, slug
+):
+    with django_assert_num_queries(QUERIES[slug]):
+        assert client.get(url(slug)).status_code == 200
+    s3 = SocialEnterpriseFactory(postcode=postcode("9000"), verified_at=timezone.now())
+    OfferedServiceFactory(organisation=s3, radius_km=30)
+    for n in range(40):
+        firm = OrganisationFactory(postcode=postcode(("2000", "3000", "3500", "9000")[n % 4]))
+        collaborate(
+            firm,
+            s3,
+            started=date(2012 + n % 10, 1 + n % 12, 1),
+            role=ROLES[n % 3],
+            category="groenonderhoud",
+            channel="directory",
+        )
+    with django_assert_num_queries(QUERIES[slug]):
+        assert client.get(url(slug)).status_code == 200
+    for export in ("csv", "json"):
+        with django_assert_num_queries(QUERIES[slug] - FORM_QUERIES):
+            assert client.get(url(slug), {"format": export}).status_code == 200
+
+
+def test_a_valid_filter_adds_one_query_to_check_it(client, world, django_assert_num_queries):
+    # One to check each, and the chosen province spares the list of provinces.
+    with django_assert_num_queries(QUERIES["firms"] + 2 - 1):
+        client.get(url("firms"), {"province": "limburg", "category": "catering"})
+
+
+def test_the_regional_view_and_its_list_run_a_fixed_number_of_queries(
+    client, world, django_assert_num_queries
+):
+    client.force_login(world.regisseur)
+    params = {"region": "zuidoost-limburg", "row": "2016:limburg", "column": "client"}
+    # session, user, the region's check, the mode (is this regisseur one of the region's?),
+    # the page's five, the organisations behind.
+    with django_assert_num_queries(2 + 1 + 1 + QUERIES["firms"] + 1):
+        response = client.get(url("firms"), params)
+    assert len(response.context["behind"].organisations) == 2

@@ -1,0 +1,152 @@
+"""The vouchers' report (d) on /reports/: per programme, how far its vouchers got, and whether
+the collaboration they started still runs a year later.
+
+Registered in companies.reports from VouchersConfig.ready(); the framework, the suppression rule
+and the pages are there. The firms behind a figure are the applicants.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, DateField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Collaboration, Organisation
+from companies.reports import ALL, Cell, Chart, Column, Row, Section, Table, register
+
+from .models import Programme, Voucher, VoucherStatus
+
+# "Twelve months after redemption", counted in days so that the database can add it to a date
+# on PostgreSQL and SQLite alike.
+A_YEAR = timedelta(days=365)
+
+
+def goes_on():
+    """Whether a confirmed collaboration between the voucher's applicant and provider runs on
+    the day a year after the redemption (annotate `anniversary` first)."""
+    return Exists(
+        Collaboration.objects.confirmed()
+        .filter(
+            regular=OuterRef("applicant"),
+            social=OuterRef("provider"),
+            started__lte=OuterRef("anniversary"),
+        )
+        .filter(Q(ended__isnull=True) | Q(ended__gte=OuterRef("anniversary")))
+    )
+
+
+class VoucherProgrammes(Section):
+    slug = "vouchers"
+    letter = "d"
+    title = _("Introduction vouchers")
+    question = _(
+        "Per voucher programme: how many vouchers were applied for, approved, redeemed and "
+        "paid, and do the collaborations they started still run a year later?"
+    )
+    method = _(
+        "Vouchers of the programmes of the years asked. Approved counts every voucher that "
+        "was approved, also when it later expired or was withdrawn; redeemed counts redeemed "
+        "and paid ones. Of the vouchers redeemed at least a year ago, the last column counts "
+        "those whose applicant and provider still have a confirmed collaboration 365 days "
+        "after the redemption. A figure of fewer than 3 applicants is hidden."
+    )
+    filters = frozenset({"years", "region", "category"})
+    chart = Chart.BARS
+
+    def columns(self):
+        return [
+            Column("applied", gettext("Applied")),
+            Column("approved", gettext("Approved")),
+            Column("redeemed", gettext("Redeemed")),
+            Column("paid", gettext("Paid")),
+            Column("year_on", gettext("Redeemed over a year ago")),
+            Column("going_on", gettext("Still working together a year later")),
+        ]
+
+    def measures(self):
+        a_year_ago = timezone.localdate() - A_YEAR
+        return {
+            "applied": Q(),
+            "approved": Q(code__isnull=False),
+            "redeemed": Q(redeemed_at__isnull=False),
+            "paid": Q(status=VoucherStatus.PAID),
+            "year_on": Q(redeemed_at__date__lte=a_year_ago),
+            "going_on": Q(redeemed_at__date__lte=a_year_ago, goes_on=True),
+        }
+
+    def programmes(self, filters):
+        programmes = Programme.objects.filter(
+            year__gte=filters.year_from, year__lte=filters.year_to
+        )
+        if filters.region is not None:
+            programmes = programmes.filter(region=filters.region)
+        return programmes
+
+    def vouchers(self, filters):
+        vouchers = Voucher.objects.filter(programme__in=self.programmes(filters))
+        if filters.category is not None:
+            vouchers = vouchers.filter(category=filters.category)
+        return vouchers.annotate(
+            anniversary=Cast(TruncDate("redeemed_at") + Value(A_YEAR), DateField()),
+            goes_on=goes_on(),
+        )
+
+    def build(self, filters):
+        aggregates = {}
+        for key, condition in self.measures().items():
+            condition = condition or None
+            aggregates[key] = Count("pk", filter=condition)
+            aggregates[f"{key}__firms"] = Count("applicant", distinct=True, filter=condition)
+        figures = {
+            row["programme"]: row
+            for row in self.vouchers(filters).values("programme").annotate(**aggregates).order_by()
+        }
+        columns = self.columns()
+        rows = []
+        for programme in self.programmes(filters).order_by("-year", "name"):
+            found = figures.get(programme.pk, {})
+            cells = {
+                column.key: Cell.count(
+                    found.get(column.key, 0), found.get(f"{column.key}__firms", 0)
+                )
+                for column in columns
+            }
+            rows.append(
+                Row(
+                    key=programme.slug,
+                    labels=[programme.name, str(programme.year)],
+                    cells=cells,
+                    link=programme.get_absolute_url(),
+                )
+            )
+        if len(rows) > 1:
+            totals = {
+                column.key: Cell.total([row.cells[column.key] for row in rows])
+                for column in columns
+            }
+            rows.append(
+                Row(
+                    key=ALL,
+                    labels=[gettext("All programmes"), ""],
+                    cells=totals,
+                    total=True,
+                )
+            )
+        return Table(row_headers=[_("Programme"), _("Year")], columns=columns, rows=rows)
+
+    def chart_columns(self, table):
+        return table.columns[:4]
+
+    def chart_label(self, row):
+        return row.labels[0]  # the programme's name; its year is mostly part of it
+
+    def behind(self, filters, row_key, column_key):
+        vouchers = self.vouchers(filters).filter(self.measures()[column_key])
+        if row_key != ALL:
+            vouchers = vouchers.filter(programme__slug=row_key)
+        return Organisation.objects.filter(pk__in=vouchers.values("applicant"))
+
+
+register(VoucherProgrammes())
