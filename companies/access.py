@@ -43,6 +43,15 @@ def memberships_of(user):
     )
 
 
+def is_member(user, organisation):
+    """Whether the user (an active account) is a member, in any role, of the organisation (an
+    instance or its id)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    organisation_id = getattr(organisation, "pk", organisation)
+    return Membership.objects.filter(user=user, organisation_id=organisation_id).exists()
+
+
 def acting_membership(request):
     """The membership the user acts for: the one chosen in this session, else the first.
 

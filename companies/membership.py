@@ -5,7 +5,6 @@ it without one. A rule that refuses raises ValidationError with a message for th
 """
 
 import secrets
-from contextlib import suppress
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -18,7 +17,6 @@ from django.utils.translation import gettext as _
 from portal import emails
 from portal.models import User
 
-from . import enterprise_number
 from .models import (
     Invitation,
     JoinRequest,
@@ -69,14 +67,7 @@ JOIN_RESULTS = 20
 
 def organisations_to_join(query):
     """Organisations found by a part of their name or by their enterprise number in any spelling."""
-    query = (query or "").strip()
-    if not query:
-        return Organisation.objects.none()
-    condition = Q(name__icontains=query)
-    # A query that is not an enterprise number is a name, or part of one.
-    with suppress(ValidationError):
-        condition |= Q(enterprise_number=enterprise_number.normalise(query))
-    return Organisation.objects.filter(condition).select_related("municipality")[:JOIN_RESULTS]
+    return Organisation.objects.named(query).select_related("municipality")[:JOIN_RESULTS]
 
 
 def with_status_for(organisations, user):

@@ -1,9 +1,11 @@
 """Organisations of both economies, who works for them, and what social enterprises offer."""
 
 import uuid
+from contextlib import suppress
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +66,17 @@ class OrganisationQuerySet(models.QuerySet):
 
     def verified(self):
         return self.filter(verified_at__isnull=False)
+
+    def named(self, query):
+        """Found by a part of their name or by their enterprise number in any spelling."""
+        query = (query or "").strip()
+        if not query:
+            return self.none()
+        condition = models.Q(name__icontains=query)
+        # A query that is not an enterprise number is a name, or part of one.
+        with suppress(ValidationError):
+            condition |= models.Q(enterprise_number=enterprise_number.normalise(query))
+        return self.filter(condition)
 
     def for_directory(self):
         """What a directory card and the CSV guide show, in a fixed number of queries."""

@@ -21,10 +21,6 @@ def for_detail(model):
     return queryset.select_related("category")
 
 
-def is_member(user, organisation_id):
-    return access.memberships_of(user).filter(organisation=organisation_id).exists()
-
-
 def opportunity_to_manage(request, model, code):
     """The opportunity with this code, when the user is a member of the organisation that
     posted it; Http404 otherwise (also for a code of another organisation's opportunity)."""
@@ -41,7 +37,7 @@ def opportunity_to_view(request, model, code):
     Published, expired and closed ones are public; a draft only for the poster's members.
     """
     opportunity = get_object_or_404(for_detail(model), code=code)
-    member = request.user.is_authenticated and is_member(request.user, opportunity.organisation_id)
+    member = access.is_member(request.user, opportunity.organisation_id)
     if opportunity.status == Status.DRAFT and not member:
         raise Http404
     return opportunity, member

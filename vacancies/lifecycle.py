@@ -21,10 +21,11 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from companies.access import is_member
 from portal import emails
 from portal.models import User
 
-from . import access, search
+from . import search
 from .models import ClosedReason, ServiceRequest, Status, Vacancy
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ DETAIL_URL_NAMES = {
 
 
 def require_member(opportunity, user):
-    if not access.is_member(user, opportunity.organisation_id):
+    if not is_member(user, opportunity.organisation_id):
         raise PermissionDenied("Only members of the posting organisation manage its opportunities.")
 
 
@@ -80,7 +81,7 @@ def mark_open_to_doorstroom(vacancy):
 
 
 def _create(model, *, organisation, by, data):
-    if not access.is_member(by, organisation.pk):
+    if not is_member(by, organisation.pk):
         raise PermissionDenied("Only members post for an organisation.")
     return _write(model(organisation=organisation, created_by=by), data)
 

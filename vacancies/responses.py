@@ -24,11 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies import collaborations
+from companies.access import is_member
 from companies.models import CollaborationChannel, CollaborationRole, CollaborationSource
 from portal import emails
 from portal.models import User
 
-from . import access, privacy
+from . import privacy
 from .lifecycle import DETAIL_URL_NAMES
 from .models import Placement, Response, ResponseStatus, ServiceRequest, Vacancy
 
@@ -104,7 +105,7 @@ def refusal_to_respond(opportunity, *, enterprise, user):
         return ValidationError(
             _("Only members of a social-economy enterprise can respond."), code="not_social"
         )
-    if enterprise.pk == opportunity.organisation_id or access.is_member(
+    if enterprise.pk == opportunity.organisation_id or is_member(
         user, opportunity.organisation_id
     ):
         return ValidationError(
@@ -115,7 +116,7 @@ def refusal_to_respond(opportunity, *, enterprise, user):
 
 
 def _require_responder(opportunity, *, enterprise, by):
-    if enterprise is None or not access.is_member(by, enterprise.pk):
+    if enterprise is None or not is_member(by, enterprise.pk):
         raise PermissionDenied("Only members answer for an organisation.")
     refusal = refusal_to_respond(opportunity, enterprise=enterprise, user=by)
     if refusal is not None:
@@ -268,7 +269,7 @@ def _record_outcome(response, opportunity, today):
 def move(response, *, status, reply, by):
     """The poster moves a response on (in conversation, accepted, declined) with a message."""
     opportunity = response.opportunity
-    if not access.is_member(by, opportunity.organisation_id):
+    if not is_member(by, opportunity.organisation_id):
         raise PermissionDenied("Only members of the poster move its responses.")
     # Locked: two members answering at once take one step, and a final state stays final.
     locked = (

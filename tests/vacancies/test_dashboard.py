@@ -118,8 +118,9 @@ def test_the_dashboard_takes_the_same_queries_for_2_or_20_opportunities(
 
     # Session and user (2); the organisations part (memberships twice, addresses, invitations,
     # join requests twice: 6); this part (the vacancies with their counts, the service requests
-    # with theirs: 2); the acting membership is looked up once per request and shared.
-    with django_assert_num_queries(10):
+    # with theirs: 2); collaborations waiting for confirmation (1); the firm's vouchers and the
+    # programmes open where it is (2); the acting membership is looked up once per request.
+    with django_assert_num_queries(13):
         page = client.get(URL).content.decode()
 
     assert page.count('<th scope="row">') == count

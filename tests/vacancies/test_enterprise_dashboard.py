@@ -207,5 +207,6 @@ def test_the_dashboard_page_does_not_grow_with_the_rows(
 
 # The whole page for a user acting for a social enterprise: session and user (2), the
 # organisations part (companies: 6), the enterprise part (the six above but the acting
-# membership, which companies.access keeps on the request: 5), the poster part (2).
-PAGE_QUERIES = 15
+# membership, which companies.access keeps on the request: 5), the poster part (2),
+# collaborations waiting for confirmation (1), vouchers to redeem (1).
+PAGE_QUERIES = 17
