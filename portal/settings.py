@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "companies",
     "vacancies",
     "vouchers",
+    "benchmarks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,1 @@
+"""Measurements of the portal at realistic volume: see benchmarks/README.md."""

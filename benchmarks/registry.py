@@ -1,0 +1,73 @@
+"""The measurements `python -m benchmarks` knows, and the data sizes they run at.
+
+A measurement is a function that takes a Context and returns a list of report.Figure; it is
+registered with @measurement in a module listed in MODULES. To add one (the page benchmarks, for
+instance), write a module with such a function and add the module to MODULES.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+MODULES = ["benchmarks.measure_matching", "benchmarks.measure_delivery"]
+
+
+@dataclass(frozen=True)
+class Size:
+    """How much generated data a run measures against (benchmarks/generator.py)."""
+
+    name: str
+    organisations: int
+    opportunities: int
+    collaborations: int
+    vouchers: int
+    # Notifications the delivery measurement sends, whatever the data size.
+    notifications: int = 5_000
+    # Seconds within which `seed_bulk` should write this size ("a few minutes" for the large).
+    seed_target_seconds: float | None = None
+
+
+SIZES = {
+    "small": Size("small", 5_000, 20_000, 10_000, 1_000, seed_target_seconds=60),
+    "large": Size("large", 50_000, 200_000, 100_000, 10_000, seed_target_seconds=300),
+}
+
+
+@dataclass
+class Context:
+    size: Size
+    repeat: int = 5
+    log: Callable[[str], None] = print
+    # Longer texts for the JSON report (query plans, ...), by name.
+    notes: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    name: str
+    title: str
+    function: Callable
+
+
+MEASUREMENTS: dict[str, Measurement] = {}
+
+
+class BenchmarkError(Exception):
+    """A measurement cannot run here (no data, a busy outbox, ...); the message says why."""
+
+
+def measurement(name, *, title):
+    """Register the decorated function as the measurement `name`."""
+
+    def register(function):
+        MEASUREMENTS[name] = Measurement(name, title, function)
+        return function
+
+    return register
+
+
+def load():
+    """Import the modules that register measurements; returns the registry."""
+    for module in MODULES:
+        import_module(module)
+    return MEASUREMENTS

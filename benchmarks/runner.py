@@ -1,0 +1,209 @@
+"""`python -m benchmarks`: make sure the data of the chosen size are there, run the measurements,
+print a table and write the JSON report (benchmarks/README.md says how to read it).
+
+The data: the reference data are loaded (idempotent) and the generated data are seeded at the
+size's counts with a fixed seed, unless the database already holds exactly those counts; the
+seeding time is then a figure of its own. Measurements run with DEBUG off, as in production
+(DEBUG makes Django keep every query it runs).
+"""
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from time import perf_counter
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import override_settings
+
+from . import generator, registry, report
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def wanted_counts(size):
+    return generator.Counts(
+        organisations=size.organisations,
+        vacancies=(size.opportunities + 1) // 2,
+        service_requests=size.opportunities // 2,
+        collaborations=size.collaborations,
+        vouchers=size.vouchers,
+    )
+
+
+def ensure_data(size, *, seed=1, reseed=False, log=print):
+    """Seed the generated data at `size` unless they are there; returns the seeding figures."""
+    call_command("load_reference_data", verbosity=0)
+    found = generator.existing()
+    if found == wanted_counts(size) and not reseed:
+        log(f"Data of size {size.name} are in place; not seeding.")
+        return []
+    if not settings.DEBUG:
+        raise registry.BenchmarkError(
+            "Seeding fills the database with fictional organisations: run with DJANGO_DEBUG=true."
+        )
+    log(f"Seeding size {size.name} (seed {seed}); the generated data there are replaced.")
+    with transaction.atomic():
+        generator.flush()
+        started = perf_counter()
+        generator.seed(
+            organisations=size.organisations,
+            opportunities=size.opportunities,
+            collaborations=size.collaborations,
+            vouchers=size.vouchers,
+            seed=seed,
+        )
+    seconds = perf_counter() - started
+    generator.analyse()
+    rows = size.organisations + size.opportunities
+    return [
+        report.Figure(
+            "seed.seconds",
+            round(seconds, 1),
+            "s",
+            target=size.seed_target_seconds,
+            comparison="<=" if size.seed_target_seconds else None,
+            description=(
+                f"seed_bulk: {size.organisations} organisations, {size.opportunities} "
+                f"opportunities, {size.collaborations} collaborations, {size.vouchers} vouchers"
+            ),
+        ),
+        report.Figure(
+            "seed.rate",
+            round(rows / seconds, 1),
+            "rows/s",
+            description="organisations and opportunities written per second",
+        ),
+    ]
+
+
+def environment():
+    """Where the figures were measured, for the report."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+        else:
+            cursor.execute("SELECT sqlite_version()")
+        version = cursor.fetchone()[0]
+    try:
+        commit = subprocess.run(  # noqa: S603
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            cwd=settings.BASE_DIR,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "database": f"{connection.vendor} {version}",
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "commit": commit,
+    }
+
+
+def run(*, size, only=None, repeat=5, seed=1, reseed=False, output=RESULTS, log=print):
+    """Run the measurements (all, or those named in `only`); returns (report dict, JSON path)."""
+    measurements = registry.load()
+    chosen = [measurements[name] for name in (only or measurements)]
+    started_at = datetime.now(UTC)
+    figures = ensure_data(size, seed=seed, reseed=reseed, log=log)
+    context = registry.Context(size=size, repeat=repeat, log=log)
+    counts = generator.existing()
+    errors = {}
+    with override_settings(DEBUG=False):
+        for item in chosen:
+            log(f"{item.name}: {item.title}")
+            # One failing measurement does not lose the others' figures: it is reported.
+            try:
+                figures += item.function(context)
+            except Exception as error:
+                errors[item.name] = f"{type(error).__name__}: {error}"
+                log(traceback.format_exc())
+    result = {
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "size": size.name,
+        "repeat": repeat,
+        "seed": seed,
+        "generated": {
+            "organisations": counts.organisations,
+            "vacancies": counts.vacancies,
+            "service_requests": counts.service_requests,
+            "collaborations": counts.collaborations,
+            "vouchers": counts.vouchers,
+        },
+        "environment": environment(),
+        "figures": [figure.as_dict() for figure in figures],
+        "errors": errors,
+        "notes": context.notes,
+    }
+    path = report.write(result, Path(output), stamp=started_at.strftime("%Y%m%dT%H%M%SZ"))
+    log("")
+    log(report.table(figures))
+    for name, error in errors.items():
+        log(f"FAILED {name}: {error}")
+    log(f"\nReport: {path}")
+    return result, path
+
+
+def parser():
+    names = sorted(registry.load())
+    arguments = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Measure the portal at realistic volume (see benchmarks/README.md).",
+    )
+    arguments.add_argument("--size", choices=sorted(registry.SIZES), default="small")
+    arguments.add_argument(
+        "--only",
+        action="append",
+        choices=names,
+        metavar="NAME",
+        help=f"run only this measurement (repeatable): {', '.join(names)}",
+    )
+    arguments.add_argument(
+        "--repeat", type=int, default=5, help="timed runs per figure (the median is reported)"
+    )
+    arguments.add_argument("--seed", type=int, default=1, help="seed of the generated data")
+    arguments.add_argument(
+        "--reseed", action="store_true", help="seed again even when the data are in place"
+    )
+    arguments.add_argument(
+        "--explain", action="store_true", help="also print the query plans (always in the JSON)"
+    )
+    arguments.add_argument("--output", type=Path, default=RESULTS, help="where reports go")
+    return arguments
+
+
+def main(argv):
+    options = parser().parse_args(argv)
+    if options.repeat < 1:
+        print("--repeat must be at least 1.", file=sys.stderr)
+        return 2
+    if connection.vendor != "postgresql":
+        print("Note: figures are meant for PostgreSQL; this database is " + connection.vendor)
+    try:
+        result, _ = run(
+            size=registry.SIZES[options.size],
+            only=options.only,
+            repeat=options.repeat,
+            seed=options.seed,
+            reseed=options.reseed,
+            output=options.output,
+        )
+    except (registry.BenchmarkError, generator.GenerationError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if options.explain:
+        for name, text in result["notes"].items():
+            print(f"\n{name}:\n{text}")
+    return 1 if result["errors"] else 0
