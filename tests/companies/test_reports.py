@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from companies import reports
 from companies.models import Collaboration
@@ -95,6 +96,10 @@ def figures(client, slug, **params):
     response = client.get(url(slug), {**params, "format": "json"})
     assert response.status_code == 200
     return {row["key"]: row["cells"] for row in response.json()["rows"]}
+
+
+def not_used():
+    return _("Part of your choice could not be used; the figures leave it out:")
 
 
 def url(slug):
@@ -228,7 +233,7 @@ def test_a_chart_with_nothing_to_draw_says_so(client, world):
     response = client.get(url("services"), {"from": "2016", "to": "2016"})
     content = response.content.decode()
     assert response.context["chart"] is None and 'role="img"' not in content
-    assert "No chart" in content
+    assert _("No chart: every figure of this choice is zero or hidden.") in content
     assert "style=" not in content
 
 
@@ -293,7 +298,7 @@ def test_the_rows_come_per_year_then_province(client, world):
         ["2016", "Oost-Vlaanderen"],
         ["2016", "Vlaams-Brabant"],
         ["2016", "West-Vlaanderen"],
-        ["2016", "All provinces"],
+        ["2016", _("All provinces")],
     ]
 
 
@@ -343,12 +348,13 @@ def test_public_figures_hide_small_cells_and_every_total_that_includes_one(clien
 
 
 def test_the_page_says_which_figures_the_viewer_sees(client, world):
-    assert "Public figures." in client.get(url("firms")).content.decode()
+    assert _("Public figures.") in client.get(url("firms")).content.decode()
     client.force_login(world.administrator)
-    assert "All figures in full." in client.get(url("firms")).content.decode()
+    assert _("All figures in full.") in client.get(url("firms")).content.decode()
     client.force_login(world.regisseur)
     response = client.get(url("firms"), {"region": "zuidoost-limburg"})
-    assert "Figures for Zuidoost-Limburg in full." in response.content.decode()
+    expected = _("Figures for %(region)s in full.") % {"region": "Zuidoost-Limburg"}
+    assert expected in response.content.decode()
     assert response.context["mode"] == reports.Mode.REGIONAL
 
 
@@ -365,7 +371,7 @@ def test_a_regisseur_sees_their_own_region_in_full_and_the_organisations_behind(
     }
     response = client.get(url("firms"), {**params, "row": "2016:limburg", "column": "client"})
     content = response.content.decode()
-    assert "Behind the figure" in content
+    assert _("Behind the figure") in content
     assert "Tongerse firma 1" in content and "Tongerse firma 2" in content
     assert "Hasseltse firma" not in content
     assert reverse("companies:profile", kwargs={"slug": world.l1.slug}) in content
@@ -435,7 +441,9 @@ def test_a_figure_that_is_not_in_the_table_is_said_so(client, world, row, column
         url("firms"), {"from": "2016", "to": "2016", "row": row, "column": column}
     )
     assert response.status_code == 200
-    assert "This table has no such figure" in response.content.decode()
+    assert _("This table has no such figure; choose one of its figures.") in (
+        response.content.decode()
+    )
 
 
 # --- Exports ---------------------------------------------------------------------------------
@@ -515,7 +523,7 @@ def test_a_bad_filter_is_reported_and_the_figures_leave_it_out(client, world, pa
     response = client.get(url("firms"), params)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "could not be used" in content
+    assert not_used() in content
     assert "<script>alert" not in content
     assert page_table(response) == page_table(client.get(url("firms"), same_as))
 
@@ -524,7 +532,7 @@ def test_filters_a_report_does_not_honour_are_ignored(client, world):
     # Blind spots know no years: a bad year there is no error.
     response = client.get(url("blind-spots"), {"from": "abc", "category": "schoonmaak"})
     assert response.status_code == 200
-    assert "could not be used" not in response.content.decode()
+    assert not_used() not in response.content.decode()
     assert "from" not in response.context["form"].fields
 
 
