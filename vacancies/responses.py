@@ -105,9 +105,7 @@ def refusal_to_respond(opportunity, *, enterprise, user):
         return ValidationError(
             _("Only members of a social-economy enterprise can respond."), code="not_social"
         )
-    if enterprise.pk == opportunity.organisation_id or is_member(
-        user, opportunity.organisation_id
-    ):
+    if enterprise.pk == opportunity.organisation_id or is_member(user, opportunity.organisation_id):
         return ValidationError(
             _("Your own organisation posted this: others respond to it, not you."),
             code="own_opportunity",
