@@ -213,7 +213,12 @@ def claim(*, now=None, limit=BATCH_SIZE):
         Notification.objects.filter(pk__in=list(due), status=NotificationStatus.PENDING).update(
             status=NotificationStatus.SENDING, claim=token, claimed_at=now
         )
-    return list(Notification.objects.filter(claim=token, status=NotificationStatus.SENDING))
+    # The recipient comes along: the List-Unsubscribe header needs them for every message.
+    return list(
+        Notification.objects.filter(claim=token, status=NotificationStatus.SENDING).select_related(
+            "recipient"
+        )
+    )
 
 
 def message_for(row, connection):

@@ -336,3 +336,19 @@ def test_with_the_broker_down_the_event_succeeds_and_the_sweep_delivers_once(
     assert len(smtp_sink.wait_for(1)) == 1
     assert eventually(lambda: Notification.objects.get(pk=row.pk).status == "sent")
     assert len(smtp_sink.messages) == 1
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_a_batch_costs_a_claim_and_one_mark_per_message(count, django_assert_num_queries):
+    # The claim (a savepoint around select and update, then the rows read back with their
+    # recipients: 5), then each message is marked sent on its own, so that a worker dying
+    # mid-batch leaves only unsent rows to the sweep.
+    for index in range(count):
+        write_one(UserFactory(), key=f"event:{index}")
+    mail.outbox.clear()
+
+    with django_assert_num_queries(5 + count):
+        assert notifications.deliver() == (count, 0)
+
+    assert len(mail.outbox) == count
+    assert all("List-Unsubscribe" in message.extra_headers for message in mail.outbox)
