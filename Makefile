@@ -10,7 +10,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test messages compilemessages collectstatic migrate data run worker beat \
-	test lint format check-migrations check-deploy clean
+	test lint format check-migrations check-deploy clean bench
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -29,7 +29,12 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 
 install: $(VENV)/.installed ## Create the virtualenv and install the portal
 
-install-test: $(VENV)/.installed-test ## Install the portal with the test dependencies
+# axe-core for the accessibility browser tests (package.json; the portal itself needs no npm).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install-test: $(VENV)/.installed-test node_modules/.package-lock.json ## Install the portal with the test dependencies
 
 compilemessages: install ## Compile the translations (needs gettext's msgfmt)
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
@@ -81,8 +86,16 @@ check-deploy: install ## Django's deployment checks with production-like setting
 test: install-test lint check-migrations compilemessages ## Install test dependencies and run the whole suite
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	@touch $@ $(VENV)/.installed
+
+bench: $(VENV)/.installed-bench ## Benchmarks at both sizes on PostgreSQL (DATABASE_URL: a database of its own)
+	$(PY) manage.py migrate --no-input -v 0
+	DJANGO_DEBUG=true $(PY) -m benchmarks $(BENCH_ARGS)
+
 clean: ## Remove the virtualenv, the SQLite file and collected files
-	rm -rf $(VENV) brugwerk.sqlite3 brugwerk.sqlite3-* staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) brugwerk.sqlite3 brugwerk.sqlite3-* staticfiles .pytest_cache .ruff_cache node_modules
 
 collectstatic: install
 	$(PY) manage.py collectstatic --no-input -v 0

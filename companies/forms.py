@@ -1,12 +1,14 @@
 """Forms of the companies app: they validate and say what is wrong, in the user's language."""
 
 from django import forms
+from django.core.validators import slug_re
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import ModelMultipleChoiceField
 from portal.models import Postcode, ServiceCategory
 
 from . import collaborations, enterprise_number, logos
@@ -127,6 +129,9 @@ class OrganisationForm(forms.ModelForm):
             "target_groups",
             "show_collaborations",
         ]
+        field_classes = dict.fromkeys(
+            ["sectors", "recognitions", "target_groups"], ModelMultipleChoiceField
+        )
         widgets = {
             "kind": forms.RadioSelect,
             "sectors": forms.CheckboxSelectMultiple,
@@ -402,7 +407,8 @@ class CollaborationForm(forms.Form):
 
     def find_partner(self, slug):
         """The organisation with this slug if it can be the other side; else ValidationError."""
-        partner = Organisation.objects.filter(slug=slug).first()
+        # Only a slug can name one (PostgreSQL cannot even compare a string with a NUL in it).
+        partner = Organisation.objects.filter(slug=slug).first() if slug_re.match(slug) else None
         if partner is None or partner.pk == self.organisation.pk:
             raise forms.ValidationError(
                 _("Choose the other organisation from the search results."),

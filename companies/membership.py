@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import emails
+from portal import audit, emails
 from portal.models import User
 
 from .models import (
@@ -145,6 +145,7 @@ def _decide(join_request, *, by, status):
         join_request.decided_by = by
         join_request.decided_at = timezone.now()
         join_request.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record(by, f"join_request.{status}", join_request, user=join_request.user)
         if status == RequestStatus.ACCEPTED:
             Membership.objects.get_or_create(
                 user=join_request.user,
@@ -291,9 +292,18 @@ def accept_invitation(invitation, *, user):
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )
+    role_before = None if created else membership.role
     if not created and invitation.role == MembershipRole.OWNER:
         membership.role = MembershipRole.OWNER
         membership.save(update_fields=["role"])
+    audit.record(
+        user,
+        "invitation.accepted",
+        invitation,
+        invited_by=invitation.invited_by,
+        role_before=role_before,
+        role=membership.role,
+    )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -330,6 +340,10 @@ def change_role(membership, *, role, by):
     owners = _lock_owners(membership.organisation)
     if role != MembershipRole.OWNER and owners == [membership.pk]:
         raise _last_owner_error(membership.organisation)
+    if membership.role != role:
+        audit.record(
+            by, "membership.role_changed", membership, role_before=membership.role, role=role
+        )
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -343,4 +357,10 @@ def remove_member(membership, *, by):
     owners = _lock_owners(membership.organisation)
     if owners == [membership.pk]:
         raise _last_owner_error(membership.organisation)
+    audit.record(
+        by,
+        "membership.left" if membership.user_id == by.pk else "membership.removed",
+        membership,
+        role=membership.role,
+    )
     membership.delete()

@@ -9,7 +9,8 @@ urlpatterns = [
     # Onboarding and members. The fixed paths come before the profile's organisations/<slug>/.
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/join/", views.join, name="join"),
-    path("organisations/invitations/<str:token>/", views.invitation, name="invitation"),
+    # Tokens are token_urlsafe: the slug converter refuses anything else (a NUL, for one).
+    path("organisations/invitations/<slug:token>/", views.invitation, name="invitation"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<slug:slug>/services/", views.services, name="services"),
     path(

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import emails
+from portal import audit, emails
 
 from .access import can_verify
 
@@ -18,6 +18,7 @@ def verify(organisation, *, by):
         organisation.verified_at = timezone.now()
         organisation.verified_by = by
         organisation.save(update_fields=["verified_at", "verified_by"])
+        audit.record(by, "organisation.verified", organisation)
         for membership in organisation.memberships.select_related("user"):
             emails.send_to_user(
                 membership.user,

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,6 +10,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from portal.facets import CappedPaginator
 
 from . import access, collaborations, contact, guide, membership, profiles
 from .filters import DirectoryFilter, page_size
@@ -42,7 +45,7 @@ def directory(request):
     search = DirectoryFilter(request.GET, queryset=Organisation.objects.all())
     if request.GET.get("format") == "csv":
         return guide.response(search.qs, with_distance=search.point is not None)
-    page = Paginator(search.qs, page_size(request.GET.get("per_page"))).get_page(
+    page = CappedPaginator(search.qs, page_size(request.GET.get("per_page"))).get_page(
         request.GET.get("page")
     )
     context = {
@@ -75,8 +78,13 @@ def profile(request, slug):
 def _next_or(request, default):
     """The `next` address of the request when it stays on this site, else `default`."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path: redirect() would take any other word for a URL name and fail on it.
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default
@@ -125,7 +133,9 @@ def join(request):
     query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
     join_form, join_form_for = None, None
     if request.method == "POST":
-        organisation = get_object_or_404(Organisation, slug=request.POST.get("organisation", ""))
+        slug = request.POST.get("organisation", "")
+        # Only a slug can name one (PostgreSQL cannot even compare a string with a NUL in it).
+        organisation = get_object_or_404(Organisation, slug=slug if slug_re.match(slug) else None)
         join_form = JoinRequestForm(request.POST)
         if join_form.is_valid():
             try:

@@ -3,9 +3,14 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.utils import translation
 
 from . import notifications
+
+# The longest address the user and outbox columns hold (254, as RFC 5321 allows).
+MAX_EMAIL_LENGTH = 254
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -33,6 +38,13 @@ class AccountAdapter(DefaultAccountAdapter):
             body=message.body,
             html=html,
         )
+
+    def clean_email(self, email):
+        """Refuse an address longer than the columns: PostgreSQL would refuse its insert (a
+        500), at sign-up or at a password reset, which writes an email to the address typed."""
+        if len(email) > MAX_EMAIL_LENGTH:
+            raise ValidationError(EmailValidator.message, code="invalid")
+        return super().clean_email(email)
 
     def save_user(self, request, user, form, commit=True):
         # The portal writes to people in the language they signed up in.

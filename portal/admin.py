@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 
 from . import notifications
 from .models import (
+    AuditEntry,
     Municipality,
     Notification,
     Postcode,
@@ -103,3 +104,29 @@ class NotificationAdmin(admin.ModelAdmin):
             )
             % {"count": count},
         )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, read-only and for administrators only (portal/audit.py says why)."""
+
+    list_display = ["at", "actor_label", "action", "object_type", "object_label"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_label", "object_label", "object_id"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

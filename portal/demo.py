@@ -1,10 +1,15 @@
 """Demo users of the shared kernel: an administrator and a regisseur (see seed_demo)."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 
 from .models import Region, User
 
 DEMO_PASSWORD = "brugwerk-demo"  # noqa: S105 (local demo accounts; seed_demo refuses in production)
+# Staff use the admin with an authenticator app (portal/twofactor.py): the demo staff share this
+# secret, which seed_demo prints for a developer to add to an app.
+DEMO_TOTP_SECRET = "BRUGWERKDEMOSTAFFTOTPSECRET23456"  # noqa: S105
 
 
 def demo_user(email, *, name, **fields):
@@ -16,6 +21,11 @@ def demo_user(email, *, name, **fields):
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
+    if (
+        user.is_staff
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    ):
+        TOTP.activate(user, DEMO_TOTP_SECRET)
     return user
 
 

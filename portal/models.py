@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -407,3 +408,44 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.kind}: {self.get_frequency_display()}"
+
+
+class AuditEntry(models.Model):
+    """Who changed what: one row per change to a voucher, a verification or a membership.
+
+    Written by portal.audit.record(). The actor's label (their email address at the time) is kept
+    when their account is deleted, so the history of decisions on public money and on who may act
+    for an organisation stays readable; the privacy page says so.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the portal acted (a scheduled task) or the account is gone."),
+    )
+    actor_label = models.CharField(_("who"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_label = models.CharField(_("object"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The admin's list, newest first; and the retention clean-up by date.
+            models.Index(fields=["-at"], name="audit_newest"),
+            # The history of one object (the admin's search by type and id).
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self):
+        who = self.actor_label or "–"
+        return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.action} {self.object_label}"

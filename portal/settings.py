@@ -6,6 +6,7 @@ cannot be read stops the start with a message that names the variable.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -44,6 +45,14 @@ def env_int(name, default):
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def env_days(name, default):
+    """A period in whole days, at least one."""
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be a number of days, 1 or more, not {value}.")
+    return value
 
 
 def env_list(name, default):
@@ -108,6 +117,13 @@ if not DEBUG and not ALLOWED_HOSTS:
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PORTAL_NAME = env_str("PORTAL_NAME", "Brugwerk")
+# The admin's address under each language prefix: an unusual one keeps scanners off the login.
+ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
+if not re.fullmatch(r"([A-Za-z0-9_-]+/)+", ADMIN_URL):
+    raise ImproperlyConfigured(
+        f"DJANGO_ADMIN_URL must be a path such as beheer/ (letters, digits, - and _, ending in /),"
+        f" not {ADMIN_URL!r}."
+    )
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
 
 INSTALLED_APPS = [
@@ -126,6 +142,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
 ]
 
@@ -141,6 +158,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.twofactor.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -190,14 +208,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis carries the Celery broker and the shared cache (allauth's rate limits count there,
 # so that every web process sees the same counts). Without it: tasks run inline, in-process
-# cache.
+# cache. While Redis is down the cache fails open (portal/cache.py) and pages keep serving.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "brugwerk",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -269,13 +288,44 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vouchers.tasks.send_voucher_follow_ups",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Privacy: what is kept no longer than the PRIVACY_* periods below is removed at night.
+    "remove-expired-personal-data": {
+        "task": "portal.tasks.remove_expired_personal_data",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "remove-stale-drafts": {
+        "task": "vacancies.tasks.remove_stale_drafts",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+
+# Privacy: how long the portal keeps what it no longer needs, in days. The privacy page
+# (/privacy/) quotes these values; the nightly tasks above apply them (portal/personal_data.py,
+# vacancies/retention.py).
+# Accounts whose address was never verified and that never logged in.
+PRIVACY_UNVERIFIED_ACCOUNT_DAYS = env_days("PRIVACY_UNVERIFIED_ACCOUNT_DAYS", 30)
+# Vacancy and service request drafts nobody touched.
+PRIVACY_STALE_DRAFT_DAYS = env_days("PRIVACY_STALE_DRAFT_DAYS", 180)
+# Emails in the outbox once sent (or failed): their rendered text holds names and messages.
+PRIVACY_NOTIFICATION_DAYS = env_days("PRIVACY_NOTIFICATION_DAYS", 365)
+# The audit log of vouchers, verifications and memberships (seven years, as accounting records).
+PRIVACY_AUDIT_LOG_DAYS = env_days("PRIVACY_AUDIT_LOG_DAYS", 7 * 365)
+# Where people send questions and requests about their data (shown on /privacy/).
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@brugwerk.localhost")
 
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Argon2 first: new and changed passwords are stored with it; older hashes still verify and are
+# upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -312,6 +362,12 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
+# Two-factor authentication (allauth.mfa): an authenticator app and recovery codes. Optional for
+# everybody; staff (regisseurs, administrators) need it before the admin (portal/twofactor.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = PORTAL_NAME
+# Also the code of the 30 seconds before and after: phones whose clock drifts a little still work.
+MFA_TOTP_TOLERANCE = 1
 
 # Languages: Dutch at the root, French and English under /fr/ and /en/.
 LANGUAGE_CODE = "nl"

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import notifications
+from . import notifications, personal_data
 
 
 @shared_task(acks_late=True)
@@ -31,3 +31,9 @@ def send_daily_digests():
 @shared_task
 def send_weekly_digests():
     return notifications.send_digests(notifications.Frequency.WEEKLY)
+
+
+@shared_task
+def remove_expired_personal_data():
+    """Beat, nightly: unfinished sign-ups, old sent emails and old audit entries go (PRIVACY_*)."""
+    return personal_data.remove_expired()

@@ -14,6 +14,8 @@ admin.site.site_title = settings.PORTAL_NAME
 
 urlpatterns = [
     path("media/<path:path>", views.media, name="media"),
+    # For load balancers: no language prefix, no redirect.
+    path("health/", views.health, name="health"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
@@ -24,8 +26,12 @@ urlpatterns += i18n_patterns(
         views.notification_unsubscribe,
         name="notification_unsubscribe",
     ),
+    path("privacy/", views.privacy, name="privacy"),
+    path("account/privacy/", views.account_privacy, name="account_privacy"),
+    path("account/privacy/export/", views.account_export, name="account_export"),
+    path("account/privacy/delete/", views.account_delete, name="account_delete"),
     path("accounts/", include("allauth.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("companies.urls")),
     path("", include("vacancies.urls")),
     path("", include("vouchers.urls")),

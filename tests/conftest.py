@@ -89,6 +89,24 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=transactional)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """How many hypothesis examples the bad-input tests ran (tests/security/bad_input/).
+
+    Each such test records its count in its teardown report, which reaches this process from
+    the pytest-xdist workers too.
+    """
+    total = sum(
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "teardown"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "hypothesis_examples"
+    )
+    if total:
+        terminalreporter.write_line(f"hypothesis examples run: {total}")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,11 +1,17 @@
 """factory_boy factories for test data, shared by every test folder."""
 
+import time
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
 from portal.models import User
 
 PASSWORD = "een-lang-wachtwoord-42"
+# The authenticator app of every StaffFactory user (base32, as an app takes it).
+STAFF_TOTP_SECRET = "BRUGWERKTESTSTAFFTOTPSECRET23456"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -28,8 +34,20 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
+def totp_code(secret=STAFF_TOTP_SECRET):
+    """The code an authenticator app with this secret shows now."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
 class StaffFactory(UserFactory):
     is_staff = True
+
+    @factory.post_generation
+    def authenticator(self, create, extracted, **kwargs):
+        """Staff use the admin with an authenticator app (portal/twofactor.py): every staff user
+        has one with STAFF_TOTP_SECRET, unless made with authenticator=False."""
+        if create and extracted is not False:
+            TOTP.activate(self, STAFF_TOTP_SECRET)
 
 
 # --- Organisations and memberships (companies) ---------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.forms import PostcodeField
+from portal.forms import ModelMultipleChoiceField
 from portal.models import Sector, ServiceCategory
 
 from . import privacy
@@ -91,7 +92,7 @@ class VacancyForm(OpportunityForm):
         },
     )
     start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput)
-    supports = forms.ModelMultipleChoiceField(
+    supports = ModelMultipleChoiceField(
         label=_("What makes it open to people from the social economy?"),
         queryset=Support.objects.all(),
         required=False,

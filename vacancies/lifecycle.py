@@ -25,7 +25,7 @@ from companies.access import is_member
 from portal import emails
 from portal.models import User
 
-from . import search
+from . import privacy, search
 from .models import ClosedReason, ServiceRequest, Status, Vacancy
 
 logger = logging.getLogger(__name__)
@@ -186,6 +186,8 @@ def close(opportunity, *, reason, by):
     locked.status = Status.CLOSED
     locked.closed_reason = reason
     locked.closed_at = timezone.now()
+    if isinstance(locked, Vacancy):
+        privacy.anonymise_candidates([locked.pk])
     return _save(opportunity, locked, ["status", "closed_reason", "closed_at"])
 
 
@@ -250,17 +252,25 @@ def reopen(opportunity, *, closing_date, by, today=None):
 
 
 def expire_due(today):
-    """Published opportunities whose closing date lies before `today` become expired.
+    """Published opportunities whose closing date lies before `today` become expired, and the
+    candidates proposed for expired (or closed) vacancies are anonymised (vacancies/privacy.py).
 
-    One conditional UPDATE per model: a second run finds nothing left to expire.
+    One conditional UPDATE per model: a second run finds nothing left to expire or anonymise.
     """
     now = timezone.now()
-    return sum(
-        model.objects.due_to_expire(today).update(
-            status=Status.EXPIRED, expired_at=now, updated_at=now
+    with transaction.atomic():
+        expired = sum(
+            model.objects.due_to_expire(today).update(
+                status=Status.EXPIRED, expired_at=now, updated_at=now
+            )
+            for model in OPPORTUNITY_MODELS
         )
-        for model in OPPORTUNITY_MODELS
-    )
+        # All of them, not only today's: this also catches vacancies that closed before the
+        # anonymisation existed.
+        privacy.anonymise_candidates(
+            Vacancy.objects.filter(status__in=[Status.EXPIRED, Status.CLOSED]).values("pk")
+        )
+    return expired
 
 
 def members_to_remind(organisation_id):

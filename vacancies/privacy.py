@@ -8,16 +8,23 @@ words that point to health data (which the GDPR protects most: art. 9).
 
 It cannot catch a name (any word may be one); it catches the usual shapes of contact details
 and the usual words for diagnoses. Each finding is reported with the field and what to remove.
+
+When a vacancy closes or expires (vacancies/lifecycle.py), `anonymise_candidates` replaces the
+free text of its candidates with a neutral sentence; status and dates stay for the reports.
 """
 
 import re
 import unicodedata
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from stdnum.be import nn
+
+from .models import Response
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -191,3 +198,34 @@ def check_fields(fields):
             errors[name] = error.error_list
     if errors:
         raise ValidationError(errors)
+
+
+# --- When the vacancy closes --------------------------------------------------------------------
+
+# A candidate profile is needed while the employer chooses; once the vacancy closes or expires
+# its text goes. Status and dates stay for the reports (placements, responses per vacancy).
+CANDIDATE_TEXT_FIELDS = ("experience", "skills", "availability", "support_needed", "reply")
+
+
+def anonymised_text():
+    """What a closed vacancy's responses say instead, in the portal's language (the row has no
+    language of its own; Dutch by default)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "The candidate profile was removed when the vacancy closed: the portal keeps it "
+            "only while the vacancy is open."
+        )
+
+
+def anonymise_candidates(vacancies):
+    """Replace the free text of the candidates proposed for `vacancies` (a queryset or ids).
+
+    One UPDATE; a response already anonymised is left alone, so running it again changes
+    nothing. Returns the number of responses anonymised.
+    """
+    text = anonymised_text()
+    return (
+        Response.objects.filter(vacancy__in=vacancies)
+        .exclude(message=text)
+        .update(message=text, **dict.fromkeys(CANDIDATE_TEXT_FIELDS, ""), updated_at=timezone.now())
+    )

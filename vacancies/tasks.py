@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portal.models import Frequency
 
-from . import lifecycle, matching, saved_searches
+from . import lifecycle, matching, retention, saved_searches
 
 
 @shared_task(acks_late=True)
@@ -60,6 +60,12 @@ def match_unmatched_opportunities():
         for opportunity in matching.unmatched(model):
             total += match_opportunity(kind, opportunity.pk)
     return total
+
+
+@shared_task
+def remove_stale_drafts():
+    """Beat, nightly: remove drafts nobody touched for PRIVACY_STALE_DRAFT_DAYS (retention.py)."""
+    return retention.remove_stale_drafts()
 
 
 @shared_task

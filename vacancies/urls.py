@@ -15,34 +15,35 @@ urlpatterns = [
     # Posting. The fixed paths come before the <code> paths, which would otherwise take "new".
     path("vacancies/new/", views.vacancy_create, name="vacancy_create"),
     path("requests/new/", views.request_create, name="request_create"),
-    # Detail pages and the poster's actions.
-    path("vacancies/<str:code>/", views.opportunity_detail, VACANCY, name="vacancy_detail"),
-    path("vacancies/<str:code>/edit/", views.opportunity_edit, VACANCY, name="vacancy_edit"),
+    # Detail pages and the poster's actions. Codes are token_urlsafe, so the slug converter
+    # refuses anything else before a lookup (PostgreSQL cannot compare a string with a NUL).
+    path("vacancies/<slug:code>/", views.opportunity_detail, VACANCY, name="vacancy_detail"),
+    path("vacancies/<slug:code>/edit/", views.opportunity_edit, VACANCY, name="vacancy_edit"),
     path(
-        "vacancies/<str:code>/publish/", views.opportunity_publish, VACANCY, name="vacancy_publish"
+        "vacancies/<slug:code>/publish/", views.opportunity_publish, VACANCY, name="vacancy_publish"
     ),
-    path("vacancies/<str:code>/close/", views.opportunity_close, VACANCY, name="vacancy_close"),
-    path("vacancies/<str:code>/extend/", views.opportunity_extend, VACANCY, name="vacancy_extend"),
-    path("vacancies/<str:code>/reopen/", views.opportunity_reopen, VACANCY, name="vacancy_reopen"),
-    path("requests/<str:code>/", views.opportunity_detail, REQUEST, name="request_detail"),
-    path("requests/<str:code>/edit/", views.opportunity_edit, REQUEST, name="request_edit"),
+    path("vacancies/<slug:code>/close/", views.opportunity_close, VACANCY, name="vacancy_close"),
+    path("vacancies/<slug:code>/extend/", views.opportunity_extend, VACANCY, name="vacancy_extend"),
+    path("vacancies/<slug:code>/reopen/", views.opportunity_reopen, VACANCY, name="vacancy_reopen"),
+    path("requests/<slug:code>/", views.opportunity_detail, REQUEST, name="request_detail"),
+    path("requests/<slug:code>/edit/", views.opportunity_edit, REQUEST, name="request_edit"),
     path(
-        "requests/<str:code>/publish/", views.opportunity_publish, REQUEST, name="request_publish"
+        "requests/<slug:code>/publish/", views.opportunity_publish, REQUEST, name="request_publish"
     ),
-    path("requests/<str:code>/close/", views.opportunity_close, REQUEST, name="request_close"),
-    path("requests/<str:code>/extend/", views.opportunity_extend, REQUEST, name="request_extend"),
-    path("requests/<str:code>/reopen/", views.opportunity_reopen, REQUEST, name="request_reopen"),
+    path("requests/<slug:code>/close/", views.opportunity_close, REQUEST, name="request_close"),
+    path("requests/<slug:code>/extend/", views.opportunity_extend, REQUEST, name="request_extend"),
+    path("requests/<slug:code>/reopen/", views.opportunity_reopen, REQUEST, name="request_reopen"),
     # Responses: a social enterprise answers, the poster moves the answers on.
-    path("vacancies/<str:code>/respond/", views.respond, VACANCY, name="vacancy_respond"),
-    path("requests/<str:code>/offer/", views.respond, REQUEST, name="request_offer"),
+    path("vacancies/<slug:code>/respond/", views.respond, VACANCY, name="vacancy_respond"),
+    path("requests/<slug:code>/offer/", views.respond, REQUEST, name="request_offer"),
     path(
-        "vacancies/<str:code>/responses/<int:pk>/move/",
+        "vacancies/<slug:code>/responses/<int:pk>/move/",
         views.move_response,
         VACANCY,
         name="vacancy_response_move",
     ),
     path(
-        "requests/<str:code>/responses/<int:pk>/move/",
+        "requests/<slug:code>/responses/<int:pk>/move/",
         views.move_response,
         REQUEST,
         name="request_response_move",

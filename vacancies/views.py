@@ -1,10 +1,9 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from companies import access as companies_access
+from portal.facets import CappedPaginator
 
 from . import access, export, lifecycle, responses, saved_searches
 from .filters import ServiceRequestFilter, VacancyFilter, page_size
@@ -133,6 +133,8 @@ def request_create(request):
 
 def opportunity_detail(request, kind, code):
     opportunity, is_member = access.opportunity_to_view(request, KINDS[kind].model, code)
+    # Extending or reopening suggests two weeks more (never past the calendar's last day).
+    suggested = max(opportunity.closing_date, timezone.localdate())
     context = {
         "opportunity": opportunity,
         "kind": kind,
@@ -146,12 +148,9 @@ def opportunity_detail(request, kind, code):
         "urls": _urls(kind, opportunity),
         "acting": companies_access.acting_membership(request),
         "close_form": CloseForm(auto_id="close_%s"),
-        # Extending or reopening suggests two weeks more; the poster picks the date.
         "date_form": NewClosingDateForm(
             auto_id="date_%s",
-            initial={
-                "closing_date": max(opportunity.closing_date, timezone.localdate()) + TWO_WEEKS
-            },
+            initial={"closing_date": suggested + min(TWO_WEEKS, date.max - suggested)},
         ),
     }
     return render(request, "vacancies/opportunity_detail.html", context)
@@ -259,7 +258,7 @@ def opportunity_reopen(request, kind, code):
 def _opportunity_list(request, search, template):
     if request.GET.get("format") == "csv":
         return export.response(search.qs, request=request, with_distance=search.point is not None)
-    page = Paginator(search.qs, page_size(request.GET.get("per_page"))).get_page(
+    page = CappedPaginator(search.qs, page_size(request.GET.get("per_page"))).get_page(
         request.GET.get("page")
     )
     context = {

@@ -27,7 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.enterprise_number import display as enterprise_number
-from portal import csvexport
+from portal import audit, csvexport
 from portal.models import Municipality, Region
 
 from . import access, lifecycle
@@ -181,6 +181,22 @@ class ProgrammeAdmin(admin.ModelAdmin):
         if obj is None:
             return manages_vouchers(request)
         return access.is_programme_manager(request.user, obj)
+
+    # The audit log (portal/audit.py): who set up or changed a programme's money and rules.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = {name: form.cleaned_data.get(name) for name in form.changed_data}
+        action = "programme.changed" if change else "programme.created"
+        audit.record(request.user, action, obj, **changed)
+
+    def delete_model(self, request, obj):
+        audit.record(request.user, "programme.deleted", obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for programme in queryset:
+            audit.record(request.user, "programme.deleted", programme)
+        super().delete_queryset(request, queryset)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region" and not request.user.is_superuser:

@@ -50,7 +50,7 @@ from companies.models import (
     Organisation,
     OrganisationKind,
 )
-from portal import emails
+from portal import audit, emails
 from portal.models import Notification, User
 from portal.notifications import absolute, reverse_in
 
@@ -331,6 +331,14 @@ def _move(voucher, locked, to_status, *, actor, note="", fields=()):
     VoucherEvent.objects.create(
         voucher=locked, from_status=from_status, to_status=to_status, actor=actor, note=note
     )
+    audit.record(
+        actor,
+        f"voucher.{to_status}",
+        locked,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
     for name in ["status", *fields, "updated_at"]:
         setattr(voucher, name, getattr(locked, name))
     return voucher
@@ -412,6 +420,7 @@ def apply(programme, *, applicant, provider, category, intended_use, expected_da
         VoucherEvent.objects.create(
             voucher=voucher, from_status="", to_status=S.SUBMITTED, actor=user
         )
+        audit.record(user, f"voucher.{S.SUBMITTED}", voucher, from_status="", to_status=S.SUBMITTED)
         _tell(voucher, S.SUBMITTED, applicant=True, managers=True)
     return voucher
 

@@ -10,7 +10,8 @@ urlpatterns = [
     path("vouchers/mine/", views.my_vouchers, name="my_vouchers"),
     path("vouchers/mine/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("vouchers/redeem/", views.to_redeem, name="to_redeem"),
-    path("vouchers/redeem/<str:code>/", views.redeem, name="redeem"),
+    # Codes are "KC-" and letters or digits: the slug converter refuses anything else.
+    path("vouchers/redeem/<slug:code>/", views.redeem, name="redeem"),
     path("vouchers/<slug:slug>/", views.programme_detail, name="programme_detail"),
     path("vouchers/<slug:slug>/apply/", views.apply, name="apply"),
 ]

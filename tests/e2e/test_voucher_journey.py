@@ -25,6 +25,7 @@ from tests.factories import (
     in_days,
     postcode,
     region,
+    totp_code,
 )
 from vouchers.models import Voucher, VoucherStatus
 
@@ -40,6 +41,11 @@ def log_in(browser, live_server, user):
     page.locator("input[name=login]").fill(user.email)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
+    if user.is_staff:
+        # Staff have an authenticator app (StaffFactory): the second step asks for its code.
+        expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+        page.locator("input[name=code]").fill(totp_code())
+        page.locator("main form button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     return page
 

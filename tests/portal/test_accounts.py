@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 
 from portal.models import User
-from tests.factories import PASSWORD, StaffFactory, UserFactory
+from tests.factories import PASSWORD, StaffFactory, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +143,7 @@ def test_staff_log_in_with_their_portal_account_and_reach_the_admin(client):
     staff = StaffFactory(is_superuser=True)
 
     client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     response = client.get("/admin/")
 
     assert response.status_code == 200

@@ -74,7 +74,7 @@ def test_database_url_and_redis_url_switch_to_postgres_and_a_broker():
         "db.example",
         "False",
         "redis://broker.example:6379/2",
-        "RedisCache",
+        "FailOpenRedisCache",
     ]
 
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-from portal.demo import DEMO_PASSWORD
+from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
@@ -30,3 +30,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data are in place. Log in with:"))
         for role, email in logins:
             self.stdout.write(f"  {role:<28} {email:<34} password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Staff (administrator, regisseurs) then enter the code of an authenticator app set up"
+            f" with the secret {DEMO_TOTP_SECRET} (time-based, 6 digits, 30 seconds)."
+        )

@@ -1,0 +1,95 @@
+"""The shared cache on Redis, failing open, so that the portal keeps serving while Redis is down.
+
+The cache holds counts only: allauth's rate limits, the TOTP codes already used, the contact
+form's hourly allowance (companies/contact.py). Without Redis, Django's cache raises on every
+call and each login would end in a 500. Here reads miss, writes are dropped, `add` reports
+success (allauth's rate-limit lock waits until `add` succeeds) and `incr` counts from zero: people
+log in, unthrottled, until Redis is back. Each failure is logged.
+"""
+
+import logging
+
+import redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+
+class FailOpenRedisCache(RedisCache):
+    def _down(self, operation):
+        logger.warning("Redis cache unreachable: %s skipped", operation, exc_info=True)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except redis.RedisError:
+            self._down("get")
+            return default
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except redis.RedisError:
+            self._down("get_many")
+            return {}
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except redis.RedisError:
+            self._down("has_key")
+            return False
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except redis.RedisError:
+            self._down("add")
+            return True
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except redis.RedisError:
+            self._down("set")
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except redis.RedisError:
+            self._down("set_many")
+            return []
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().touch(key, timeout, version)
+        except redis.RedisError:
+            self._down("touch")
+            return False
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except redis.RedisError:
+            self._down("incr")
+            return delta
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except redis.RedisError:
+            self._down("delete")
+            return False
+
+    def delete_many(self, keys, version=None):
+        try:
+            super().delete_many(keys, version)
+        except redis.RedisError:
+            self._down("delete_many")
+
+    def clear(self):
+        try:
+            super().clear()
+        except redis.RedisError:
+            self._down("clear")

@@ -1,0 +1,570 @@
+"""Accessibility (WCAG 2.1 AA) in the browser.
+
+- axe-core (the npm package, installed by `make install-test` from package.json) audits every
+  main page in nl, fr and en, logged out and as an employer, a social-enterprise member and a
+  regisseur, on the demo data: no serious or critical violation. Each run writes its results
+  per page to test-results/axe/<language>.md (or $AXE_SUMMARY_DIR).
+- The main journeys work with the keyboard alone (Tab, Shift+Tab, Enter, Space, typing): the
+  skip link, a directory search, logging in, applying for a voucher; every element the Tab key
+  reaches shows a visible focus indicator.
+- At 360 px wide and at 200 % zoom (a 1280 px window zoomed in: 640 CSS px at two device
+  pixels each) no page scrolls sideways. With $BRUGWERK_SCREENSHOTS set to a folder, that test
+  saves a screenshot of every page there, to look at.
+
+axe is injected with Playwright's init scripts (the DevTools protocol), which the page's
+Content-Security-Policy does not govern: the pages are audited with their CSP in force, exactly
+as visitors get them. `page.add_script_tag` would add an inline <script>, which our CSP
+blocks; `bypass_csp=True` would audit pages whose CSP is switched off.
+"""
+
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from playwright.sync_api import expect
+
+from companies.models import Organisation
+from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from portal.models import Region, ServiceCategory
+from tests.conftest import ROOT, _skip_or_fail
+from tests.factories import (
+    PASSWORD,
+    OfferedServiceFactory,
+    OrganisationFactory,
+    OwnerFactory,
+    ProgrammeFactory,
+    SocialEnterpriseFactory,
+    UserFactory,
+    listed_organisation,
+    postcode,
+    totp_code,
+)
+from vacancies.models import ServiceRequest, Status, Vacancy
+from vouchers.models import Programme, Voucher, VoucherStatus
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+IMPACTS = ["critical", "serious", "moderate", "minor"]
+BLOCKING = {"critical", "serious"}
+LANGUAGES = ["nl", "fr", "en"]
+
+# Demo logins (portal/demo.py, companies/demo.py, vouchers/demo.py).
+EMPLOYER = "werkgever@brugwerk.test"
+SOCIAL = "sociaal@brugwerk.test"
+REGISSEUR = "regisseur@brugwerk.test"
+
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+  }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_script():
+    if not AXE.exists():
+        _skip_or_fail(f"needs axe-core at {AXE.relative_to(ROOT)}: run `make install-test`")
+    return AXE
+
+
+# The demo data ------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    """One page to audit: who looks at it, a short name, and how to build its address."""
+
+    who: str
+    name: str
+    url_name: str
+    kwargs: dict = field(default_factory=dict)
+    query: str = ""
+    status: int = 200
+
+    def url(self, language):
+        with translation.override(language):
+            path = reverse(self.url_name, kwargs=self.kwargs)
+        if self.status == 404:
+            path += "no-such-page/"
+        return f"{path}?{self.query}" if self.query else path
+
+
+def seed_demo():
+    """The demo data of `manage.py seed_demo`: every page has something real to show."""
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+def acting_organisation(email):
+    return Organisation.objects.get(memberships__user__email=email)
+
+
+def demo_targets():
+    """The main pages, per person, in the demo data (found through the ORM, not hard-coded)."""
+    firm = acting_organisation(EMPLOYER)
+    social = acting_organisation(SOCIAL)
+    vacancy = Vacancy.objects.filter(status=Status.PUBLISHED).order_by("code").first()
+    own_vacancy = Vacancy.objects.filter(organisation=firm, status=Status.PUBLISHED).first()
+    request = ServiceRequest.objects.filter(status=Status.PUBLISHED).order_by("code").first()
+    region = Region.objects.filter(municipalities=firm.municipality).first()
+    programme = Programme.objects.open().filter(region=region).first()
+    to_redeem = Voucher.objects.filter(provider=social, status=VoucherStatus.APPROVED).first()
+    coordinated = Region.objects.filter(regisseurs__email=REGISSEUR).first()
+    assert all([vacancy, own_vacancy, request, programme, to_redeem, coordinated]), (
+        "the demo data lack a page to audit"
+    )
+    targets = [
+        Target("visitor", "home", "home"),
+        Target("visitor", "directory search", "companies:directory", query="q=groen"),
+        Target("visitor", "profile", "companies:profile", {"slug": social.slug}),
+        Target("visitor", "vacancies", "vacancies:vacancy_list"),
+        Target("visitor", "vacancy", "vacancies:vacancy_detail", {"code": vacancy.code}),
+        Target("visitor", "requests", "vacancies:request_list"),
+        Target("visitor", "request", "vacancies:request_detail", {"code": request.code}),
+        Target("visitor", "voucher programmes", "vouchers:programme_list"),
+        Target("visitor", "programme", "vouchers:programme_detail", {"slug": programme.slug}),
+        Target("visitor", "reports", "companies:reports"),
+        Target("visitor", "report: firms", "companies:report", {"slug": "firms"}),
+        Target("visitor", "report: vouchers", "companies:report", {"slug": "vouchers"}),
+        Target("visitor", "log in", "account_login"),
+        Target("visitor", "sign up", "account_signup"),
+        Target("visitor", "password reset", "account_reset_password"),
+        Target("visitor", "privacy", "privacy"),
+        Target("visitor", "not found", "home", status=404),
+        Target("employer", "dashboard", "dashboard"),
+        Target("employer", "saved searches", "vacancies:saved_searches"),
+        Target("employer", "email preferences", "notification_preferences"),
+        Target("employer", "your data", "account_privacy"),
+        Target("employer", "organisation edit", "companies:organisation_edit", {"slug": firm.slug}),
+        Target("employer", "members", "companies:members", {"slug": firm.slug}),
+        Target("employer", "post a vacancy", "vacancies:vacancy_create"),
+        Target("employer", "post a request", "vacancies:request_create"),
+        Target("employer", "own vacancy", "vacancies:vacancy_detail", {"code": own_vacancy.code}),
+        Target("employer", "collaborations", "companies:collaborations", {"slug": firm.slug}),
+        Target(
+            "employer",
+            "declare a collaboration",
+            "companies:collaboration_declare",
+            {"slug": firm.slug},
+        ),
+        Target("employer", "my vouchers", "vouchers:my_vouchers"),
+        Target("employer", "apply for a voucher", "vouchers:apply", {"slug": programme.slug}),
+        Target("social", "dashboard", "dashboard"),
+        Target("social", "answer a vacancy", "vacancies:vacancy_detail", {"code": vacancy.code}),
+        Target("social", "offer on a request", "vacancies:request_detail", {"code": request.code}),
+        Target("social", "services", "companies:services", {"slug": social.slug}),
+        Target("social", "vouchers to redeem", "vouchers:to_redeem"),
+        Target("social", "redeem a voucher", "vouchers:redeem", {"code": to_redeem.code}),
+        Target("regisseur", "dashboard", "dashboard"),
+        Target(
+            "regisseur",
+            "report in full",
+            "companies:report",
+            {"slug": "firms"},
+            query=f"region={coordinated.slug}",
+        ),
+    ]
+    return [target for target in targets if _resolves(target)]
+
+
+def _resolves(target):
+    """A page that another part of the portal has not built (yet) is left out."""
+    try:
+        target.url("nl")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+LOGINS = {"visitor": None, "employer": EMPLOYER, "social": SOCIAL, "regisseur": REGISSEUR}
+
+
+def open_as(browser, live_server, who, *, axe=None, viewport=None, scale=1, sessions=None):
+    """A browser context of its own for `who`, logged in through the login form.
+
+    `sessions` keeps each person's cookies: a second context for them (another screen size)
+    starts logged in, and an authenticator code is never used twice (allauth refuses that).
+    """
+    sessions = {} if sessions is None else sessions
+    context = browser.new_context(
+        locale="nl-BE",
+        viewport=viewport or {"width": 1280, "height": 900},
+        device_scale_factor=scale,
+        storage_state=sessions.get(who),
+    )
+    context.set_default_timeout(15_000)
+    if axe:
+        context.add_init_script(path=str(axe))
+    page = context.new_page()
+    email = LOGINS[who]
+    if email and who not in sessions:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.locator("input[name=login]").fill(email)
+        page.locator("input[name=password]").fill(DEMO_PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        if who == "regisseur":
+            # Staff sign in with their authenticator app too (portal/twofactor.py).
+            page.locator("input[name=code]").fill(totp_code(DEMO_TOTP_SECRET))
+            page.locator("main form button[type=submit]").first.click()
+        expect(page).to_have_url(re.compile(r"/dashboard/$"))
+        sessions[who] = context.storage_state()
+    return page
+
+
+def visit(page, live_server, target, language="nl"):
+    """Open the page and check that it is the page meant (not a login redirect)."""
+    url = target.url(language)
+    response = page.goto(f"{live_server.url}{url}")
+    assert response.status == target.status, f"{url} answered {response.status}"
+    assert page.url.removeprefix(live_server.url) == url, f"{url} went to {page.url}"
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    return url
+
+
+def audit(page):
+    return page.evaluate(RUN_AXE, AXE_TAGS)
+
+
+def summary_table(language, rows):
+    lines = [
+        f"### axe-core on the demo data, language {language}",
+        "",
+        "| who | page | address | critical | serious | moderate | minor | rules |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for target, url, violations in rows:
+        counts = [sum(v["impact"] == impact for v in violations) for impact in IMPACTS]
+        rules = ", ".join(f"{v['id']} ({v['impact']})" for v in violations) or "none"
+        lines.append(
+            f"| {target.who} | {target.name} | `{url}` | "
+            + " | ".join(map(str, counts))
+            + f" | {rules} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_main_pages_have_no_serious_or_critical_axe_violations(
+    live_server, browser, axe_script, language
+):
+    seed_demo()
+    targets = demo_targets()
+    rows = []
+    for who in LOGINS:
+        page = open_as(browser, live_server, who, axe=axe_script)
+        for target in (target for target in targets if target.who == who):
+            url = visit(page, live_server, target, language)
+            rows.append((target, url, audit(page)))
+        page.context.close()
+
+    folder = Path(os.environ.get("AXE_SUMMARY_DIR") or ROOT / "test-results" / "axe")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{language}.md").write_text(summary_table(language, rows), encoding="utf-8")
+
+    assert len(rows) >= 35, "fewer pages audited than the portal's main pages"
+    blocking = [
+        f"{url} ({target.who}): {v['id']} [{v['impact']}] {v['help']} at {v['targets']}"
+        for target, url, violations in rows
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+    assert not blocking, "serious or critical axe violations:\n" + "\n".join(blocking)
+
+
+def test_the_audit_finds_a_field_whose_label_is_gone(live_server, browser, axe_script):
+    """The audit above passes because the pages are right, not because axe did not run."""
+    page = open_as(browser, live_server, "visitor", axe=axe_script)
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert not [v for v in audit(page) if v["impact"] in BLOCKING]
+    page.evaluate(
+        "document.querySelector('label[for=id_login]').remove();"
+        " document.querySelector('#id_login').removeAttribute('placeholder');"
+    )
+    found = {v["id"]: v["impact"] for v in audit(page)}
+    assert found.get("label") == "critical", found
+    page.context.close()
+
+
+# Small screens and zoom ---------------------------------------------------------------------
+
+VIEWPORTS = {
+    "360px": ({"width": 360, "height": 780}, 1),
+    # 200 % zoom of a 1280 x 900 window: half as many CSS pixels, each two device pixels.
+    "zoom200": ({"width": 640, "height": 450}, 2),
+}
+NARROW_PAGES = {
+    "visitor": [
+        "home",
+        "directory search",
+        "profile",
+        "vacancies",
+        "vacancy",
+        "requests",
+        "programme",
+        "reports",
+        "report: firms",
+        "log in",
+        "sign up",
+        "not found",
+    ],
+    "employer": [
+        "dashboard",
+        "email preferences",
+        "organisation edit",
+        "members",
+        "post a vacancy",
+        "collaborations",
+        "apply for a voucher",
+        "my vouchers",
+    ],
+    "social": ["answer a vacancy", "vouchers to redeem", "redeem a voucher"],
+    "regisseur": ["report in full"],
+}
+
+
+def test_pages_do_not_scroll_sideways_at_360px_and_at_200_percent_zoom(
+    live_server, browser, axe_script
+):
+    seed_demo()
+    targets = {(target.who, target.name): target for target in demo_targets()}
+    shots = os.environ.get("BRUGWERK_SCREENSHOTS")
+    wide, blocking, seen, sessions = [], [], 0, {}
+    for label, (viewport, scale) in VIEWPORTS.items():
+        for who, names in NARROW_PAGES.items():
+            page = open_as(
+                browser,
+                live_server,
+                who,
+                axe=axe_script,
+                viewport=viewport,
+                scale=scale,
+                sessions=sessions,
+            )
+            for name in names:
+                url = visit(page, live_server, targets[(who, name)])
+                seen += 1
+                scroll, inner = page.evaluate(
+                    "[document.scrollingElement.scrollWidth, window.innerWidth]"
+                )
+                if scroll > inner:
+                    wide.append(f"{label} {url} ({who}): {scroll} px wide in {inner} px")
+                # A table that scrolls on its own must be reachable with the keyboard.
+                blocking += [
+                    f"{label} {url} ({who}): {v['id']} [{v['impact']}] at {v['targets']}"
+                    for v in audit(page)
+                    if v["impact"] in BLOCKING
+                ]
+                if shots:
+                    slug = re.sub(r"[^a-z0-9]+", "-", f"{who} {name}").strip("-")
+                    Path(shots, label).mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(Path(shots, label, f"{slug}.png")), full_page=True)
+            page.context.close()
+    assert seen == 2 * sum(len(names) for names in NARROW_PAGES.values())
+    assert not wide, "pages that scroll sideways:\n" + "\n".join(wide)
+    assert not blocking, "serious or critical axe violations:\n" + "\n".join(blocking)
+
+
+# The keyboard alone -------------------------------------------------------------------------
+
+FOCUS_STYLE = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return {
+    tag: element.tagName.toLowerCase(),
+    type: element.getAttribute("type") || "",
+    text: (element.getAttribute("name") || element.textContent || "").trim().slice(0, 40),
+    focusVisible: element.matches(":focus-visible"),
+    outlineStyle: style.outlineStyle,
+    outlineWidth: parseFloat(style.outlineWidth) || 0,
+    boxShadow: style.boxShadow,
+  };
+}"""
+
+
+def focused_matches(page, selector):
+    return page.evaluate("(s) => document.activeElement.matches(s)", selector)
+
+
+def tab_to(page, selector, *, backwards=False, limit=120):
+    """Press Tab (or Shift+Tab) until the element matching `selector` has the focus."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if focused_matches(page, selector):
+            return
+    pytest.fail(f"{key} never reached {selector} in {limit} presses on {page.url}")
+
+
+def has_focus_indicator(style):
+    outline = style["outlineStyle"] != "none" and style["outlineWidth"] >= 2
+    return style["focusVisible"] and (outline or style["boxShadow"] != "none")
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_the_focus_to_the_content(live_server, page):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    assert focused_matches(page, "a.skip-link")
+    # It slides into view (unless the visitor prefers reduced motion).
+    page.wait_for_function(
+        "() => { const box = document.querySelector('a.skip-link').getBoundingClientRect();"
+        " return box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight; }"
+    )
+    assert has_focus_indicator(page.evaluate(FOCUS_STYLE))
+
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+    assert focused_matches(page, "main#main")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), (
+        "after the skip link, Tab leaves the main content"
+    )
+    # Back up with Shift+Tab: out of the content, into the header.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.closest('header') !== null")
+
+
+def test_search_the_directory_and_open_a_result_with_the_keyboard(live_server, page):
+    listed_organisation(name="Groenwerk Haspengouw", code="3700", services=["groenonderhoud"])
+    listed_organisation(name="Bakkerij Mergelland", kind="regular", code="3770")
+
+    page.goto(f"{live_server.url}/organisations/")
+    tab_to(page, "main input[name=q]")
+    page.keyboard.type("groenwerk")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]q=groenwerk"))
+
+    tab_to(page, 'main .result-list a[href="/organisations/groenwerk-haspengouw/"]')
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/organisations/groenwerk-haspengouw/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Groenwerk Haspengouw")
+
+
+def test_log_in_with_the_keyboard(live_server, page):
+    UserFactory(email="erik.employer@example.be")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    tab_to(page, "input[name=login]")
+    page.keyboard.type("erik.employer@example.be")
+    tab_to(page, "input[name=password]")
+    page.keyboard.type(PASSWORD)
+    tab_to(page, "input[name=remember]")
+    page.keyboard.press("Space")
+    assert page.locator("input[name=remember]").is_checked()
+    tab_to(page, "main form button[type=submit]")
+    # Shift+Tab goes back to the checkbox; Tab returns to the button.
+    page.keyboard.press("Shift+Tab")
+    assert focused_matches(page, "input[name=remember]")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+
+def next_day_month_date(start):
+    """A future date whose day equals its month (12-12): typed the same in any field order."""
+    day = start
+    while day.day != day.month:
+        day += timedelta(days=1)
+    return day
+
+
+def test_an_employer_applies_for_a_voucher_with_the_keyboard(live_server, page):
+    green = ServiceCategory.objects.get(slug="groenonderhoud")
+    programme = ProgrammeFactory(name="Kennismakingscheques Zuidoost-Limburg")
+    firm = OrganisationFactory(
+        name="Drukkerij Mergelland", postcode=postcode("3700"), verified_at=timezone.now()
+    )
+    employer = UserFactory(email="erik.employer@example.be")
+    OwnerFactory(organisation=firm, user=employer)
+    provider = SocialEnterpriseFactory(
+        name="Groenploeg Haspengouw", postcode=postcode("3700"), verified_at=timezone.now()
+    )
+    OfferedServiceFactory(organisation=provider, category=green)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    tab_to(page, "input[name=login]")
+    page.keyboard.type(employer.email)
+    tab_to(page, "input[name=password]")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+    # From the main navigation to the programme and its application form.
+    tab_to(page, '.main-nav a[href="/vouchers/"]')
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/vouchers/$"))
+    tab_to(page, f'main a[href="/vouchers/{programme.slug}/"]')
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/vouchers/{programme.slug}/$"))
+    tab_to(page, f'main a[href="/vouchers/{programme.slug}/apply/"]')
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/vouchers/{programme.slug}/apply/$"))
+
+    # A closed select takes the first letters of its option.
+    tab_to(page, "select[name=provider]")
+    page.keyboard.type("Groenploeg")
+    tab_to(page, "select[name=category]")
+    page.keyboard.type("Groenonderhoud")
+    tab_to(page, "textarea[name=intended_use]")
+    page.keyboard.type("Maaien van het gras rond de drukkerij.")
+    expected = next_day_month_date(timezone.localdate() + timedelta(days=7))
+    tab_to(page, "input[name=expected_date]")
+    page.keyboard.type(f"{expected.day:02}{expected.month:02}{expected.year}")
+    # The terms box scrolls: it is a focusable region on the way to the checkbox.
+    tab_to(page, "#terms")
+    tab_to(page, "input[name=accept_terms]")
+    page.keyboard.press("Space")
+    tab_to(page, "form.apply-form button[type=submit]")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/vouchers/mine/#voucher-\d+$"))
+    voucher = Voucher.objects.get(applicant=firm)
+    assert voucher.status == VoucherStatus.SUBMITTED
+    assert (voucher.provider, voucher.category, voucher.expected_date) == (
+        provider,
+        green,
+        expected,
+    )
+
+
+def test_every_element_the_tab_key_reaches_shows_a_focus_indicator(live_server, page):
+    listed_organisation(name="Groenwerk Haspengouw", code="3700", services=["groenonderhoud"])
+    seen = []
+    for path in ["/", "/organisations/?q=groen", "/accounts/login/", "/vouchers/"]:
+        page.goto(f"{live_server.url}{path}")
+        for presses in range(200):
+            page.keyboard.press("Tab")
+            # Past the last element the focus leaves the page, or comes round to the start.
+            if (
+                page.evaluate(
+                    "document.activeElement === document.body"
+                    " || document.activeElement.matches('a.skip-link')"
+                )
+                and presses > 0
+            ):
+                break
+            seen.append((path, page.evaluate(FOCUS_STYLE)))
+        else:
+            pytest.fail(f"Tab never came to the end of {path}")
+
+    kinds = {style["tag"] for _, style in seen}
+    assert {"a", "button", "input"} <= kinds, kinds
+    missing = [f"{path}: {style}" for path, style in seen if not has_focus_indicator(style)]
+    assert not missing, "elements without a visible focus indicator:\n" + "\n".join(missing)

@@ -1,0 +1,185 @@
+"""The world the access matrix walks: one object for every kind of URL argument, and a user for
+each of the seven roles.
+
+Two organisations in Tongeren (3700, region Zuidoost-Limburg): a regular firm, `employer`, and a
+social enterprise, `enterprise`, each with an owner and an editor. A row of the matrix names the
+organisation it is about; its "member" and "owner" are that organisation's editor and owner.
+Pages that belong to a user rather than an organisation (a saved search) belong to the owner.
+The regisseur coordinates Zuidoost-Limburg, the other regisseur Vlaams-Brabant.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from companies import collaborations
+from companies.models import JoinRequest, Membership
+from companies.reports import sections
+from portal import audit, notifications
+from portal.models import Notification
+from tests.factories import (
+    CandidateFactory,
+    InvitationFactory,
+    MembershipFactory,
+    OfferedServiceFactory,
+    OfferFactory,
+    OrganisationFactory,
+    OwnerFactory,
+    ProgrammeFactory,
+    ServiceRequestFactory,
+    SocialEnterpriseFactory,
+    StaffFactory,
+    UserFactory,
+    VacancyFactory,
+    VoucherFactory,
+    first_service_category,
+    postcode,
+    region,
+)
+from vacancies.models import Match, Placement, SavedSearch
+
+ROLES = ("anonymous", "stranger", "member", "owner", "regisseur", "other_regisseur", "admin")
+
+# A 1x1 PNG: the media view serves uploaded logos.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+def build(media_root):
+    now = timezone.now()
+    category = first_service_category()
+    employer = OrganisationFactory(
+        name="Drukkerij Matrix", postcode=postcode("3700"), verified_at=now
+    )
+    enterprise = SocialEnterpriseFactory(
+        name="Groenwerk Matrix", postcode=postcode("3700"), verified_at=now
+    )
+    service = OfferedServiceFactory(organisation=enterprise, category=category)
+    people = {
+        "employer": SimpleNamespace(
+            owner=OwnerFactory(organisation=employer, user__name="Olga Owner").user,
+            member=MembershipFactory(organisation=employer, user__name="Eddy Editor").user,
+        ),
+        "enterprise": SimpleNamespace(
+            owner=OwnerFactory(organisation=enterprise, user__name="Sara Sociaal").user,
+            member=MembershipFactory(organisation=enterprise, user__name="Sem Sociaal").user,
+        ),
+    }
+    regisseur = StaffFactory(name="Rita Regisseur")
+    region().regisseurs.add(regisseur)
+    other_regisseur = StaffFactory(name="Vera Vlaams-Brabant")
+    region("vlaams-brabant").regisseurs.add(other_regisseur)
+
+    vacancy = VacancyFactory(organisation=employer, status="published", published_at=now)
+    service_request = ServiceRequestFactory(
+        organisation=employer, status="published", published_at=now
+    )
+    draft_vacancy = VacancyFactory(organisation=employer)
+    draft_request = ServiceRequestFactory(organisation=employer)
+    candidate = CandidateFactory(vacancy=vacancy, enterprise=enterprise)
+    offer = OfferFactory(service_request=service_request, enterprise=enterprise)
+    Placement.objects.create(
+        response=candidate, vacancy=vacancy, employer=employer, enterprise=enterprise
+    )
+    Match.objects.create(vacancy=vacancy, enterprise=enterprise, score=1.0)
+
+    collaboration, _ = collaborations.declare(
+        organisation=enterprise,
+        other=employer,
+        role="client",
+        category=category,
+        started=timezone.localdate() - timedelta(days=30),
+        channel="directory",
+        by=people["enterprise"].owner,
+    )
+    applicant = UserFactory(name="Jan Kandidaat")
+    join_request = JoinRequest.objects.create(user=applicant, organisation=employer)
+    invitation = InvitationFactory(organisation=employer, invited_by=people["employer"].owner)
+    saved_search = SavedSearch.objects.create(
+        user=people["employer"].owner, target="vacancies", query="q=keuken", name="Keuken"
+    )
+
+    # Room for more vouchers than the world's three, so that the employer may still apply.
+    programme = ProgrammeFactory(
+        name="Kennismakingscheques Matrix", slug="matrix-cheques", vouchers_per_firm=10
+    )
+    voucher_fields = {
+        "programme": programme,
+        "applicant": employer,
+        "provider": enterprise,
+        "category": category,
+    }
+    submitted = VoucherFactory(**voucher_fields)
+    approved = VoucherFactory(approved=True, **voucher_fields)
+    redeemed = VoucherFactory(redeemed=True, **voucher_fields)
+
+    Notification.objects.create(
+        key="matrix:1",
+        recipient=people["employer"].owner,
+        email=people["employer"].owner.email,
+        kind="saved_search",
+        language="nl",
+        subject="Nieuwe resultaten",
+        body="Er is iets nieuws.",
+    )
+    group = Group.objects.create(name="Matrix")
+    audit.record(regisseur, "verified", employer)
+
+    (media_root / "logos").mkdir(parents=True, exist_ok=True)
+    (media_root / "logos" / "matrix.png").write_bytes(PNG)
+
+    newcomer = UserFactory(name="Nina Nieuw", verified=False)
+    administrator = StaffFactory(name="Ada Admin", is_superuser=True)
+    stranger = UserFactory(name="Stan Stranger")
+    return SimpleNamespace(
+        employer=employer,
+        enterprise=enterprise,
+        people=people,
+        users=SimpleNamespace(
+            stranger=stranger,
+            regisseur=regisseur,
+            other_regisseur=other_regisseur,
+            admin=administrator,
+        ),
+        service=service,
+        vacancy=vacancy,
+        service_request=service_request,
+        draft_vacancy=draft_vacancy,
+        draft_request=draft_request,
+        candidate=candidate,
+        offer=offer,
+        collaboration=collaboration,
+        join_request=join_request,
+        invitation=invitation,
+        saved_search=saved_search,
+        programme=programme,
+        submitted_voucher=submitted,
+        approved_voucher=approved,
+        redeemed_voucher=redeemed,
+        group=group,
+        email_address=EmailAddress.objects.get(user=stranger),
+        # The link in a newcomer's verification email.
+        confirmation_key=EmailConfirmationHMAC(EmailAddress.objects.get(user=newcomer)).key,
+        unsubscribe_token=notifications.unsubscribe_token(people["employer"].owner, "saved_search"),
+        media_path="logos/matrix.png",
+        report_slug=sections()[0].slug,
+        programme_type=ContentType.objects.get_for_model(programme).pk,
+        member_membership=Membership.objects.get(
+            organisation=employer, user=people["employer"].member
+        ),
+    )
+
+
+def user_for(world, role, organisation):
+    """The user who plays `role` on a row about `organisation` ("employer" or "enterprise")."""
+    if role == "anonymous":
+        return None
+    if role in ("member", "owner"):
+        return getattr(world.people[organisation], role)
+    return getattr(world.users, role)

@@ -1,0 +1,108 @@
+"""People with a bit of everything the portal keeps about them, for the privacy tests.
+
+Pia owns a firm in Tongeren together with Otto; she declared a collaboration with a social
+enterprise, applied for a voucher, posted a vacancy, asked to join the enterprise, invited a
+colleague, was invited herself at her second address, saved a search, wrote to the enterprise
+through its profile, got emails. Otto has his own saved search and emails: none of his may show
+up in Pia's export or go with her account.
+"""
+
+from datetime import date
+from types import SimpleNamespace
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from companies import contact
+from companies.models import Collaboration
+from portal import audit
+from portal.models import Notification, NotificationPreference
+from tests.factories import (
+    CandidateFactory,
+    InvitationFactory,
+    JoinRequestFactory,
+    OfferedServiceFactory,
+    OrganisationFactory,
+    OwnerFactory,
+    SocialEnterpriseFactory,
+    UserFactory,
+    VacancyFactory,
+    VoucherFactory,
+    first_service_category,
+    postcode,
+)
+from vacancies.models import SavedSearch
+from vouchers.models import VoucherEvent
+
+
+def email(user, *, key, kind="voucher", subject="Uw cheque is goedgekeurd", address=None, **fields):
+    return Notification.objects.create(
+        key=key,
+        recipient=None if address else user,
+        email=address or user.email,
+        kind=kind,
+        language="nl",
+        subject=subject,
+        body=f"Beste {user.name}, ...",
+        **fields,
+    )
+
+
+def build():
+    now = timezone.now()
+    pia = UserFactory(name="Pia Privé", email="pia@example.be")
+    EmailAddress.objects.create(user=pia, email="pia.werk@example.be", verified=True)
+    otto = UserFactory(name="Otto Ander", email="otto@example.be")
+    NotificationPreference.objects.create(user=pia, kind="saved_search", frequency="weekly")
+
+    firm = OrganisationFactory(name="Drukkerij Peeters", postcode=postcode("3700"), verified_at=now)
+    pia_membership = OwnerFactory(organisation=firm, user=pia)
+    OwnerFactory(organisation=firm, user=otto)
+    social = SocialEnterpriseFactory(
+        name="Groenwerk Tongeren", postcode=postcode("3700"), verified_at=now
+    )
+    OfferedServiceFactory(organisation=social, category=first_service_category())
+    sam = OwnerFactory(organisation=social, user__name="Sam Sociaal").user
+
+    join_request = JoinRequestFactory(user=pia, organisation=social, message="Ik help graag mee.")
+    invitation_sent = InvitationFactory(
+        organisation=firm, invited_by=pia, email="nieuwe.collega@example.be"
+    )
+    invitation_received = InvitationFactory(
+        organisation=social, invited_by=sam, email="PIA.WERK@example.be"
+    )
+    saved_search = SavedSearch.objects.create(
+        user=pia, target="vacancies", query="q=groen", name="Groen werk"
+    )
+    SavedSearch.objects.create(user=otto, target="directory", query="q=druk", name="Otto zoekt")
+
+    to_pia = email(pia, key="test:pia:1")
+    account_email = email(
+        pia,
+        key="test:pia:account",
+        kind="account",
+        subject="Bevestig uw e-mailadres",
+        address="pia.werk@example.be",
+    )
+    to_otto = email(otto, key="test:otto:1", subject="Voor Otto")
+    contact.send_contact_message(social, sender=pia, subject="Samen groenonderhoud?", message="Hoi")
+
+    collaboration = Collaboration.objects.create(
+        regular=firm,
+        social=social,
+        role="client",
+        category=first_service_category(),
+        started=date(2025, 3, 1),
+        channel="directory",
+        declared_by=pia,
+        confirmed_by_regular_at=now,
+    )
+    voucher = VoucherFactory(applicant=firm, provider=social, applied_by=pia)
+    event = VoucherEvent.objects.create(
+        voucher=voucher, from_status="", to_status="submitted", actor=pia
+    )
+    vacancy = VacancyFactory(organisation=firm, created_by=pia, title="Drukker (m/v/x)")
+    other_vacancy = VacancyFactory(organisation=OrganisationFactory(), status="published")
+    response = CandidateFactory(vacancy=other_vacancy, enterprise=social, created_by=pia)
+    entry = audit.record(pia, "membership.role_changed", pia_membership, role="owner")
+    return SimpleNamespace(**locals())
