@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from companies.models import Organisation
+from companies.models import Membership, Organisation
 from portal.models import Region
 from tests.factories import OrganisationFactory, StaffFactory, postcode
 
@@ -118,3 +118,17 @@ def test_verifying_tells_the_members_in_their_language(django_capture_on_commit_
 
     assert [message.to for message in mail.outbox] == [[member.email]]
     assert organisation.name in mail.outbox[0].subject
+
+
+def test_a_regisseur_sees_an_organisation_in_the_admin_without_its_people(
+    client, organisations, regisseur
+):
+    # Regisseurs have no model permissions on memberships: the change page of an organisation,
+    # in their regions or not, shows no member names or addresses.
+    client.force_login(regisseur)
+
+    for organisation in (organisations["mine"], organisations["elsewhere"]):
+        response = client.get(f"{CHANGELIST}{organisation.pk}/change/")
+        assert response.status_code == 200
+        shown = {formset.opts.model for formset in response.context["inline_admin_formsets"]}
+        assert Membership not in shown
