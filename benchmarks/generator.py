@@ -1254,9 +1254,9 @@ def seed(*, organisations=0, opportunities=0, collaborations=0, vouchers=0, seed
 
 
 def analyse():
-    """Refresh the planner's statistics (PostgreSQL) after loading, so that the benchmarks
-    measure the plans a settled database would choose; VACUUM also clears the dead rows that
-    the search vector updates left. Runs outside a transaction."""
+    """Refresh the planner's statistics (PostgreSQL) after loading and before measuring, so
+    that the benchmarks measure the plans a settled database would choose; VACUUM also clears
+    the dead rows that the search vector updates left. Runs outside a transaction."""
     if connection.vendor != "postgresql":
         return
     models = [Organisation, OfferedService, Membership, User, Vacancy, ServiceRequest,
@@ -1268,3 +1268,6 @@ def analyse():
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+        # And every other table (the reference data: postcodes, municipalities...), which
+        # autovacuum would have analysed by now; a server may run without it.
+        cursor.execute("ANALYZE")

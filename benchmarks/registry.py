@@ -1,15 +1,22 @@
 """The measurements `python -m benchmarks` knows, and the data sizes they run at.
 
 A measurement is a function that takes a Context and returns a list of report.Figure; it is
-registered with @measurement in a module listed in MODULES. To add one (the page benchmarks, for
-instance), write a module with such a function and add the module to MODULES.
+registered with @measurement in a module listed in MODULES. To add one, write a module with such
+a function and add the module to MODULES. A measurement may also name a `compare` function:
+given its figures at a smaller and at a larger size ({name: Figure} each), it returns the
+figures that compare them (ratios with their targets); the runner calls it when a run measured
+more than one size.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 
-MODULES = ["benchmarks.measure_matching", "benchmarks.measure_delivery"]
+MODULES = [
+    "benchmarks.measure_matching",
+    "benchmarks.measure_delivery",
+    "benchmarks.measure_pages",
+]
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,8 @@ class Context:
     log: Callable[[str], None] = print
     # Longer texts for the JSON report (query plans, ...), by name.
     notes: dict = field(default_factory=dict)
+    # Options of a measurement given on the command line (`requests` for the pages).
+    options: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class Measurement:
     name: str
     title: str
     function: Callable
+    compare: Callable | None = None
 
 
 MEASUREMENTS: dict[str, Measurement] = {}
@@ -56,11 +66,12 @@ class BenchmarkError(Exception):
     """A measurement cannot run here (no data, a busy outbox, ...); the message says why."""
 
 
-def measurement(name, *, title):
-    """Register the decorated function as the measurement `name`."""
+def measurement(name, *, title, compare=None):
+    """Register the decorated function as the measurement `name` (see the module's docstring
+    for `compare`)."""
 
     def register(function):
-        MEASUREMENTS[name] = Measurement(name, title, function)
+        MEASUREMENTS[name] = Measurement(name, title, function, compare)
         return function
 
     return register

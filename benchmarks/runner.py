@@ -1,10 +1,12 @@
-"""`python -m benchmarks`: make sure the data of the chosen size are there, run the measurements,
-print a table and write the JSON report (benchmarks/README.md says how to read it).
+"""`python -m benchmarks`: for each chosen size, make sure its data are there and run the
+measurements; then compare the sizes, print a table and write the JSON report
+(benchmarks/README.md says how to read it).
 
 The data: the reference data are loaded (idempotent) and the generated data are seeded at the
 size's counts with a fixed seed, unless the database already holds exactly those counts; the
-seeding time is then a figure of its own. Measurements run with DEBUG off, as in production
-(DEBUG makes Django keep every query it runs).
+seeding time is then a figure of its own. With both sizes, the one the database holds is
+measured first, and the data of the other replace it. Measurements run with DEBUG off, as in
+production (DEBUG makes Django keep every query it runs).
 """
 
 import argparse
@@ -13,6 +15,7 @@ import platform
 import subprocess
 import sys
 import traceback
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
@@ -22,7 +25,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from . import generator, registry, report
+from . import generator, measure_pages, registry, report
+from .measure_pages import PAGE_REQUESTS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -43,6 +47,7 @@ def ensure_data(size, *, seed=1, reseed=False, log=print):
     found = generator.existing()
     if found == wanted_counts(size) and not reseed:
         log(f"Data of size {size.name} are in place; not seeding.")
+        generator.analyse()
         return []
     if not settings.DEBUG:
         raise registry.BenchmarkError(
@@ -111,46 +116,123 @@ def environment():
     }
 
 
-def run(*, size, only=None, repeat=5, seed=1, reseed=False, output=RESULTS, log=print):
-    """Run the measurements (all, or those named in `only`); returns (report dict, JSON path)."""
-    measurements = registry.load()
-    chosen = [measurements[name] for name in (only or measurements)]
-    started_at = datetime.now(UTC)
+def in_order(sizes):
+    """The sizes in the order they are measured: the one the database holds first (it needs no
+    seeding), then the others from small to large."""
+    found = generator.existing()
+    by_volume = sorted(sizes, key=lambda size: (size.organisations, size.opportunities))
+    present = [size for size in by_volume if wanted_counts(size) == found]
+    return present + [size for size in by_volume if size not in present]
+
+
+def measure_size(size, chosen, *, options, seed, reseed, log):
+    """Seed (when needed) and run the chosen measurements at one size.
+
+    Returns (figures, errors, notes, data): figures, errors and notes named without the size.
+    """
     figures = ensure_data(size, seed=seed, reseed=reseed, log=log)
-    context = registry.Context(size=size, repeat=repeat, log=log)
+    context = registry.Context(size=size, repeat=options["repeat"], log=log, options=options)
     counts = generator.existing()
     errors = {}
     with override_settings(DEBUG=False):
         for item in chosen:
-            log(f"{item.name}: {item.title}")
+            log(f"{size.name} {item.name}: {item.title}")
             # One failing measurement does not lose the others' figures: it is reported.
             try:
                 figures += item.function(context)
             except Exception as error:
                 errors[item.name] = f"{type(error).__name__}: {error}"
                 log(traceback.format_exc())
+    data = {
+        "organisations": counts.organisations,
+        "vacancies": counts.vacancies,
+        "service_requests": counts.service_requests,
+        "collaborations": counts.collaborations,
+        "vouchers": counts.vouchers,
+        # Other work on the machine shows in the timings: the load when this size was done.
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
+    return figures, errors, context.notes, data
+
+
+def named(figure, prefix):
+    return replace(figure, name=f"{prefix}.{figure.name}")
+
+
+def compared(chosen, measured):
+    """The figures that compare each size with the next larger one, for the measurements that
+    know how (registry.Measurement.compare) and ran without error at both sizes."""
+    figures = []
+    order = sorted(measured, key=lambda size: (size.organisations, size.opportunities))
+    for smaller, larger in zip(order, order[1:], strict=False):
+        for item in chosen:
+            if item.compare is None or any(
+                item.name in measured[size]["errors"] for size in (smaller, larger)
+            ):
+                continue
+            by_name = [
+                {figure.name: figure for figure in measured[size]["figures"]}
+                for size in (smaller, larger)
+            ]
+            prefix = f"{larger.name}_vs_{smaller.name}"
+            figures += [named(figure, prefix) for figure in item.compare(*by_name)]
+    return figures
+
+
+def run(
+    *,
+    sizes,
+    only=None,
+    repeat=5,
+    requests=PAGE_REQUESTS,
+    seed=1,
+    reseed=False,
+    output=RESULTS,
+    log=print,
+    pages=None,
+):
+    """Run the measurements (all, or those named in `only`) at each size; returns (report
+    dict, JSON path). Figures are named after their size ("large.pages.directory.median");
+    those comparing two sizes after both ("large_vs_small.pages.directory.median_ratio")."""
+    measurements = registry.load()
+    chosen = [measurements[name] for name in (only or measurements)]
+    options = {"repeat": repeat, "requests": requests, "pages": pages}
+    started_at = datetime.now(UTC)
+    measured = {}
+    for size in in_order(sizes):
+        figures, errors, notes, data = measure_size(
+            size, chosen, options=options, seed=seed, reseed=reseed, log=log
+        )
+        measured[size] = {"figures": figures, "errors": errors, "notes": notes, "data": data}
+    figures = [
+        named(figure, size.name) for size, found in measured.items() for figure in found["figures"]
+    ]
+    figures += compared(chosen, measured)
     result = {
         "started_at": started_at.isoformat(timespec="seconds"),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "size": size.name,
+        "sizes": [size.name for size in measured],
         "repeat": repeat,
+        "requests": requests,
         "seed": seed,
-        "generated": {
-            "organisations": counts.organisations,
-            "vacancies": counts.vacancies,
-            "service_requests": counts.service_requests,
-            "collaborations": counts.collaborations,
-            "vouchers": counts.vouchers,
-        },
+        "generated": {size.name: found["data"] for size, found in measured.items()},
         "environment": environment(),
         "figures": [figure.as_dict() for figure in figures],
-        "errors": errors,
-        "notes": context.notes,
+        "errors": {
+            f"{size.name}.{name}": error
+            for size, found in measured.items()
+            for name, error in found["errors"].items()
+        },
+        "notes": {
+            f"{size.name}.{name}": text
+            for size, found in measured.items()
+            for name, text in found["notes"].items()
+        },
     }
     path = report.write(result, Path(output), stamp=started_at.strftime("%Y%m%dT%H%M%SZ"))
     log("")
     log(report.table(figures))
-    for name, error in errors.items():
+    for name, error in result["errors"].items():
         log(f"FAILED {name}: {error}")
     log(f"\nReport: {path}")
     return result, path
@@ -162,7 +244,12 @@ def parser():
         prog="python -m benchmarks",
         description="Measure the portal at realistic volume (see benchmarks/README.md).",
     )
-    arguments.add_argument("--size", choices=sorted(registry.SIZES), default="small")
+    arguments.add_argument(
+        "--size",
+        choices=[*sorted(registry.SIZES), "both"],
+        default="both",
+        help="the data size to measure at; both (the default) also compares them",
+    )
     arguments.add_argument(
         "--only",
         action="append",
@@ -172,6 +259,19 @@ def parser():
     )
     arguments.add_argument(
         "--repeat", type=int, default=5, help="timed runs per figure (the median is reported)"
+    )
+    arguments.add_argument(
+        "--requests",
+        type=int,
+        default=PAGE_REQUESTS,
+        help="timed requests per page (the median and p95 are reported)",
+    )
+    arguments.add_argument(
+        "--page",
+        action="append",
+        choices=[page.name for page in measure_pages.pages()],
+        metavar="PAGE",
+        help="measure only this page and the reference page (repeatable)",
     )
     arguments.add_argument("--seed", type=int, default=1, help="seed of the generated data")
     arguments.add_argument(
@@ -186,16 +286,22 @@ def parser():
 
 def main(argv):
     options = parser().parse_args(argv)
-    if options.repeat < 1:
-        print("--repeat must be at least 1.", file=sys.stderr)
+    if options.repeat < 1 or options.requests < 1:
+        print("--repeat and --requests must be at least 1.", file=sys.stderr)
         return 2
     if connection.vendor != "postgresql":
         print("Note: figures are meant for PostgreSQL; this database is " + connection.vendor)
     try:
         result, _ = run(
-            size=registry.SIZES[options.size],
+            sizes=(
+                list(registry.SIZES.values())
+                if options.size == "both"
+                else [registry.SIZES[options.size]]
+            ),
             only=options.only,
             repeat=options.repeat,
+            requests=options.requests,
+            pages=options.page,
             seed=options.seed,
             reseed=options.reseed,
             output=options.output,

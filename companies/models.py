@@ -156,8 +156,14 @@ class Organisation(Located):
         indexes = [
             # The directory's sort orders: newest first and by name.
             models.Index(fields=["-created_at"], name="organisation_newest"),
-            # Distance search narrows to a bounding box before computing distances.
-            models.Index(fields=["latitude", "longitude"], name="organisation_location"),
+            # Distance search narrows to a bounding box before computing distances
+            # (portal.geography.within). Longitude first: Flanders is four times wider than it
+            # is high, so a band of latitude holds most organisations and an index led by it
+            # was not worth scanning; a band of longitude narrows well.
+            models.Index(fields=["longitude", "latitude"], name="organisation_box"),
+            # Matching (vacancies.matching.candidates) and the directory's kind facet: social
+            # enterprises in a bounding box, from the index alone.
+            models.Index(fields=["kind", "longitude", "latitude"], name="organisation_kind_box"),
             # The GIN indexes on search_vector and on name (trigram) are PostgreSQL-only and made
             # in migration 0002.
         ]

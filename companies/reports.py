@@ -868,8 +868,21 @@ _HAVERSINE_SQL = (
     " + COS(RADIANS(s.lat)) * COS(RADIANS(p.lat)) * POWER(SIN(RADIANS(p.lon - s.lon) / 2), 2)))"
 )
 # Only ORM-compiled SQL goes into the two subqueries; every value is a parameter.
+# Before the join, the services shrink to what decides the answer (issue 9: the join grew with
+# every enterprise): a category that one service offers in all of Flanders reaches everywhere,
+# one row; otherwise, of the services of a category at one place (enterprises sit at their
+# postcode's centre), only the widest radius matters. So the join is bounded by categories
+# times places, whatever the number of enterprises.
 _REACHED_SQL = (
-    "SELECT DISTINCT s.offered, p.town FROM ({services}) s, ({places}) p"  # noqa: S608
+    "WITH services AS ({services}),"  # noqa: S608
+    " everywhere AS (SELECT DISTINCT offered FROM services WHERE radius IS NULL),"
+    " s AS ("
+    "SELECT offered, NULL AS radius, NULL AS lat, NULL AS lon FROM everywhere"
+    " UNION ALL"
+    " SELECT offered, MAX(radius), lat, lon FROM services"
+    " WHERE radius IS NOT NULL AND offered NOT IN (SELECT offered FROM everywhere)"
+    " GROUP BY offered, lat, lon)"
+    " SELECT DISTINCT s.offered, p.town FROM s, ({places}) p"
     " WHERE s.radius IS NULL OR ("
     " p.lat BETWEEN s.lat - s.radius / %s AND s.lat + s.radius / %s"
     " AND p.lon BETWEEN s.lon - s.radius / %s AND s.lon + s.radius / %s"

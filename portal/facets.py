@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Count
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,33 @@ FACET_OPTIONS_SHOWN = 10
 # Flanders is about 250 km from De Panne to Voeren; a wider circle asks for all of Belgium.
 MAX_KM = 250
 KM_ERROR = _("Enter the distance as a whole number of km, from 1 to 250.")  # MAX_KM
+
+
+# A list counts its results up to this many; beyond it says "more than 1,000" (issue 9: on a
+# broad search, counting every result costs as much as finding them).
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A Paginator that counts at most COUNT_CAP results, in one query (a COUNT over the
+    results with a LIMIT): `capped` says there are more, and the pages end at the cap."""
+
+    def __init__(self, object_list, per_page, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = COUNT_CAP
+
+    @cached_property
+    def counted(self):
+        """The results counted up to one beyond the cap."""
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def count(self):
+        return min(self.counted, self.cap)
+
+    @property
+    def capped(self):
+        return self.counted > self.cap
 
 
 def page_size(value):
@@ -206,12 +235,18 @@ class FacetedSearch(django_filters.FilterSet):
         return queryset.filter(municipality__in=Municipality.objects.filter(regions__in=value))
 
     def filter_queryset(self, queryset, *, leave_out=None):
-        """Apply every valid parameter, except the facet `leave_out` (for that facet's counts)."""
-        for name, value in self.form.cleaned_data.items():
+        """Apply every valid parameter, except those named in `leave_out` (a name or a list)."""
+        leave_out = [leave_out] if isinstance(leave_out, str) else leave_out or []
+        names = [name for name in self.form.cleaned_data if name not in leave_out]
+        return self._apply(queryset, names)
+
+    def _apply(self, queryset, names):
+        """Apply the valid parameters `names`."""
+        for name in names:
+            value = self.form.cleaned_data.get(name)
             # An empty choice cleans to an empty list or queryset: nothing to filter on.
-            if name == leave_out or not value:
-                continue
-            queryset = self.filters[name].filter(queryset, value)
+            if value:
+                queryset = self.filters[name].filter(queryset, value)
         return queryset
 
     def ordered(self, queryset):
@@ -277,16 +312,19 @@ class FacetedSearch(django_filters.FilterSet):
         as given, so a count says what ticking the option (too) would bring. Options without
         results are left out unless they are chosen.
         """
-        model = self.queryset.model
         result = []
+        # Every parameter but the facets is applied once; each facet's count adds the others.
+        names = [facet.name for facet in self.FACETS]
+        common = self.filter_queryset(self.queryset.all(), leave_out=names)
         for facet in self.FACETS:
+            filtered = self._apply(common, [name for name in names if name != facet.name])
             if facet.flag:
-                result.append(self._flag_facet(facet))
+                result.append(self._flag_facet(facet, filtered))
                 continue
-            ids = self.filter_queryset(self.queryset.all(), leave_out=facet.name).values("pk")
+            # Grouped straight on the results (no self-join): every filter over a related
+            # table is a subquery, so each result is one row per option it has.
             rows = (
-                model._default_manager.filter(pk__in=ids)
-                .exclude(**{f"{facet.value_field()}__isnull": True})
+                filtered.filter(**{f"{facet.value_field()}__isnull": False})
                 .values(facet.value_field(), *facet.label_fields(), *facet.order_fields())
                 .annotate(count=Count("pk"))
                 .order_by()
@@ -324,13 +362,10 @@ class FacetedSearch(django_filters.FilterSet):
             )
         return result
 
-    def _flag_facet(self, facet):
-        """A flag facet: one option, counted with a plain count (one query)."""
-        count = (
-            self.filter_queryset(self.queryset.all(), leave_out=facet.name)
-            .filter(**{facet.path: True})
-            .count()
-        )
+    def _flag_facet(self, facet, filtered):
+        """A flag facet: one option, counted with a plain count (one query) over `filtered`,
+        the results with every parameter but this facet."""
+        count = filtered.filter(**{facet.path: True}).count()
         selected = bool(self._value(facet.name))
         # Like any option without results, a flag that would leave nothing is not offered.
         options = (

@@ -1,6 +1,6 @@
 """`python -m benchmarks` at a tiny size, so that the machinery cannot rot: seeding, set-based
 matching against the naive reference (which must find the same enterprises), delivery over a
-real SMTP server, and the JSON report. Speed is measured, never asserted."""
+real SMTP server, the pages, and the JSON report. Speed is measured, never asserted."""
 
 import json
 import subprocess
@@ -22,13 +22,26 @@ TINY = Size("tiny", organisations=60, opportunities=120, collaborations=40, vouc
 @pytest.fixture
 def tiny_run(reference_data, settings, tmp_path):
     settings.DEBUG = True
-    result, path = runner.run(size=TINY, repeat=1, output=tmp_path, log=lambda message: None)
+    # The pages have tests of their own (test_pages.py).
+    result, path = runner.run(
+        sizes=[TINY],
+        only=["matching", "delivery"],
+        repeat=1,
+        output=tmp_path,
+        log=lambda message: None,
+    )
     assert result["errors"] == {}
     return result, path, tmp_path
 
 
-def figures(result):
-    return {figure["name"]: figure for figure in result["figures"]}
+def figures(result, size="tiny"):
+    """The figures of one size by their name without the size."""
+    prefix = f"{size}."
+    return {
+        figure["name"].removeprefix(prefix): figure
+        for figure in result["figures"]
+        if figure["name"].startswith(prefix)
+    }
 
 
 def test_writes_a_report_with_one_entry_per_figure(tiny_run):
@@ -36,11 +49,13 @@ def test_writes_a_report_with_one_entry_per_figure(tiny_run):
 
     assert json.loads(path.read_text()) == result
     assert json.loads((directory / "latest.json").read_text()) == result
-    assert result["size"] == "tiny"
-    assert result["generated"]["organisations"] == TINY.organisations
+    assert result["sizes"] == ["tiny"]
+    assert result["generated"]["tiny"]["organisations"] == TINY.organisations
+    assert len(result["generated"]["tiny"]["load_average"]) == 3
     for figure in result["figures"]:
         assert set(figure) >= {"name", "value", "unit", "target", "met"}
         assert (figure["target"] is None) == (figure["met"] is None)
+        assert figure["name"].startswith("tiny.")
     names = set(figures(result))
     assert {"seed.seconds", "matching.request.speed_up", "matching.vacancy.speed_up"} <= names
     assert {"delivery.seconds", "delivery.rate", "delivery.arrived_once"} <= names
@@ -57,7 +72,7 @@ def test_set_based_and_naive_matching_find_the_same_enterprises(tiny_run):
     assert found["matching.vacancy.set_based.queries"]["value"] == 1
     assert found["matching.request.naive.queries"]["value"] > TINY.organisations / 10
     assert found["matching.request.speed_up"]["target"] == measure_matching.SPEED_UP_TARGET
-    assert "matching.request.plan" in result["notes"]
+    assert "tiny.matching.request.plan" in result["notes"]
     # Measuring writes nothing: no matches stored, no emails left behind.
     assert not Match.objects.exists()
     assert not Notification.objects.exists()
@@ -95,16 +110,16 @@ def test_a_second_run_reuses_the_data_it_seeded(tiny_run, tmp_path):
     result, _, _ = tiny_run
 
     again, _ = runner.run(
-        size=TINY, only=["matching"], repeat=1, output=tmp_path, log=lambda message: None
+        sizes=[TINY], only=["matching"], repeat=1, output=tmp_path, log=lambda message: None
     )
 
     assert again["errors"] == {}
     assert "seed.seconds" not in figures(again)
-    assert again["generated"] == result["generated"]
+    assert again["generated"]["tiny"]["organisations"] == TINY.organisations
 
 
-def test_the_registry_knows_both_measurements():
-    assert {"matching", "delivery"} <= set(registry.load())
+def test_the_registry_knows_every_measurement():
+    assert {"matching", "delivery", "pages"} <= set(registry.load())
 
 
 def test_python_m_benchmarks_starts_django_and_explains_its_options():
@@ -133,8 +148,8 @@ def test_a_failing_measurement_is_reported_and_the_others_still_run(
     )
 
     result, _ = runner.run(
-        size=TINY, only=["broken", "matching"], repeat=1, output=tmp_path, log=lambda m: None
+        sizes=[TINY], only=["broken", "matching"], repeat=1, output=tmp_path, log=lambda m: None
     )
 
-    assert result["errors"] == {"broken": "BenchmarkError: no such page"}
+    assert result["errors"] == {"tiny.broken": "BenchmarkError: no such page"}
     assert "matching.request.speed_up" in figures(result)

@@ -1,0 +1,239 @@
+"""Pages as a visitor gets them: the directory and the opportunity searches, the reports, the
+home page, and the reference page (benchmarks/views.py) that is the framework's floor.
+
+Each page is requested through Django's test Client, in this process: the request goes through
+every middleware, the view, the context processors and the templates, as under a web server,
+without the network. A few requests warm up (templates compiled, caches filled), then
+`PAGE_REQUESTS` (or `--requests`) are timed; the figures are the median and the 95th percentile
+in ms, the SQL statements per request and, for the search pages, the median as a multiple of
+the reference page's. The slowest statement of each page is run again under EXPLAIN ANALYZE
+for the report's notes. The searches use the same parameters at every size, so that the
+figures of two sizes compare: comparisons() turns them into ratios with their targets.
+"""
+
+from dataclasses import dataclass, field
+from time import perf_counter
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+
+from companies import reports
+
+from .measure_matching import plan
+from .registry import BenchmarkError, measurement
+from .report import Figure, median, p95
+
+URLCONF = "benchmarks.urls"
+PAGE_REQUESTS = 30
+WARM_UP = 3
+# The issue's targets: a search page at most 15 times the reference page; a page at the large
+# size at most 2 times its median at the small size, a report at most 3 times; the same queries.
+OVER_REFERENCE_TARGET = 15
+SCALING_TARGET = 2
+REPORT_SCALING_TARGET = 3
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    params: dict = field(default_factory=dict)
+    # "search" pages are held to the reference page, "report" pages to their own scaling target.
+    kind: str = "page"
+
+    @property
+    def scaling_target(self):
+        return REPORT_SCALING_TARGET if self.kind == "report" else SCALING_TARGET
+
+
+REFERENCE = Page("reference", "/benchmark/reference/")
+
+
+def pages():
+    """Every page measured, the reference first. The search parameters are values the
+    generated data hold at every size (benchmarks/generator.py): a common word, kinds,
+    service categories, sectors and contract types of the reference data, and Gent."""
+    return [
+        REFERENCE,
+        Page("home", "/"),
+        Page(
+            "directory",
+            "/organisations/",
+            # A text query, two facets and a distance.
+            {
+                "q": "groen",
+                "kind": "social",
+                "service": "groenonderhoud",
+                "postcode": "9000",
+                "km": "30",
+            },
+            kind="search",
+        ),
+        Page(
+            "vacancies",
+            "/vacancies/",
+            {"q": "medewerker", "sector": "G", "contract_type": "permanent"},
+            kind="search",
+        ),
+        Page(
+            "requests",
+            "/requests/",
+            {"q": "onderhoud", "service": "groenonderhoud", "postcode": "9000", "km": "30"},
+            kind="search",
+        ),
+        Page("reports", "/reports/", kind="report"),
+        *(
+            Page(f"reports.{section.slug}", f"/reports/{section.slug}/", kind="report")
+            for section in reports.sections()
+        ),
+    ]
+
+
+class Statements:
+    """Each statement run while it is installed with connection.execute_wrapper, timed."""
+
+    def __init__(self):
+        self.executed = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.executed.append((perf_counter() - started, sql, params))
+
+    def slowest(self):
+        return max(self.executed, key=lambda statement: statement[0], default=None)
+
+
+def get(client, page):
+    response = client.get(page.path, page.params)
+    if response.status_code != 200:
+        raise BenchmarkError(f"{page.path} answered {response.status_code}.")
+    return response
+
+
+def measure_pages(pages, *, requests=PAGE_REQUESTS):
+    """[(page, seconds of each timed request, Statements of one request)], in order.
+
+    The timed requests go round the pages, one each per round, so that other work on the
+    machine weighs on every page alike and the ratios between pages stay fair.
+    """
+    client = Client(SERVER_NAME="localhost")
+    measured = []
+    with override_settings(ROOT_URLCONF=URLCONF):
+        for page in pages:
+            for _ in range(WARM_UP):
+                get(client, page)
+            statements = Statements()
+            with connection.execute_wrapper(statements):
+                get(client, page)
+            measured.append((page, [], statements))
+        for _ in range(requests):
+            for page, seconds, _statements in measured:
+                started = perf_counter()
+                get(client, page)
+                seconds.append(perf_counter() - started)
+    return measured
+
+
+def slowest_plan(statements):
+    """EXPLAIN ANALYZE of the page's slowest statement, with the time it took in the request."""
+    slowest = statements.slowest()
+    if slowest is None or not slowest[1].lstrip().upper().startswith(("SELECT", "WITH")):
+        return None
+    seconds, sql, params = slowest
+    return f"{seconds * 1000:.1f} ms in the request:\n{sql}\n\n{plan(sql, params)}"
+
+
+def comparisons(smaller, larger):
+    """Figures comparing the pages at two sizes: {name: Figure} of the smaller and larger run."""
+    figures = []
+    for page in pages():
+        name = f"pages.{page.name}"
+        if f"{name}.median" not in smaller or f"{name}.median" not in larger:
+            continue
+        small_ms = smaller[f"{name}.median"].value
+        large_ms = larger[f"{name}.median"].value
+        figures.append(
+            Figure(
+                f"{name}.median_ratio",
+                round(large_ms / small_ms, 2),
+                "x",
+                target=page.scaling_target,
+                comparison="<=",
+                description="median at the larger size / median at the smaller size",
+            )
+        )
+        reference = f"pages.{REFERENCE.name}.median"
+        if page is not REFERENCE and reference in smaller and reference in larger:
+            # The sizes are measured minutes apart; when other work on the machine comes or
+            # goes in between, the reference page slows or speeds up with every page. Each
+            # median in units of its own run's reference median cancels that out.
+            adjusted = (large_ms / larger[reference].value) / (small_ms / smaller[reference].value)
+            figures.append(
+                Figure(
+                    f"{name}.median_ratio_load_adjusted",
+                    round(adjusted, 2),
+                    "x",
+                    target=page.scaling_target,
+                    comparison="<=",
+                    description="median_ratio with each median divided by its run's reference",
+                )
+            )
+        figures += [
+            Figure(
+                f"{name}.queries",
+                larger[f"{name}.queries"].value,
+                "queries",
+                target=smaller[f"{name}.queries"].value,
+                comparison="==",
+                description="queries at the larger size, to equal those at the smaller size",
+            ),
+        ]
+    return figures
+
+
+@measurement(
+    "pages",
+    title="Pages: searches, reports, home and the reference page",
+    compare=comparisons,
+)
+def measure(context):
+    requests = context.options.get("requests", PAGE_REQUESTS)
+    # --page NAME: only those pages (and the reference, which the others are held to).
+    wanted = context.options.get("pages")
+    chosen = [page for page in pages() if not wanted or page is REFERENCE or page.name in wanted]
+    figures = []
+    reference_ms = None
+    for page, seconds, statements in measure_pages(chosen, requests=requests):
+        median_ms, p95_ms = median(seconds) * 1000, p95(seconds) * 1000
+        name = f"pages.{page.name}"
+        context.log(
+            f"  {page.name}: median {median_ms:.1f} ms, p95 {p95_ms:.1f} ms, "
+            f"{len(statements.executed)} queries"
+        )
+        figures += [
+            Figure(f"{name}.median", round(median_ms, 2), "ms", description=f"{requests} requests"),
+            Figure(f"{name}.p95", round(p95_ms, 2), "ms"),
+            Figure(f"{name}.queries", len(statements.executed), "queries"),
+        ]
+        if page is REFERENCE:
+            reference_ms = median_ms
+        elif page.kind == "search":
+            figures.append(
+                Figure(
+                    f"{name}.over_reference",
+                    round(median_ms / reference_ms, 1),
+                    "x",
+                    target=OVER_REFERENCE_TARGET,
+                    comparison="<=",
+                    description="median / the reference page's median",
+                )
+            )
+        if page.kind in ("search", "report"):
+            explained = slowest_plan(statements)
+            if explained:
+                context.notes[f"{name}.slowest"] = explained
+    return figures

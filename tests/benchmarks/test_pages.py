@@ -1,0 +1,107 @@
+"""The page measurements of `python -m benchmarks` at two tiny sizes: every page answers, its
+figures are reported, the two sizes are compared with their targets, and the reference page is
+served by the benchmarks' URLconf only. Speed is measured, never asserted."""
+
+import pytest
+from django.test.utils import override_settings
+
+from benchmarks import measure_pages, runner
+from benchmarks.registry import Size
+from benchmarks.report import Figure
+
+pytestmark = pytest.mark.django_db
+
+SMALLER = Size("smaller", organisations=30, opportunities=40, collaborations=10, vouchers=4)
+TINY = Size("tiny", organisations=60, opportunities=80, collaborations=20, vouchers=8)
+
+
+def by_name(result):
+    return {figure["name"]: figure for figure in result["figures"]}
+
+
+def test_two_sizes_measure_every_page_and_compare_them(reference_data, settings, tmp_path):
+    settings.DEBUG = True
+
+    result, _ = runner.run(
+        sizes=[TINY, SMALLER], only=["pages"], requests=2, output=tmp_path, log=lambda m: None
+    )
+
+    assert result["errors"] == {}
+    # The smaller size first; the data of the last one measured stay, for the next run.
+    assert result["sizes"] == ["smaller", "tiny"]
+    assert result["generated"]["smaller"]["organisations"] == SMALLER.organisations
+    assert result["generated"]["tiny"]["organisations"] == TINY.organisations
+    assert runner.in_order([SMALLER, TINY]) == [TINY, SMALLER]
+    figures = by_name(result)
+    names = [page.name for page in measure_pages.pages()]
+    assert {"reference", "home", "directory", "vacancies", "reports", "reports.firms"} <= set(names)
+    for size in ("smaller", "tiny"):
+        for name in names:
+            assert figures[f"{size}.pages.{name}.median"]["unit"] == "ms"
+            assert figures[f"{size}.pages.{name}.p95"]["value"] > 0
+            assert figures[f"{size}.pages.{name}.queries"]["value"] >= 0
+        assert figures[f"{size}.pages.reference.queries"]["value"] == 1
+        for name in ("directory", "vacancies", "requests"):
+            over = figures[f"{size}.pages.{name}.over_reference"]
+            assert over["target"] == measure_pages.OVER_REFERENCE_TARGET
+            assert over["comparison"] == "<="
+            assert "ms in the request" in result["notes"][f"{size}.pages.{name}.slowest"]
+    for name in names:
+        ratio = figures[f"tiny_vs_smaller.pages.{name}.median_ratio"]
+        assert ratio["target"] == (3 if name.startswith("reports") else 2)
+        assert ratio["comparison"] == "<="
+        queries = figures[f"tiny_vs_smaller.pages.{name}.queries"]
+        assert queries["target"] == figures[f"smaller.pages.{name}.queries"]["value"]
+        assert queries["value"] == figures[f"tiny.pages.{name}.queries"]["value"]
+    # Pages whose queries do not depend on what a search finds run as many at both sizes.
+    # (A search that finds nothing at a tiny size skips its prefetches; the list pages' counts
+    # are pinned by their own tests, at small and large page sizes.)
+    for name in ("reference", "home", "reports", "reports.firms", "reports.blind-spots"):
+        assert figures[f"tiny_vs_smaller.pages.{name}.queries"]["met"] is True, name
+
+
+def test_comparisons_turn_two_sizes_into_ratios():
+    def run_of(directory_ms, directory_queries, report_ms, reference_ms=10.0):
+        return {
+            "pages.reference.median": Figure("pages.reference.median", reference_ms, "ms"),
+            "pages.reference.queries": Figure("pages.reference.queries", 1, "q"),
+            "pages.directory.median": Figure("pages.directory.median", directory_ms, "ms"),
+            "pages.directory.queries": Figure("pages.directory.queries", directory_queries, "q"),
+            "pages.reports.firms.median": Figure("pages.reports.firms.median", report_ms, "ms"),
+            "pages.reports.firms.queries": Figure("pages.reports.firms.queries", 5, "q"),
+        }
+
+    found = {
+        figure.name: figure
+        for figure in measure_pages.comparisons(
+            run_of(40.0, 12, 100.0), run_of(100.0, 13, 250.0, reference_ms=20.0)
+        )
+    }
+
+    assert found["pages.directory.median_ratio"].value == 2.5
+    assert found["pages.directory.median_ratio"].met is False
+    # The machine was twice as slow for the larger run: in units of the reference, 1.25.
+    assert found["pages.directory.median_ratio_load_adjusted"].value == 1.25
+    assert found["pages.directory.median_ratio_load_adjusted"].met is True
+    assert "pages.reference.median_ratio_load_adjusted" not in found
+    assert found["pages.directory.queries"].met is False
+    assert found["pages.reports.firms.median_ratio"].value == 2.5
+    assert found["pages.reports.firms.median_ratio"].met is True
+    assert found["pages.reports.firms.queries"].met is True
+    # Pages measured at one size only are not compared.
+    assert "pages.home.median_ratio" not in found
+
+
+def test_the_reference_page_renders_the_base_template_with_one_query(
+    client, django_assert_num_queries
+):
+    with override_settings(ROOT_URLCONF=measure_pages.URLCONF), django_assert_num_queries(1):
+        response = client.get(measure_pages.REFERENCE.path)
+
+    assert response.status_code == 200
+    assert "benchmarks/reference.html" in [template.name for template in response.templates]
+    assert "base.html" in [template.name for template in response.templates]
+
+
+def test_the_portal_does_not_serve_the_reference_page(client):
+    assert client.get(measure_pages.REFERENCE.path).status_code == 404
