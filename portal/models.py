@@ -6,6 +6,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -68,9 +69,12 @@ class User(AbstractUser):
     def get_short_name(self):
         return self.name or self.email.split("@")[0]
 
-    @property
+    @cached_property
     def is_regisseur(self):
-        """Staff who coordinate at least one region (companies.admin and access rely on it)."""
+        """Staff who coordinate at least one region (companies.admin and access rely on it).
+
+        Kept on the instance: the admin asks it for every app and model on a page, and a
+        request loads its user afresh."""
         return self.is_active and self.is_staff and self.regions.exists()
 
 

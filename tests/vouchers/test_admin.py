@@ -926,9 +926,9 @@ def test_the_payouts_link_is_on_the_voucher_list(client, world):
 # --- query counts --------------------------------------------------------------------------------
 
 # The session and the user, the staff member's authenticator (portal/twofactor.py), the user's
-# permissions, the regions (for the admin's menu too), the choices of the related filters, the two
-# counts, the rows with their related rows.
-LIST_QUERIES = 16
+# permissions, the regions (asked once: User.is_regisseur is kept on the request's user), the
+# choices of the related filters, the two counts, the rows with their related rows.
+LIST_QUERIES = 11
 
 
 @pytest.mark.parametrize(
