@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from . import generator, measure_pages, registry, report
-from .measure_pages import PAGE_REQUESTS
+from .measure_pages import COLD_REQUESTS, PAGE_REQUESTS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -185,6 +185,7 @@ def run(
     only=None,
     repeat=5,
     requests=PAGE_REQUESTS,
+    cold_requests=COLD_REQUESTS,
     seed=1,
     reseed=False,
     output=RESULTS,
@@ -196,7 +197,12 @@ def run(
     those comparing two sizes after both ("large_vs_small.pages.directory.median_ratio")."""
     measurements = registry.load()
     chosen = [measurements[name] for name in (only or measurements)]
-    options = {"repeat": repeat, "requests": requests, "pages": pages}
+    options = {
+        "repeat": repeat,
+        "requests": requests,
+        "cold_requests": cold_requests,
+        "pages": pages,
+    }
     started_at = datetime.now(UTC)
     measured = {}
     for size in in_order(sizes):
@@ -214,6 +220,7 @@ def run(
         "sizes": [size.name for size in measured],
         "repeat": repeat,
         "requests": requests,
+        "cold_requests": cold_requests,
         "seed": seed,
         "generated": {size.name: found["data"] for size, found in measured.items()},
         "environment": environment(),
@@ -267,6 +274,12 @@ def parser():
         help="timed requests per page (the median and p95 are reported)",
     )
     arguments.add_argument(
+        "--cold-requests",
+        type=int,
+        default=COLD_REQUESTS,
+        help="timed requests per report page, each after a change of the data (0: none)",
+    )
+    arguments.add_argument(
         "--page",
         action="append",
         choices=[page.name for page in measure_pages.pages()],
@@ -286,8 +299,11 @@ def parser():
 
 def main(argv):
     options = parser().parse_args(argv)
-    if options.repeat < 1 or options.requests < 1:
-        print("--repeat and --requests must be at least 1.", file=sys.stderr)
+    if options.repeat < 1 or options.requests < 1 or options.cold_requests < 0:
+        print(
+            "--repeat and --requests must be at least 1, --cold-requests at least 0.",
+            file=sys.stderr,
+        )
         return 2
     if connection.vendor != "postgresql":
         print("Note: figures are meant for PostgreSQL; this database is " + connection.vendor)
@@ -301,6 +317,7 @@ def main(argv):
             only=options.only,
             repeat=options.repeat,
             requests=options.requests,
+            cold_requests=options.cold_requests,
             pages=options.page,
             seed=options.seed,
             reseed=options.reseed,

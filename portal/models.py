@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -453,3 +454,23 @@ class AuditEntry(models.Model):
     def __str__(self):
         who = self.actor_label or "–"
         return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.action} {self.object_label}"
+
+
+class DataChange(models.Model):
+    """The change log behind the data version (portal/datachanges.py): database triggers add a
+    row for every write to a table the reports read. Nothing else writes here but the prune."""
+
+    id = models.BigAutoField(primary_key=True)
+    changes = models.BigIntegerField(
+        _("changes"),
+        db_default=1,
+        help_text=_("How many writes this row stands for: one, or those folded in by the prune."),
+    )
+    at = models.DateTimeField(_("when"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("data change")
+        verbose_name_plural = _("data changes")
+
+    def __str__(self):
+        return f"{self.pk}: {self.changes} at {self.at}"

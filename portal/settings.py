@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vacancies.tasks.remove_stale_drafts",
         "schedule": crontab(hour=3, minute=15),
     },
+    # The change log behind the reports' cache keeps its newest row (portal/datachanges.py).
+    "prune-data-changes": {
+        "task": "portal.tasks.prune_data_changes",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Privacy: how long the portal keeps what it no longer needs, in days. The privacy page

@@ -1,8 +1,9 @@
-"""Background tasks of the shared kernel: delivering the outbox."""
+"""Background tasks of the shared kernel: delivering the outbox, privacy clean-ups, keeping the
+change log of the data version short."""
 
 from celery import shared_task
 
-from . import notifications, personal_data
+from . import datachanges, notifications, personal_data
 
 
 @shared_task(acks_late=True)
@@ -37,3 +38,9 @@ def send_weekly_digests():
 def remove_expired_personal_data():
     """Beat, nightly: unfinished sign-ups, old sent emails and old audit entries go (PRIVACY_*)."""
     return personal_data.remove_expired()
+
+
+@shared_task
+def prune_data_changes():
+    """Beat, nightly: the change log behind the data version keeps one row (datachanges.py)."""
+    return datachanges.prune()

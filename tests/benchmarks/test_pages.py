@@ -23,7 +23,12 @@ def test_two_sizes_measure_every_page_and_compare_them(reference_data, settings,
     settings.DEBUG = True
 
     result, _ = runner.run(
-        sizes=[TINY, SMALLER], only=["pages"], requests=2, output=tmp_path, log=lambda m: None
+        sizes=[TINY, SMALLER],
+        only=["pages"],
+        requests=2,
+        cold_requests=2,
+        output=tmp_path,
+        log=lambda m: None,
     )
 
     assert result["errors"] == {}
@@ -58,6 +63,21 @@ def test_two_sizes_measure_every_page_and_compare_them(reference_data, settings,
     # are pinned by their own tests, at small and large page sizes.)
     for name in ("reference", "home", "reports", "reports.firms", "reports.blind-spots"):
         assert figures[f"tiny_vs_smaller.pages.{name}.queries"]["met"] is True, name
+    # Report pages: also the first request after a change, computed, without a target.
+    cached = [page.name for page in measure_pages.pages() if page.cached]
+    assert cached == [name for name in names if name.startswith("reports.")]
+    for name in cached:
+        for size in ("smaller", "tiny"):
+            assert figures[f"{size}.pages.{name}.cold.median"]["value"] > 0
+            assert figures[f"{size}.pages.{name}.cold.p95"]["unit"] == "ms"
+            # Computed: more queries than when served from the cache.
+            cold = figures[f"{size}.pages.{name}.cold.queries"]["value"]
+            assert cold > figures[f"{size}.pages.{name}.queries"]["value"], name
+            assert "ms in the request" in result["notes"][f"{size}.pages.{name}.slowest"]
+        ratio = figures[f"tiny_vs_smaller.pages.{name}.cold.median_ratio"]
+        assert ratio["value"] > 0 and ratio["target"] is None and ratio["met"] is None
+        assert figures[f"tiny_vs_smaller.pages.{name}.cold.median_ratio_load_adjusted"]
+    assert "smaller.pages.reports.cold.median" not in figures  # the overview computes nothing
 
 
 def test_comparisons_turn_two_sizes_into_ratios():
@@ -69,6 +89,9 @@ def test_comparisons_turn_two_sizes_into_ratios():
             "pages.directory.queries": Figure("pages.directory.queries", directory_queries, "q"),
             "pages.reports.firms.median": Figure("pages.reports.firms.median", report_ms, "ms"),
             "pages.reports.firms.queries": Figure("pages.reports.firms.queries", 5, "q"),
+            "pages.reports.firms.cold.median": Figure(
+                "pages.reports.firms.cold.median", 4 * report_ms, "ms"
+            ),
         }
 
     found = {
@@ -88,6 +111,11 @@ def test_comparisons_turn_two_sizes_into_ratios():
     assert found["pages.reports.firms.median_ratio"].value == 2.5
     assert found["pages.reports.firms.median_ratio"].met is True
     assert found["pages.reports.firms.queries"].met is True
+    # The first request after a change: informative, without a target.
+    cold = found["pages.reports.firms.cold.median_ratio"]
+    assert (cold.value, cold.target, cold.met) == (2.5, None, None)
+    assert found["pages.reports.firms.cold.median_ratio_load_adjusted"].value == 1.25
+    assert "pages.reports.firms.cold.queries" not in found
     # Pages measured at one size only are not compared.
     assert "pages.home.median_ratio" not in found
 

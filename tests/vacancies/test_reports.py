@@ -231,16 +231,18 @@ def test_a_bad_filter_is_reported(client, world, params):
     assert not_used() in response.content.decode()
 
 
-# The form's choices (vacancies: province and region; requests: and category), the provinces,
-# one grouped query per measure's table (vacancies and placements; requests and offers).
-QUERIES = {"vacancies": 2 + 1 + 2, "requests": 3 + 1 + 2}
+# The form's choices (vacancies: province and region; requests: and category) and the data
+# version; unless the table is cached for that version, the provinces and one grouped query per
+# measure's table (vacancies and placements; requests and offers).
+PAGE = {"vacancies": 2 + 1, "requests": 3 + 1}
+BUILD = 1 + 2
 
 
-@pytest.mark.parametrize("slug", sorted(QUERIES))
+@pytest.mark.parametrize("slug", sorted(PAGE))
 def test_a_fixed_number_of_queries_whatever_the_data(
     client, world, django_assert_num_queries, slug
 ):
-    with django_assert_num_queries(QUERIES[slug]):
+    with django_assert_num_queries(PAGE[slug] + BUILD):
         assert client.get(url(slug)).status_code == 200
     s3 = SocialEnterpriseFactory(postcode=postcode("9000"))
     for n in range(30):
@@ -248,5 +250,7 @@ def test_a_fixed_number_of_queries_whatever_the_data(
         posted = vacancy(employer, moment(2013 + n % 10, 1 + n % 12, 1), open_to_doorstroom=n % 2)
         place(posted, s3, (2013 + n % 10, 1 + n % 12, 2))
         offer(request(employer, moment(2013 + n % 10, 1, 1)), s3, decided=moment(2014, 1, 1))
-    with django_assert_num_queries(QUERIES[slug]):
+    with django_assert_num_queries(PAGE[slug] + BUILD):
+        assert client.get(url(slug)).status_code == 200
+    with django_assert_num_queries(PAGE[slug]):
         assert client.get(url(slug)).status_code == 200

@@ -188,17 +188,21 @@ def test_the_voucher_report_knows_no_province(client, world):
     assert "province" not in response.context["form"].fields
 
 
-# The form's choices (region, category), the programmes, one grouped query over the vouchers.
-QUERIES = 2 + 1 + 1
+# The form's choices (region, category) and the data version; unless the table is cached for
+# that version, the programmes and one grouped query over the vouchers.
+PAGE = 2 + 1
+BUILD = 1 + 1
 
 
 def test_a_fixed_number_of_queries_whatever_the_data(client, world, django_assert_num_queries):
-    with django_assert_num_queries(QUERIES):
+    with django_assert_num_queries(PAGE + BUILD):
         assert client.get(url("vouchers")).status_code == 200
     for n in range(20):
         programme = ProgrammeFactory(year=2015 + n % 8)
         redeemed = VoucherFactory(programme=programme, redeemed=True, redeemed_at=ago(500 + n))
         working_together(redeemed)
         VoucherFactory(programme=programme)
-    with django_assert_num_queries(QUERIES):
+    with django_assert_num_queries(PAGE + BUILD):
+        assert client.get(url("vouchers")).status_code == 200
+    with django_assert_num_queries(PAGE):
         assert client.get(url("vouchers")).status_code == 200
