@@ -30,7 +30,7 @@ from portal.facets import (
 from portal.models import Sector, ServiceCategory
 
 from . import search
-from .models import OfferedService, Organisation, OrganisationKind, Recognition
+from .models import Organisation, OrganisationKind, Recognition
 
 __all__ = ["DirectoryFilter", "Sort", "page_size"]
 
@@ -80,25 +80,25 @@ class DirectoryFilter(FacetedSearch):
 
     q = text_filter()
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), choices=OrganisationKind.choices, method="filter_kind"
+        label=_("Kind"), choices=OrganisationKind.choices, method="filter_facet"
     )
     service = FacetFilter(
         label=_("Service"),
         queryset=ServiceCategory.objects.all(),
         to_field_name="slug",
-        method="filter_service",
+        method="filter_facet",
     )
     recognition = FacetFilter(
         label=_("Recognition"),
         queryset=Recognition.objects.all(),
         to_field_name="slug",
-        method="filter_recognition",
+        method="filter_facet",
     )
     sector = FacetFilter(
         label=_("Sector"),
         queryset=Sector.objects.all(),
         to_field_name="code",
-        method="filter_sector",
+        method="filter_facet",
     )
     province = province_filter()
     region = region_filter()
@@ -118,33 +118,15 @@ class DirectoryFilter(FacetedSearch):
     def filter_text(self, queryset, name, value):
         return search.search(queryset, value)
 
-    def filter_kind(self, queryset, name, value):
-        return queryset.filter(kind__in=value)
-
-    def filter_service(self, queryset, name, value):
-        # Subqueries rather than joins: an organisation with two chosen services is one result.
-        return queryset.filter(
-            pk__in=OfferedService.objects.filter(category__in=value).values("organisation")
-        )
-
-    def filter_recognition(self, queryset, name, value):
-        through = Organisation.recognitions.through
-        return queryset.filter(
-            pk__in=through.objects.filter(recognition__in=value).values("organisation")
-        )
-
-    def filter_sector(self, queryset, name, value):
-        through = Organisation.sectors.through
-        return queryset.filter(
-            pk__in=through.objects.filter(sector__in=value).values("organisation")
-        )
+    def rank(self, queryset):
+        return search.rank(queryset, self.query)
 
     def filter_verified(self, queryset, name, value):
         return queryset.verified()
 
-    def ordered(self, queryset):
-        """The results in the chosen order, ready for cards and the CSV guide."""
-        return super().ordered(queryset).for_directory()
+    def for_cards(self, queryset):
+        """What the cards and the CSV guide show (what only the search reads stays behind)."""
+        return queryset.for_directory().defer("search_vector", "search_text")
 
     def default_ordering(self):
         # Without a text query, someone who gives a postcode wants the nearest first.

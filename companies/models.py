@@ -187,6 +187,12 @@ class Organisation(Located):
         return self.kind == OrganisationKind.SOCIAL
 
     @property
+    def kind_label(self):
+        """What get_kind_display() says, for a list of cards: it translates one label where
+        get_kind_display() translates every kind's to find one."""
+        return OrganisationKind(self.kind).label
+
+    @property
     def is_verified(self):
         return self.verified_at is not None
 

@@ -1,8 +1,9 @@
 """The directory's full-text search: what an organisation is indexed under.
 
-Weighted name (A) > services and recognitions (B) > description (C); names also match by
-trigram word similarity on PostgreSQL, so that a typo in a name still finds it (both have a GIN
-index, migration 0002, which also creates the `brugwerk_dutch` configuration). On SQLite every
+Weighted name (A) > services and recognitions (B) > description (C); on PostgreSQL a word spelled
+nearly like a word of a name finds it too, so that a typo in a name still finds it (the search
+vector has a GIN index, migration 0002, which also creates the `brugwerk_dutch` configuration;
+the words of names are known words, portal.SearchWord, with a trigram index). On SQLite every
 word of the query must occur in the name, the description or the indexed text. The query logic
 is portal.textsearch's, shared with the opportunities.
 """
@@ -38,4 +39,9 @@ def search(queryset, q):
 
     An empty query returns the queryset as it is (without a rank).
     """
-    return textsearch.search(queryset, q, trigram_field="name", fields_for_sqlite=FIELDS_FOR_SQLITE)
+    return textsearch.search(queryset, q, near=True, fields_for_sqlite=FIELDS_FOR_SQLITE)
+
+
+def rank(queryset, q):
+    """`queryset` annotated with the relevance `search_rank` of `q`, not narrowed."""
+    return textsearch.rank(queryset, q, near=True, fields_for_sqlite=FIELDS_FOR_SQLITE)

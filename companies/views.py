@@ -11,8 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.facets import CappedPaginator
-
 from . import access, collaborations, contact, guide, membership, profiles
 from .filters import DirectoryFilter, page_size
 from .forms import (
@@ -45,9 +43,7 @@ def directory(request):
     search = DirectoryFilter(request.GET, queryset=Organisation.objects.all())
     if request.GET.get("format") == "csv":
         return guide.response(search.qs, with_distance=search.point is not None)
-    page = CappedPaginator(search.qs, page_size(request.GET.get("per_page"))).get_page(
-        request.GET.get("page")
-    )
+    page = search.paginate(request.GET.get("page"), page_size(request.GET.get("per_page")))
     context = {
         "search": search,
         "form": search.form,

@@ -13,17 +13,22 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.utils.functional import cached_property
+from django.db import connections
+from django.db.models import F, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import geography
-from .models import Municipality, Province, Region
+from .models import Province, Region
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000
 # A facet lists this many options; the rest fold away under "Show more" (a <details>, no script).
 FACET_OPTIONS_SHOWN = 10
 # Flanders is about 250 km from De Panne to Voeren; a wider circle asks for all of Belgium.
@@ -31,31 +36,29 @@ MAX_KM = 250
 KM_ERROR = _("Enter the distance as a whole number of km, from 1 to 250.")  # MAX_KM
 
 
-# A list counts its results up to this many; beyond it says "more than 1,000" (issue 9: on a
-# broad search, counting every result costs as much as finding them).
-COUNT_CAP = 1000
+class CountedPaginator(Paginator):
+    """A Paginator over results already counted and ordered (FacetedSearch.paginate()): the
+    object list, which may be lazy, is only sliced when a page is not at hand already."""
 
-
-class CappedPaginator(Paginator):
-    """A Paginator that counts at most COUNT_CAP results, in one query (a COUNT over the
-    results with a LIMIT): `capped` says there are more, and the pages end at the cap."""
-
-    def __init__(self, object_list, per_page, **kwargs):
+    def __init__(self, object_list, per_page, *, count, ready=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = COUNT_CAP
+        self.count = count
+        self.ready = ready or {}  # {page number: its rows, fetched already}
 
-    @cached_property
-    def counted(self):
-        """The results counted up to one beyond the cap."""
-        return self.object_list[: self.cap + 1].count()
+    def page(self, number):
+        number = self.validate_number(number)
+        if number in self.ready:
+            return self._get_page(self.ready[number], number, self)
+        return super().page(number)
 
-    @property
-    def count(self):
-        return min(self.counted, self.cap)
+    def _check_object_list_is_ordered(self):
+        """A search's results are always in its order in effect (and the check would build
+        a lazy object list for nothing)."""
 
-    @property
-    def capped(self):
-        return self.counted > self.cap
+
+def _compiled(queryset):
+    """(sql, params) of a queryset, to be part of a larger statement."""
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
 def page_size(value):
@@ -139,6 +142,78 @@ class SearchForm(forms.Form):
 
 
 @dataclass(frozen=True)
+class Reach:
+    """How a row of a list reaches the options of a facet, in the row's own table.
+
+    `column`: the row's field (an attname) that holds the option itself, or, for an option the
+    row has several of, the key by which `link` rows belong to it (often the row's "pk").
+    `link`, `key`, `option`: for such options, the model whose rows pair a `key` with an
+    `option` (attnames): a through table, or the rows of a reverse foreign key.
+    `option_model`: the model options are rows of (None for plain values or a flag).
+    """
+
+    column: str
+    link: type | None = None
+    key: str = ""
+    option: str = ""
+    option_model: type | None = None
+
+    def pairs(self):
+        """(k, o) rows of the link, for SQL."""
+        return self.link._default_manager.values(k=F(self.key), o=F(self.option)).order_by()
+
+    def keys_with(self, values):
+        """The keys that have one of the options `values` (a subquery)."""
+        return (
+            self.link._default_manager.filter(**{f"{self.option}__in": values})
+            .values(self.key)
+            .order_by()
+        )
+
+
+def reach(model, path):
+    """The Reach of the facet `path` from `model`. Four shapes are known: a field of the row
+    ("kind", "province"), a many-to-many field ("sectors"), a reverse foreign key then a foreign
+    key ("services__category"), a foreign key then a reverse many-to-many ("municipality__regions").
+    """
+    first, _sep, rest = path.partition("__")
+    field = model._meta.get_field(first)
+    if not rest and field.many_to_many and not field.auto_created:
+        through = field.remote_field.through._meta
+        return Reach(
+            "pk",
+            link=through.model,
+            key=through.get_field(field.m2m_field_name()).attname,
+            option=through.get_field(field.m2m_reverse_field_name()).attname,
+            option_model=field.related_model,
+        )
+    if not rest and field.concrete:
+        return Reach(field.attname, option_model=field.related_model)
+    if field.one_to_many and "__" not in rest:
+        option = field.related_model._meta.get_field(rest)
+        return Reach(
+            "pk",
+            link=field.related_model,
+            key=field.field.attname,
+            option=option.attname,
+            option_model=option.related_model,
+        )
+    if field.many_to_one and "__" not in rest:
+        target = field.related_model._meta.get_field(rest)
+        if target.many_to_many and target.auto_created:
+            m2m = target.field
+            through = m2m.remote_field.through._meta
+            return Reach(
+                field.attname,
+                link=through.model,
+                key=through.get_field(m2m.m2m_reverse_field_name()).attname,
+                option=through.get_field(m2m.m2m_field_name()).attname,
+                option_model=target.related_model,
+            )
+    raise ImproperlyConfigured(f"A facet cannot reach {path!r} from {model.__name__}.")
+
+
+@dataclass(frozen=True)
 class Facet:
     """A facet: its GET parameter, the path from the model to the value, and its labels.
 
@@ -146,7 +221,8 @@ class Facet:
     slug or code) and the field options are listed by (`order`). A facet over a field with
     choices names them instead (`choices`, a TextChoices class). A `flag` facet is one checkbox
     over a boolean field ("open to doorstroom"), counted where the field is true; its filter is
-    a CheckboxFilter.
+    a CheckboxFilter. Every facet's filter is FacetedSearch.filter_facet, so that what a facet
+    filters and what it counts cannot differ.
     """
 
     name: str
@@ -158,30 +234,15 @@ class Facet:
     choices: type | None = None
     flag: bool = False
 
-    def value_field(self):
-        return f"{self.path}__{self.key}" if self.key else self.path
-
-    def label_fields(self):
-        if not self.key:
-            return []
-        names = ["name_nl", "name_fr", "name_en"] if self.translated else ["name"]
-        return [f"{self.path}__{name}" for name in names]
-
-    def order_fields(self):
-        return [f"{self.path}__{self.order}"] if self.key and self.order else []
+    def label_names(self):
+        return ["name_nl", "name_fr", "name_en"] if self.translated else ["name"]
 
     def label_of(self, row):
-        if self.choices:
-            return self.choices(row[self.path]).label
+        """The label of an option row (of the option model) in the active language."""
         if self.translated:
             language = (get_language() or "nl")[:2]
-            return row.get(f"{self.path}__name_{language}") or row.get(f"{self.path}__name_nl", "")
-        return row[f"{self.path}__name"]
-
-    def order_of(self, row, value):
-        if self.choices:
-            return self.choices.values.index(value)
-        return row[f"{self.path}__{self.order}"]
+            return row.get(f"name_{language}") or row["name_nl"]
+        return row["name"]
 
     def chosen(self, values):
         """{value: (label, order)} for the cleaned values of this facet's filter."""
@@ -227,12 +288,18 @@ class FacetedSearch(django_filters.FilterSet):
     def filter_nothing(self, queryset, name, value):
         return queryset
 
-    # Every list is of Located rows: the place filters are the same for all of them.
-    def filter_province(self, queryset, name, value):
-        return queryset.filter(province__in=value)
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(municipality__in=Municipality.objects.filter(regions__in=value))
+    def filter_facet(self, queryset, name, value):
+        """Narrow to rows with one of the chosen options of the facet `name` (the filter method
+        of every facet): a subquery rather than a join, so that a row with two chosen options
+        is one result."""
+        facet = self._facet(name)
+        where = reach(queryset.model, facet.path)
+        if facet.flag:
+            return queryset.filter(**{where.column: True})
+        values = [getattr(option, "pk", option) for option in value]
+        if where.link is None:
+            return queryset.filter(**{f"{where.column}__in": values})
+        return queryset.filter(**{f"{where.column}__in": where.keys_with(values)})
 
     def filter_queryset(self, queryset, *, leave_out=None):
         """Apply every valid parameter, except those named in `leave_out` (a name or a list)."""
@@ -249,8 +316,18 @@ class FacetedSearch(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def for_cards(self, queryset):
+        """`queryset` with what a result card shows (related rows, annotations)."""
+        return queryset
+
+    def rank(self, queryset):
+        """`queryset` annotated with the relevance `search_rank` of the text query, not
+        narrowed (the list's search module's rank())."""
+        raise NotImplementedError
+
     def ordered(self, queryset):
-        return queryset.order_by(*self.SORT_ORDER[self.ordering])
+        """The results with what cards show, in the order in effect."""
+        return self.for_cards(queryset).order_by(*self.SORT_ORDER[self.ordering])
 
     @property
     def qs(self):
@@ -305,43 +382,58 @@ class FacetedSearch(django_filters.FilterSet):
             if self.applies(value)
         ]
 
+    def count(self):
+        """How many results the search has (counted with the facets, in the same query)."""
+        return self._counted[1]
+
+    def paginate(self, number, per_page):
+        """Page `number` (as asked: any string; 1 when it is no whole number, the last when
+        beyond it) of the results, `per_page` results a page.
+
+        The query that counts the facets also counts the results and finds the asked page's
+        rows in order; the rows themselves then come by primary key (the cards' related rows
+        with them), rather than the whole search running a second time to sort it.
+        """
+        try:
+            # Far beyond any last page is beyond it all the same (and no OFFSET overflows).
+            wanted = min(max(int(number), 1), MAX_PAGE)
+        except (TypeError, ValueError):
+            wanted = 1
+        self._window = (wanted, per_page)
+        _counts, total, ids = self._counted
+        rows = self.for_cards(self.queryset.filter(pk__in=ids))
+        if self.point:
+            rows = geography.annotate_distance(rows, self.point)
+        found = {row.pk: row for row in rows} if ids else {}
+        ready = [found[pk] for pk in ids if pk in found]
+        # Another page (the last, when the one asked is beyond it) is sliced from the results.
+        return CountedPaginator(
+            SimpleLazyObject(lambda: self.qs), per_page, count=total, ready={wanted: ready}
+        ).get_page(wanted)
+
     def facets(self):
-        """Every facet with its options and counts, one grouped query per facet.
+        """Every facet with its options and counts.
 
         An option's count is the number of results with that option and every other parameter
         as given, so a count says what ticking the option (too) would bring. Options without
         results are left out unless they are chosen.
         """
+        counts, _total, _ids = self._counted
         result = []
-        # Every parameter but the facets is applied once; each facet's count adds the others.
-        names = [facet.name for facet in self.FACETS]
-        common = self.filter_queryset(self.queryset.all(), leave_out=names)
-        for facet in self.FACETS:
-            filtered = self._apply(common, [name for name in names if name != facet.name])
+        for index, facet in enumerate(self.FACETS):
+            found = counts.get(index, [])
             if facet.flag:
-                result.append(self._flag_facet(facet, filtered))
+                result.append(self._flag_facet(facet, sum(row[1] for row in found)))
                 continue
-            # Grouped straight on the results (no self-join): every filter over a related
-            # table is a subquery, so each result is one row per option it has.
-            rows = (
-                filtered.filter(**{f"{facet.value_field()}__isnull": False})
-                .values(facet.value_field(), *facet.label_fields(), *facet.order_fields())
-                .annotate(count=Count("pk"))
-                .order_by()
-            )
-            if facet.choices:
-                # A blank (an optional field left empty) is no option to offer.
-                rows = rows.filter(**{f"{facet.path}__in": facet.choices.values})
             chosen = self._chosen(facet)
             options = {}
-            for row in rows:
-                value = row[facet.value_field()]
+            for value, label, order, count in self._options(facet, found):
                 options[value] = {
                     "value": value,
-                    "label": facet.label_of(row),
-                    "count": row["count"],
+                    "label": label,
+                    "count": count,
                     "selected": value in chosen,
-                    "order": facet.order_of(row, value),
+                    "order": order,
                 }
             for value, (label, order) in chosen.items():
                 options.setdefault(
@@ -362,10 +454,196 @@ class FacetedSearch(django_filters.FilterSet):
             )
         return result
 
-    def _flag_facet(self, facet, filtered):
-        """A flag facet: one option, counted with a plain count (one query) over `filtered`,
-        the results with every parameter but this facet."""
-        count = filtered.filter(**{facet.path: True}).count()
+    def _options(self, facet, found):
+        """(value, label, order, count) of the options of `facet` counted by _counted."""
+        if facet.choices:
+            return [
+                (value, facet.choices(value).label, facet.choices.values.index(value), count)
+                for value, count, *_labels in found
+                if value in facet.choices.values
+            ]
+        names = facet.label_names()
+        return [
+            (
+                key,
+                facet.label_of(dict(zip(names, labels, strict=False))),
+                number if text is None else text,
+                count,
+            )
+            for _value, count, key, *labels, number, text in found
+        ]
+
+    @cached_property
+    def _counted(self):
+        """({facet index: {raw option value: count}}, number of results): one query.
+
+        The rows that every parameter but the facets lets through are selected once (a common
+        table expression, with the columns the facets need); each facet is counted over those
+        of them that pass every other facet, grouped by its option, and the results are those
+        that pass every facet. The text search and the distance are thus worked out once, not
+        once per facet. Option values come back as text (a union needs one type). When a page
+        is asked (paginate()), the rows carry their position in the order in effect, and the
+        primary keys of the page's rows come back too; else None.
+        """
+        model = self.queryset.model
+        names = [facet.name for facet in self.FACETS]
+        common = self.queryset.all()
+        if self.is_bound:
+            self.form.is_valid()  # a bad value is left out, as the results leave it out
+            common = self.filter_queryset(common, leave_out=names)
+        common = common.order_by()
+        reaches = [reach(model, facet.path) for facet in self.FACETS]
+        fields = list(dict.fromkeys(["pk", *(where.column for where in reaches)]))
+        window = getattr(self, "_window", None)
+        column = {field: f"c{index}" for index, field in enumerate(fields)}
+        rows_sql, params = _compiled(common.values_list(*fields))
+        sql = [f"WITH m ({', '.join(column.values())}) AS ({rows_sql})"]
+
+        conditions = {}
+        for index, (facet, where) in enumerate(zip(self.FACETS, reaches, strict=True)):
+            value = self._value(facet.name)
+            if not value:
+                continue
+            own = f"m.{column[where.column]}"
+            if facet.flag:
+                conditions[index] = (f"{own} = %s", [True])
+                continue
+            values = [getattr(option, "pk", option) for option in value]
+            marks = ", ".join(["%s"] * len(values))
+            if where.link is None:
+                conditions[index] = (f"{own} IN ({marks})", values)
+                continue
+            keys_sql, keys_params = _compiled(where.keys_with(values))
+            conditions[index] = (f"{own} IN ({keys_sql})", keys_params)
+
+        def passing(leave_out=None):
+            parts = [part for index, part in conditions.items() if index != leave_out]
+            return (
+                " AND ".join(sql for sql, _params in parts) or "1 = 1",
+                [param for _sql, params in parts for param in params],
+            )
+
+        quote = connections[common.db].ops.quote_name
+        nothing = (
+            "CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), "
+            "CAST(NULL AS BIGINT), CAST(NULL AS TEXT)"
+        )
+
+        def option_columns(facet, where):
+            """The option's key, its three labels (nl, fr, en, or its one name thrice) and its
+            order (a number, or else a text), from the option's row `o`."""
+            if facet.choices or where.option_model is None:
+                return nothing
+            meta = where.option_model._meta
+            labels = [f"o.{quote(meta.get_field(name).column)}" for name in facet.label_names()]
+            labels = (labels * 3)[:3]
+            order = meta.get_field(facet.order)
+            ordered = f"o.{quote(order.column)}"
+            number, text = (
+                (f"CAST({ordered} AS BIGINT)", "CAST(NULL AS TEXT)")
+                if order.get_internal_type().endswith("IntegerField")
+                else ("CAST(NULL AS BIGINT)", f"CAST({ordered} AS TEXT)")
+            )
+            key = f"CAST(o.{quote(meta.get_field(facet.key).column)} AS TEXT)"
+            return ", ".join([key, *labels, number, text])
+
+        def option_join(where, value):
+            """The option's row `o` joined on `value`, when the option is one."""
+            if where.option_model is None:
+                return ""
+            meta = where.option_model._meta
+            return f"JOIN {quote(meta.db_table)} o ON o.{quote(meta.pk.column)} = {value} "
+
+        branches = []
+        for index, (facet, where) in enumerate(zip(self.FACETS, reaches, strict=True)):
+            condition, condition_params = passing(leave_out=index)
+            own = f"m.{column[where.column]}"
+            if facet.flag:
+                branches.append(
+                    (
+                        f"SELECT {index}, CAST(NULL AS TEXT), COUNT(*), {nothing} FROM m "  # noqa: S608
+                        f"WHERE {own} = %s AND {condition}",
+                        [True, *condition_params],
+                    )
+                )
+                continue
+            # Counted per option first, then the option's key and labels joined to the few
+            # counts. An option over a link (a region, a service) adds up the counts of its keys
+            # (a region's municipalities), which are counted first too.
+            if where.link is None:
+                counted = (
+                    f"SELECT {own} AS v, COUNT(*) AS n FROM m "  # noqa: S608
+                    f"WHERE {own} IS NOT NULL AND {condition} GROUP BY {own}"
+                )
+                counted_params = condition_params
+            else:
+                pairs_sql, pairs_params = _compiled(where.pairs())
+                counted = (
+                    "SELECT p.o AS v, CAST(SUM(g.n) AS BIGINT) AS n "  # noqa: S608
+                    f"FROM (SELECT {own} AS k, COUNT(*) AS n FROM m WHERE {condition} "
+                    f"GROUP BY {own}) g JOIN ({pairs_sql}) p ON p.k = g.k "
+                    "WHERE p.o IS NOT NULL GROUP BY p.o"
+                )
+                counted_params = [*condition_params, *pairs_params]
+            branches.append(
+                (
+                    f"SELECT {index}, CAST(h.v AS TEXT), h.n, {option_columns(facet, where)} "  # noqa: S608
+                    f"FROM ({counted}) h {option_join(where, 'h.v')}",
+                    counted_params,
+                )
+            )
+        condition, condition_params = passing()
+        branches.append(
+            (
+                f"SELECT -1, CAST(NULL AS TEXT), COUNT(*), {nothing} FROM m WHERE {condition}",  # noqa: S608
+                condition_params,
+            )
+        )
+        if window:
+            # The page: the results in order, among the rows of m that pass every facet (the
+            # order's rank or distance is then worked out for those rows only, which the search
+            # itself found already).
+            number, per_page = window
+            offset = (number - 1) * per_page
+            passing_rows = RawSQL(f"SELECT c0 FROM m WHERE {condition}", condition_params)  # noqa: S608, S611
+            ranked = self.queryset.filter(pk__in=passing_rows)
+            if self.query:
+                ranked = self.rank(ranked)
+            if self.point:
+                ranked = geography.annotate_distance(ranked, self.point)
+            page_sql, page_params = _compiled(
+                self.ordered(ranked)
+                .annotate(
+                    facet_position=Window(RowNumber(), order_by=self.SORT_ORDER[self.ordering])
+                )
+                .values_list("pk", "facet_position")[offset : offset + per_page]
+            )
+            branches.append(
+                (
+                    f"SELECT -2, CAST(page.pk AS TEXT), page.facet_position, {nothing} "  # noqa: S608
+                    f"FROM ({page_sql}) page",
+                    page_params,
+                )
+            )
+        sql.append(" UNION ALL ".join(branch_sql for branch_sql, _params in branches))
+        for _sql, branch_params in branches:
+            params = [*params, *branch_params]
+
+        counts, total, page = {}, 0, []
+        with connections[common.db].cursor() as cursor:
+            cursor.execute(" ".join(sql), params)
+            for index, value, count, *option in cursor.fetchall():
+                if index == -1:
+                    total = count
+                elif index == -2:
+                    page.append((count, model._meta.pk.to_python(value)))
+                else:
+                    counts.setdefault(index, []).append((value, count, *option))
+        return counts, total, [pk for _position, pk in sorted(page)] if window else None
+
+    def _flag_facet(self, facet, count):
+        """A flag facet: one option, counted where the flag is set and every other parameter
+        holds."""
         selected = bool(self._value(facet.name))
         # Like any option without results, a flag that would leave nothing is not offered.
         options = (
@@ -489,7 +767,7 @@ def province_filter():
         label=_("Province"),
         queryset=Province.objects.all(),
         to_field_name="slug",
-        method="filter_province",
+        method="filter_facet",
     )
 
 
@@ -498,7 +776,7 @@ def region_filter():
         label=_("Region"),
         queryset=Region.objects.all(),
         to_field_name="slug",
-        method="filter_region",
+        method="filter_facet",
     )
 
 

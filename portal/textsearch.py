@@ -7,20 +7,21 @@ what goes in them (companies/search.py, vacancies/search.py); this module stores
 queries against them.
 
 PostgreSQL: the `brugwerk_dutch` configuration (Dutch stemming, accents removed; created by
-companies migration 0002), websearch syntax (quotes, `-word`, `or`), and optionally trigram word
-similarity on a name or title so that a typo there still finds it; results carry `search_rank`.
+companies migration 0002), websearch syntax (quotes, `-word`, `or`), and optionally near
+spellings of the words of a name or title, looked up by trigram word similarity in the list of
+known words (SearchWord), so that a typo there, or a part of a compound word, still finds it;
+results carry `search_rank`.
 SQLite: every word of the query must occur, case-insensitively, in one of the given fields;
 `search_rank` is a plain two-step relevance. Views never branch on the database.
 """
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Case, F, FloatField, Q, Value, When
+
+from .models import SearchWord
 
 CONFIG = "brugwerk_dutch"
 
@@ -30,6 +31,14 @@ MAX_WORDS = 12
 
 # The field name under which the weights of `index` refer to the newly computed text.
 SEARCH_TEXT = "search_text"
+
+# The weight of a name or title: its words go into the list of known words (SearchWord), and a
+# near spelling of a query word finds them under this weight only.
+NAME_WEIGHT = "A"
+WORD = re.compile(r"[^\W_]+")
+# A query word is spelled nearly like at most this many known words, the closest first (a word
+# of two letters is "near" every word that starts with them).
+NEAR_WORDS = 100
 
 
 def is_postgres(using):
@@ -62,6 +71,25 @@ def index(instance, text, *, weights):
         fields["search_vector"] = weighted_vector(weights, text)
     type(instance)._default_manager.using(using).filter(pk=instance.pk).update(**fields)
     instance.search_text = text
+    add_words(
+        [getattr(instance, field) for field, weight in weights.items() if weight == NAME_WEIGHT],
+        using=using,
+    )
+
+
+def words_of(text):
+    """The words of a name or title as the list of known words holds them: lower case."""
+    return {word for word in WORD.findall((text or "").lower()) if 1 < len(word) <= 60}
+
+
+def add_words(texts, *, using="default"):
+    """Add the words of names or titles (`texts`) to the known words; those known are skipped."""
+    words = set()
+    for text in texts:
+        words |= words_of(text)
+    SearchWord.objects.using(using).bulk_create(
+        [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True, batch_size=1000
+    )
 
 
 def _uses_operators(words):
@@ -71,54 +99,101 @@ def _uses_operators(words):
     )
 
 
-def _near(words, field):
-    """Every word is in `field` give or take a typo, or in the search vector (PostgreSQL).
+class NearWords(SearchQuery):
+    """The known words spelled nearly like `word`, as one text search query for a name or
+    title: "magazijnmedewerker:A | magazijnier:A" (an empty query when there is none).
 
-    `field %> word`: pg_trgm's word similarity of the word to the closest part of the field is
-    above its threshold (0.6 by default): "haspengouwe" scores about 0.8 against "Groenwerk
-    Haspengouw", and "magazijn" against "Magazijnmedewerker", a Dutch compound the stemmer
-    does not split. Word by word, not the whole query at once: a long title word would carry a
-    query on its own ("magazijnmedewerker gent" would find every one, wherever it is).
+    `known %> word`: pg_trgm's word similarity of the word to the closest part of the known word
+    is above its threshold (0.6 by default): "haspengouwe" scores about 0.8 against
+    "haspengouw", and "magazijn" against "magazijnmedewerker", a Dutch compound the stemmer does
+    not split. The list is short and has a trigram index, so this costs the same whatever the
+    number of rows searched; the rows are then found by their search vector's index. The query
+    is made once per statement (a subquery), not once per row checked.
+    """
+
+    def __init__(self, word):
+        super().__init__(word, config=CONFIG)
+        self.word = word
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        table = SearchWord._meta.db_table
+        return (
+            f"COALESCE((SELECT to_tsquery('{CONFIG}'::regconfig, "  # noqa: S608 (our constants)
+            f"string_agg(near.word || ':{NAME_WEIGHT}', ' | ')) FROM "
+            f"(SELECT word FROM {table} WHERE word %%> %s ORDER BY %s <<-> word, word "
+            f"LIMIT {NEAR_WORDS}) near), ''::tsquery)",
+            [self.word, self.word],
+        )
+
+
+def _near(words):
+    """Every word is in the search vector, or a known word of a name or title spelled nearly
+    like it is (PostgreSQL). Word by word, not the whole query at once: a long title word would
+    carry a query on its own ("magazijnmedewerker gent" would find every one, wherever it is).
+    A single word is in the search vector already by the query as a whole.
     """
     condition = Q()
     for word in words:
-        condition &= Q(**{f"{field}__trigram_word_similar": word}) | Q(
-            search_vector=SearchQuery(word, config=CONFIG)
-        )
+        near = Q(search_vector=NearWords(word))
+        if len(words) > 1:
+            near |= Q(search_vector=SearchQuery(word, config=CONFIG))
+        condition &= near
     return condition
 
 
-def search(queryset, q, *, trigram_field=None, fields_for_sqlite=()):
-    """The rows of `queryset` matching the query `q`, annotated with a relevance `search_rank`.
+def _words(q):
+    return (q or "").split()[:MAX_WORDS]
 
-    `trigram_field` (PostgreSQL): a name or title that also matches by trigram word similarity.
-    `fields_for_sqlite`: the fields a word may occur in on SQLite, most important first; the
-    whole query found in the first one ranks higher. An empty query returns the queryset as it
-    is (without a rank).
+
+def search(queryset, q, *, near=False, fields_for_sqlite=()):
+    """The rows of `queryset` matching the query `q`, annotated with a relevance `search_rank`
+    (rank()).
+
+    `near` (PostgreSQL): a word spelled nearly like a word of the name or title (the fields
+    weighted NAME_WEIGHT) matches it too. `fields_for_sqlite`: the fields a word may occur in
+    on SQLite, most important first. An empty query returns the queryset as it is (without a
+    rank).
     """
-    words = (q or "").split()[:MAX_WORDS]
+    words = _words(q)
+    if not words:
+        return queryset
+    q = " ".join(words)
+    if is_postgres(queryset.db):
+        condition = Q(search_vector=SearchQuery(q, search_type="websearch", config=CONFIG))
+        # A query in websearch syntax says exactly what it wants: no near matches, else
+        # "-word" could not exclude a title that resembles the query.
+        if near and not _uses_operators(words):
+            condition |= _near(words)
+    else:
+        condition = Q()
+        for word in words:
+            anywhere = Q()
+            for field in fields_for_sqlite:
+                anywhere |= Q(**{f"{field}__icontains": word})
+            condition &= anywhere
+    return rank(queryset.filter(condition), q, near=near, fields_for_sqlite=fields_for_sqlite)
+
+
+def rank(queryset, q, *, near=False, fields_for_sqlite=()):
+    """`queryset` annotated with the relevance `search_rank` of the query `q`, without
+    narrowing it (for rows a search found already).
+
+    PostgreSQL: ts_rank of the query and (`near`) the known words spelled nearly like its
+    words: a word of the name or title weighs most ("heftruck" in "Heftruckchauffeur"), then
+    the indexed text, then the description. SQLite: the whole query in the first of
+    `fields_for_sqlite` ranks 2, anything else 1.
+    """
+    words = _words(q)
     if not words:
         return queryset
     q = " ".join(words)
     if is_postgres(queryset.db):
         query = SearchQuery(q, search_type="websearch", config=CONFIG)
-        condition = Q(search_vector=query)
-        rank = SearchRank(F("search_vector"), query)
-        if trigram_field:
-            # A query in websearch syntax says exactly what it wants: no near matches, else
-            # "-word" could not exclude a title that resembles the query.
-            if not _uses_operators(words):
-                condition |= _near(words, trigram_field)
-            rank = rank + TrigramWordSimilarity(q, trigram_field)
-        return queryset.filter(condition).annotate(search_rank=rank)
-    condition = Q()
-    for word in words:
-        anywhere = Q()
-        for field in fields_for_sqlite:
-            anywhere |= Q(**{f"{field}__icontains": word})
-        condition &= anywhere
-    # A plain relevance: the query in the first field first, then anything else that matched.
-    return queryset.filter(condition).annotate(
+        if near and not _uses_operators(words):
+            for word in words:
+                query = query | NearWords(word)
+        return queryset.annotate(search_rank=SearchRank(F("search_vector"), query))
+    return queryset.annotate(
         search_rank=Case(
             When(**{f"{fields_for_sqlite[0]}__icontains": q}, then=Value(2.0)),
             default=Value(1.0),

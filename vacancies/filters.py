@@ -67,6 +67,15 @@ class Sort:
     }
 
 
+# Columns a card or the CSV never shows.
+DEFERRED = [
+    "search_vector",
+    "search_text",
+    "organisation__search_vector",
+    "organisation__search_text",
+    "organisation__description",
+]
+
 SINCE_CHOICES = [
     ("1", _("Last 24 hours")),
     ("7", _("Last 7 days")),
@@ -123,18 +132,25 @@ class OpportunitySearch(FacetedSearch):
     def filter_text(self, queryset, name, value):
         return search.search(queryset, value)
 
+    def rank(self, queryset):
+        return search.rank(queryset, self.query)
+
     def filter_since(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.now() - timedelta(days=int(value)))
 
-    def ordered(self, queryset):
-        """The results in the chosen order, with what the cards and the CSV show."""
+    def for_cards(self, queryset):
+        """What the cards and the CSV show: whether it has expired (which the order by closing
+        date needs too), the organisation, the place, the sector or category."""
         expired = Q(status=Status.EXPIRED) | Q(closing_date__lt=timezone.localdate())
-        queryset = queryset.annotate(
-            has_expired=ExpressionWrapper(expired, output_field=BooleanField())
-        ).select_related(*self.RELATED)
+        queryset = (
+            queryset.annotate(has_expired=ExpressionWrapper(expired, output_field=BooleanField()))
+            .select_related(*self.RELATED)
+            # What only the search reads (and the organisation's own text) stays in the table.
+            .defer(*DEFERRED)
+        )
         if self.PREFETCH:
             queryset = queryset.prefetch_related(*self.PREFETCH)
-        return super().ordered(queryset)
+        return queryset
 
     def default_ordering(self):
         # Without a text query, someone who gives a postcode wants the nearest first.
@@ -217,36 +233,24 @@ class VacancyFilter(OpportunitySearch):
     doorstroom = CheckboxFilter(
         label=_("Open to people from the social economy"),
         required=False,
-        method="filter_doorstroom",
+        method="filter_facet",
     )
     sector = FacetFilter(
         label=_("Sector"),
         queryset=Sector.objects.all(),
         to_field_name="code",
-        method="filter_sector",
+        method="filter_facet",
     )
     contract_type = django_filters.MultipleChoiceFilter(
-        label=_("Contract type"), choices=ContractType.choices, method="filter_contract_type"
+        label=_("Contract type"), choices=ContractType.choices, method="filter_facet"
     )
     hours = django_filters.MultipleChoiceFilter(
-        label=_("Hours per week"), choices=HoursBand.choices, method="filter_hours"
+        label=_("Hours per week"), choices=HoursBand.choices, method="filter_facet"
     )
 
     class Meta(OpportunitySearch.Meta):
         model = Vacancy
         fields = []
-
-    def filter_doorstroom(self, queryset, name, value):
-        return queryset.filter(open_to_doorstroom=True)
-
-    def filter_sector(self, queryset, name, value):
-        return queryset.filter(sector__in=value)
-
-    def filter_contract_type(self, queryset, name, value):
-        return queryset.filter(contract_type__in=value)
-
-    def filter_hours(self, queryset, name, value):
-        return queryset.filter(hours_band__in=value)
 
     def describe(self):
         """The search in one sentence, as the title of the page and of a printed list.
@@ -282,21 +286,15 @@ class ServiceRequestFilter(OpportunitySearch):
         label=_("Service"),
         queryset=ServiceCategory.objects.all(),
         to_field_name="slug",
-        method="filter_service",
+        method="filter_facet",
     )
     budget = django_filters.MultipleChoiceFilter(
-        label=_("Budget"), choices=BudgetBand.choices, method="filter_budget"
+        label=_("Budget"), choices=BudgetBand.choices, method="filter_facet"
     )
 
     class Meta(OpportunitySearch.Meta):
         model = ServiceRequest
         fields = []
-
-    def filter_service(self, queryset, name, value):
-        return queryset.filter(category__in=value)
-
-    def filter_budget(self, queryset, name, value):
-        return queryset.filter(budget_band__in=value)
 
     def describe(self):
         """ "Service requests for green maintenance within 25 km of 3700 Tongeren · Budget…"."""

@@ -178,6 +178,12 @@ class Vacancy(Opportunity):
             models.Index(fields=["status", "longitude", "latitude"], name="vacancy_box"),
         ]
 
+    @property
+    def contract_type_label(self):
+        """What get_contract_type_display() says, for a list of cards: it translates one label
+        where get_contract_type_display() translates every contract type's to find one."""
+        return ContractType(self.contract_type).label
+
 
 class BudgetBand(models.TextChoices):
     UNDER_1000 = "lt1k", _("Under EUR 1,000")
@@ -223,6 +229,11 @@ class ServiceRequest(Opportunity):
             # The list's distance search, as vacancy_box.
             models.Index(fields=["status", "longitude", "latitude"], name="request_box"),
         ]
+
+    @property
+    def budget_band_label(self):
+        """What get_budget_band_display() says (as Vacancy.contract_type_label); "" for none."""
+        return BudgetBand(self.budget_band).label if self.budget_band else ""
 
 
 class ResponseStatus(models.TextChoices):

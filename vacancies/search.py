@@ -44,6 +44,9 @@ def index(opportunity):
 def search(queryset, q):
     """Vacancies or service requests matching `q`, annotated with `search_rank`; a typo in a
     title still finds it on PostgreSQL. An empty query returns the queryset as it is."""
-    return textsearch.search(
-        queryset, q, trigram_field="title", fields_for_sqlite=FIELDS_FOR_SQLITE
-    )
+    return textsearch.search(queryset, q, near=True, fields_for_sqlite=FIELDS_FOR_SQLITE)
+
+
+def rank(queryset, q):
+    """`queryset` annotated with the relevance `search_rank` of `q`, not narrowed."""
+    return textsearch.rank(queryset, q, near=True, fields_for_sqlite=FIELDS_FOR_SQLITE)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from companies import access as companies_access
-from portal.facets import CappedPaginator
 
 from . import access, export, lifecycle, responses, saved_searches
 from .filters import ServiceRequestFilter, VacancyFilter, page_size
@@ -258,9 +257,7 @@ def opportunity_reopen(request, kind, code):
 def _opportunity_list(request, search, template):
     if request.GET.get("format") == "csv":
         return export.response(search.qs, request=request, with_distance=search.point is not None)
-    page = CappedPaginator(search.qs, page_size(request.GET.get("per_page"))).get_page(
-        request.GET.get("page")
-    )
+    page = search.paginate(request.GET.get("page"), page_size(request.GET.get("per_page")))
     context = {
         "search": search,
         "form": search.form,

@@ -1,7 +1,11 @@
+from datetime import datetime
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language_info
+from django.utils import formats
+from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
 
@@ -33,3 +37,19 @@ def page_numbers(page_obj, on_each_side=2, on_ends=1):
             page_obj.number, on_each_side=on_each_side, on_ends=on_ends
         )
     )
+
+
+@register.filter(expects_localtime=True)
+def long_date(value):
+    """A day as the active language writes it in full ("2 december 2026"): the `date` filter
+    with DATE_FORMAT, remembered per day and language, as a list of twenty cards writes the
+    same few days over and over (formatting a date costs more than the rest of a card)."""
+    if not value:
+        return ""
+    day = value.date() if isinstance(value, datetime) else value
+    return _long_date(day, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day, language):
+    return formats.date_format(day, "DATE_FORMAT")

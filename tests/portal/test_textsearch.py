@@ -93,7 +93,7 @@ def test_part_of_a_compound_word_finds_it(reference_data):
     listed_vacancy(title="Magazijnmedewerker")
 
     results = textsearch.search(
-        Vacancy.objects.all(), "magazijn", trigram_field="title", fields_for_sqlite=["title"]
+        Vacancy.objects.all(), "magazijn", near=True, fields_for_sqlite=["title"]
     )
 
     assert [v.title for v in results] == ["Magazijnmedewerker"]
@@ -106,7 +106,7 @@ def test_every_word_must_match_even_when_one_matches_well(reference_data):
     results = textsearch.search(
         Vacancy.objects.all(),
         "magazijnmedewerker gent",
-        trigram_field="title",
+        near=True,
         fields_for_sqlite=["title", "description"],
     )
 
@@ -132,11 +132,11 @@ def test_on_sqlite_the_query_in_the_first_field_ranks_higher(reference_data):
 
 
 @postgres
-def test_near_spellings_only_match_the_trigram_field(reference_data):
+def test_near_spellings_are_looked_for_only_when_asked(reference_data):
     listed_organisation(name="Kringwinkel Denderland")
 
     assert found("kringwinkle denderland") == []
-    assert found("kringwinkle denderland", trigram_field="name") == ["Kringwinkel Denderland"]
+    assert found("kringwinkle denderland", near=True) == ["Kringwinkel Denderland"]
 
 
 @postgres
@@ -144,13 +144,13 @@ def test_websearch_syntax_gets_no_near_matches(reference_data):
     listed_organisation(name="Tuinploeg Noord")
     listed_organisation(name="Tuinploeg Zuid")
 
-    assert found("tuinploeg -zuid", trigram_field="name") == ["Tuinploeg Noord"]
-    assert found('"tuinploeg noord"', trigram_field="name") == ["Tuinploeg Noord"]
-    assert found("noord or zuid", trigram_field="name") == ["Tuinploeg Noord", "Tuinploeg Zuid"]
+    assert found("tuinploeg -zuid", near=True) == ["Tuinploeg Noord"]
+    assert found('"tuinploeg noord"', near=True) == ["Tuinploeg Noord"]
+    assert found("noord or zuid", near=True) == ["Tuinploeg Noord", "Tuinploeg Zuid"]
 
 
 @pytest.mark.parametrize("q", ["<script>", "a & b | !c", "'\"", "(((", "- -", '"', "or", "é ü ø"])
 def test_odd_queries_do_not_fail(reference_data, q):
     listed_organisation(name="Gewoon")
 
-    assert isinstance(found(q, trigram_field="name"), list)
+    assert isinstance(found(q, near=True), list)
