@@ -48,11 +48,17 @@ def write(model, objects, *, vector_weights=None):
     """Insert `objects` (unsaved instances of `model`) and give each its primary key.
 
     `vector_weights` ({column: "A".."D"}, an app's search WEIGHTS): also fill search_vector on
-    PostgreSQL, as portal.textsearch.index would.
+    PostgreSQL and add the words of names and titles to the known words, as
+    portal.textsearch.index would.
     """
     objects = list(objects)
     if not objects:
         return objects
+    if vector_weights:
+        names = [
+            field for field, weight in vector_weights.items() if weight == textsearch.NAME_WEIGHT
+        ]
+        textsearch.add_words(getattr(obj, field) for obj in objects for field in names)
     if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
         with explicit_timestamps(model):
             return model.objects.bulk_create(objects)

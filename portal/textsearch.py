@@ -32,8 +32,7 @@ MAX_WORDS = 12
 # The field name under which the weights of `index` refer to the newly computed text.
 SEARCH_TEXT = "search_text"
 
-# The weight of a name or title: its words go into the list of known words (SearchWord), and a
-# near spelling of a query word finds them under this weight only.
+# The weight of a name or title: its words go into the list of known words (SearchWord).
 NAME_WEIGHT = "A"
 WORD = re.compile(r"[^\W_]+")
 # A query word is spelled nearly like at most this many known words, the closest first (a word
@@ -100,15 +99,18 @@ def _uses_operators(words):
 
 
 class NearWords(SearchQuery):
-    """The known words spelled nearly like `word`, as one text search query for a name or
-    title: "magazijnmedewerker:A | magazijnier:A" (an empty query when there is none).
+    """The known words spelled nearly like `word`, as one text search query:
+    "magazijnmedewerker | magazijnier" (an empty query when there is none).
 
     `known %> word`: pg_trgm's word similarity of the word to the closest part of the known word
     is above its threshold (0.6 by default): "haspengouwe" scores about 0.8 against
     "haspengouw", and "magazijn" against "magazijnmedewerker", a Dutch compound the stemmer does
     not split. The list is short and has a trigram index, so this costs the same whatever the
     number of rows searched; the rows are then found by their search vector's index. The query
-    is made once per statement (a subquery), not once per row checked.
+    is made once per statement (a subquery), not once per row checked. The known words are
+    those of names and titles, but a row is found by one anywhere in its text: a weight in the
+    query ("word:A") would have every row the index finds read again to check it (the GIN index
+    does not hold weights), which costs more than the search itself.
     """
 
     def __init__(self, word):
@@ -119,7 +121,7 @@ class NearWords(SearchQuery):
         table = SearchWord._meta.db_table
         return (
             f"COALESCE((SELECT to_tsquery('{CONFIG}'::regconfig, "  # noqa: S608 (our constants)
-            f"string_agg(near.word || ':{NAME_WEIGHT}', ' | ')) FROM "
+            "string_agg(near.word, ' | ')) FROM "
             f"(SELECT word FROM {table} WHERE word %%> %s ORDER BY %s <<-> word, word "
             f"LIMIT {NEAR_WORDS}) near), ''::tsquery)",
             [self.word, self.word],
@@ -127,8 +129,8 @@ class NearWords(SearchQuery):
 
 
 def _near(words):
-    """Every word is in the search vector, or a known word of a name or title spelled nearly
-    like it is (PostgreSQL). Word by word, not the whole query at once: a long title word would
+    """Every word is in the search vector, or a known word spelled nearly like it is
+    (PostgreSQL). Word by word, not the whole query at once: a long title word would
     carry a query on its own ("magazijnmedewerker gent" would find every one, wherever it is).
     A single word is in the search vector already by the query as a whole.
     """
@@ -149,10 +151,10 @@ def search(queryset, q, *, near=False, fields_for_sqlite=()):
     """The rows of `queryset` matching the query `q`, annotated with a relevance `search_rank`
     (rank()).
 
-    `near` (PostgreSQL): a word spelled nearly like a word of the name or title (the fields
-    weighted NAME_WEIGHT) matches it too. `fields_for_sqlite`: the fields a word may occur in
-    on SQLite, most important first. An empty query returns the queryset as it is (without a
-    rank).
+    `near` (PostgreSQL): a known word (of any name or title, the fields weighted NAME_WEIGHT)
+    spelled nearly like a query word matches too. `fields_for_sqlite`: the fields a word may
+    occur in on SQLite, most important first. An empty query returns the queryset as it is
+    (without a rank).
     """
     words = _words(q)
     if not words:

@@ -23,7 +23,8 @@ from companies.models import (
     OfferedService,
     Organisation,
 )
-from portal.models import Postcode
+from portal import textsearch
+from portal.models import Postcode, SearchWord
 from tests.factories import OrganisationFactory
 from vacancies import search as opportunity_search
 from vacancies.models import ServiceRequest, Status, Vacancy
@@ -109,6 +110,16 @@ def test_search_text_is_what_the_index_functions_compute(seeded):
     for model in (Vacancy, ServiceRequest):
         for opportunity in model.objects.select_related("municipality"):
             assert opportunity.search_text == opportunity_search.indexed_text(opportunity)
+
+
+def test_the_words_of_names_and_titles_are_known_words_as_indexing_makes_them(seeded):
+    """A near spelling finds generated rows as it finds saved ones (portal.SearchWord)."""
+    known = set(SearchWord.objects.values_list("word", flat=True))
+    names = [*Organisation.objects.values_list("name", flat=True)]
+    for model in (Vacancy, ServiceRequest):
+        names += model.objects.values_list("title", flat=True)
+    for name in names:
+        assert textsearch.words_of(name) <= known, name
 
 
 @pytest.mark.postgres
