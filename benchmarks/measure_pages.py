@@ -254,6 +254,22 @@ def comparisons(smaller, larger):
     return figures
 
 
+def timed(context, figures, name, label, seconds, statements, description):
+    """Log a page's timings and add its median, p95 and query count to `figures`; the median
+    in ms."""
+    median_ms, p95_ms = median(seconds) * 1000, p95(seconds) * 1000
+    context.log(
+        f"  {label}: median {median_ms:.1f} ms, p95 {p95_ms:.1f} ms, "
+        f"{len(statements.executed)} queries"
+    )
+    figures += [
+        Figure(f"{name}.median", round(median_ms, 2), "ms", description=description),
+        Figure(f"{name}.p95", round(p95_ms, 2), "ms"),
+        Figure(f"{name}.queries", len(statements.executed), "queries"),
+    ]
+    return median_ms
+
+
 @measurement(
     "pages",
     title="Pages: searches, reports, home and the reference page",
@@ -268,17 +284,10 @@ def measure(context):
     figures = []
     reference_ms = None
     for page, seconds, statements in measure_pages(chosen, requests=requests):
-        median_ms, p95_ms = median(seconds) * 1000, p95(seconds) * 1000
         name = f"pages.{page.name}"
-        context.log(
-            f"  {page.name}: median {median_ms:.1f} ms, p95 {p95_ms:.1f} ms, "
-            f"{len(statements.executed)} queries"
+        median_ms = timed(
+            context, figures, name, page.name, seconds, statements, f"{requests} requests"
         )
-        figures += [
-            Figure(f"{name}.median", round(median_ms, 2), "ms", description=f"{requests} requests"),
-            Figure(f"{name}.p95", round(p95_ms, 2), "ms"),
-            Figure(f"{name}.queries", len(statements.executed), "queries"),
-        ]
         if page is REFERENCE:
             reference_ms = median_ms
         elif page.kind == "search":
@@ -299,22 +308,16 @@ def measure(context):
     cold_pages = [page for page in chosen if page.cached]
     if cold_pages and cold_requests:
         for page, seconds, statements in measure_cold(cold_pages, requests=cold_requests):
-            median_ms, p95_ms = median(seconds) * 1000, p95(seconds) * 1000
             name = f"pages.{page.name}.cold"
-            context.log(
-                f"  {page.name} after a change: median {median_ms:.1f} ms, p95 {p95_ms:.1f} ms, "
-                f"{len(statements.executed)} queries"
+            timed(
+                context,
+                figures,
+                name,
+                f"{page.name} after a change",
+                seconds,
+                statements,
+                f"{cold_requests} requests, each after a change of the data",
             )
-            figures += [
-                Figure(
-                    f"{name}.median",
-                    round(median_ms, 2),
-                    "ms",
-                    description=f"{cold_requests} requests, each after a change of the data",
-                ),
-                Figure(f"{name}.p95", round(p95_ms, 2), "ms"),
-                Figure(f"{name}.queries", len(statements.executed), "queries"),
-            ]
             # The report's own queries run only when it is computed: explained here.
             explained = slowest_plan(statements)
             if explained:

@@ -1,10 +1,12 @@
 """The shared cache on Redis, failing open, so that the portal keeps serving while Redis is down.
 
-The cache holds counts only: allauth's rate limits, the TOTP codes already used, the contact
-form's hourly allowance (companies/contact.py). Without Redis, Django's cache raises on every
-call and each login would end in a 500. Here reads miss, writes are dropped, `add` reports
-success (allauth's rate-limit lock waits until `add` succeeds) and `incr` counts from zero: people
-log in, unthrottled, until Redis is back. Each failure is logged.
+The cache holds counts and copies: allauth's rate limits, the TOTP codes already used, the
+contact form's hourly allowance (companies/contact.py), and the reports' computed tables
+(companies/reports.py, keyed by the data version: a miss only means computing again). Without
+Redis, Django's cache raises on every call and each login would end in a 500. Here reads miss,
+writes are dropped, `add` reports success (allauth's rate-limit lock waits until `add`
+succeeds) and `incr` counts from zero: people log in, unthrottled, until Redis is back. Each
+failure is logged.
 """
 
 import logging

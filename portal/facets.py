@@ -23,7 +23,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import geography
+from . import geography, textsearch
 from .models import Province, Region
 
 PAGE_SIZE = 20
@@ -485,6 +485,28 @@ class FacetedSearch(django_filters.FilterSet):
         is asked (paginate()), the rows carry their position in the order in effect, and the
         primary keys of the page's rows come back too; else None.
         """
+        with textsearch.shared_near_words() as near_words:
+            sql, params = self._counting_statement()
+        # A near-word lookup that the statement refers to (PostgreSQL text search) comes first.
+        for name, near_sql, near_params in near_words.values():
+            sql = f"{name} (q) AS (SELECT {near_sql}), {sql}"
+            params = [*near_params, *params]
+        counts, total, page = {}, 0, []
+        model = self.queryset.model
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(f"WITH {sql}", params)
+            for index, value, count, *option in cursor.fetchall():
+                if index == -1:
+                    total = count
+                elif index == -2:
+                    page.append((count, model._meta.pk.to_python(value)))
+                else:
+                    counts.setdefault(index, []).append((value, count, *option))
+        window = getattr(self, "_window", None)
+        return counts, total, [pk for _position, pk in sorted(page)] if window else None
+
+    def _counting_statement(self):
+        """The SQL (after WITH) and parameters of _counted's statement."""
         model = self.queryset.model
         names = [facet.name for facet in self.FACETS]
         common = self.queryset.all()
@@ -497,7 +519,7 @@ class FacetedSearch(django_filters.FilterSet):
         window = getattr(self, "_window", None)
         column = {field: f"c{index}" for index, field in enumerate(fields)}
         rows_sql, params = _compiled(common.values_list(*fields))
-        sql = [f"WITH m ({', '.join(column.values())}) AS ({rows_sql})"]
+        sql = [f"m ({', '.join(column.values())}) AS ({rows_sql})"]
 
         conditions = {}
         for index, (facet, where) in enumerate(zip(self.FACETS, reaches, strict=True)):
@@ -628,18 +650,7 @@ class FacetedSearch(django_filters.FilterSet):
         sql.append(" UNION ALL ".join(branch_sql for branch_sql, _params in branches))
         for _sql, branch_params in branches:
             params = [*params, *branch_params]
-
-        counts, total, page = {}, 0, []
-        with connections[common.db].cursor() as cursor:
-            cursor.execute(" ".join(sql), params)
-            for index, value, count, *option in cursor.fetchall():
-                if index == -1:
-                    total = count
-                elif index == -2:
-                    page.append((count, model._meta.pk.to_python(value)))
-                else:
-                    counts.setdefault(index, []).append((value, count, *option))
-        return counts, total, [pk for _position, pk in sorted(page)] if window else None
+        return " ".join(sql), params
 
     def _flag_facet(self, facet, count):
         """A flag facet: one option, counted where the flag is set and every other parameter

@@ -15,7 +15,9 @@ SQLite: every word of the query must occur, case-insensitively, in one of the gi
 `search_rank` is a plain two-step relevance. Views never branch on the database.
 """
 
+import contextvars
 import re
+from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
@@ -118,6 +120,14 @@ class NearWords(SearchQuery):
         self.word = word
 
     def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = self._lookup()
+        shared = _shared_near_words.get()
+        if shared is None:
+            return sql, params
+        name, _sql, _params = shared.setdefault(self.word, (f"near_{len(shared)}", sql, params))
+        return f"(SELECT q FROM {name})", []  # noqa: S608 (a name of ours)
+
+    def _lookup(self):
         table = SearchWord._meta.db_table
         return (
             f"COALESCE((SELECT to_tsquery('{CONFIG}'::regconfig, "  # noqa: S608 (our constants)
@@ -126,6 +136,23 @@ class NearWords(SearchQuery):
             f"LIMIT {NEAR_WORDS}) near), ''::tsquery)",
             [self.word, self.word],
         )
+
+
+_shared_near_words = contextvars.ContextVar("shared_near_words", default=None)
+
+
+@contextmanager
+def shared_near_words():
+    """Within this block, NearWords compile to a reference to a common table expression, one
+    per word, rather than to the lookup itself: a statement that searches and ranks in two
+    places looks each word up once. Yields {word: (name, sql, params)}, the expressions the
+    statement must define (`WITH near_0 (q) AS (SELECT <sql>), ...`)."""
+    shared = {}
+    token = _shared_near_words.set(shared)
+    try:
+        yield shared
+    finally:
+        _shared_near_words.reset(token)
 
 
 def _near(words):
