@@ -61,6 +61,41 @@ def _compiled(queryset):
     return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
+# The option columns of a row of FacetedSearch._counted's statement, for a count that has none
+# (a flag, a choice, the number of results, the page).
+NO_OPTION_COLUMNS = (
+    "CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), "
+    "CAST(NULL AS BIGINT), CAST(NULL AS TEXT)"
+)
+
+
+def _option_columns(facet, where, quote):
+    """The option's key, its three labels (nl, fr, en, or its one name thrice) and its order (a
+    number, or else a text), from the option's row `o`, as _counted's statement reads them."""
+    if facet.choices or where.option_model is None:
+        return NO_OPTION_COLUMNS
+    meta = where.option_model._meta
+    labels = [f"o.{quote(meta.get_field(name).column)}" for name in facet.label_names()]
+    labels = (labels * 3)[:3]
+    order = meta.get_field(facet.order)
+    ordered = f"o.{quote(order.column)}"
+    number, text = (
+        (f"CAST({ordered} AS BIGINT)", "CAST(NULL AS TEXT)")
+        if order.get_internal_type().endswith("IntegerField")
+        else ("CAST(NULL AS BIGINT)", f"CAST({ordered} AS TEXT)")
+    )
+    key = f"CAST(o.{quote(meta.get_field(facet.key).column)} AS TEXT)"
+    return ", ".join([key, *labels, number, text])
+
+
+def _option_join(where, value, quote):
+    """The option's row `o` joined on `value`, when the option is a row."""
+    if where.option_model is None:
+        return ""
+    meta = where.option_model._meta
+    return f"JOIN {quote(meta.db_table)} o ON o.{quote(meta.pk.column)} = {value} "
+
+
 def page_size(value):
     """`per_page` as asked when it is a whole number up to MAX_PAGE_SIZE, else the default."""
     try:
@@ -546,36 +581,7 @@ class FacetedSearch(django_filters.FilterSet):
             )
 
         quote = connections[common.db].ops.quote_name
-        nothing = (
-            "CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), "
-            "CAST(NULL AS BIGINT), CAST(NULL AS TEXT)"
-        )
-
-        def option_columns(facet, where):
-            """The option's key, its three labels (nl, fr, en, or its one name thrice) and its
-            order (a number, or else a text), from the option's row `o`."""
-            if facet.choices or where.option_model is None:
-                return nothing
-            meta = where.option_model._meta
-            labels = [f"o.{quote(meta.get_field(name).column)}" for name in facet.label_names()]
-            labels = (labels * 3)[:3]
-            order = meta.get_field(facet.order)
-            ordered = f"o.{quote(order.column)}"
-            number, text = (
-                (f"CAST({ordered} AS BIGINT)", "CAST(NULL AS TEXT)")
-                if order.get_internal_type().endswith("IntegerField")
-                else ("CAST(NULL AS BIGINT)", f"CAST({ordered} AS TEXT)")
-            )
-            key = f"CAST(o.{quote(meta.get_field(facet.key).column)} AS TEXT)"
-            return ", ".join([key, *labels, number, text])
-
-        def option_join(where, value):
-            """The option's row `o` joined on `value`, when the option is one."""
-            if where.option_model is None:
-                return ""
-            meta = where.option_model._meta
-            return f"JOIN {quote(meta.db_table)} o ON o.{quote(meta.pk.column)} = {value} "
-
+        nothing = NO_OPTION_COLUMNS
         branches = []
         for index, (facet, where) in enumerate(zip(self.FACETS, reaches, strict=True)):
             condition, condition_params = passing(leave_out=index)
@@ -607,10 +613,11 @@ class FacetedSearch(django_filters.FilterSet):
                     "WHERE p.o IS NOT NULL GROUP BY p.o"
                 )
                 counted_params = [*condition_params, *pairs_params]
+            option = _option_columns(facet, where, quote)
             branches.append(
                 (
-                    f"SELECT {index}, CAST(h.v AS TEXT), h.n, {option_columns(facet, where)} "  # noqa: S608
-                    f"FROM ({counted}) h {option_join(where, 'h.v')}",
+                    f"SELECT {index}, CAST(h.v AS TEXT), h.n, {option} "  # noqa: S608
+                    f"FROM ({counted}) h {_option_join(where, 'h.v', quote)}",
                     counted_params,
                 )
             )
