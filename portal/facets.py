@@ -434,7 +434,10 @@ class FacetedSearch(django_filters.FilterSet):
             wanted = min(max(int(number), 1), MAX_PAGE)
         except (TypeError, ValueError):
             wanted = 1
-        self._window = (wanted, per_page)
+        if getattr(self, "_window", None) != (wanted, per_page):
+            # Counted before without this page (facets() first): count again with it.
+            self.__dict__.pop("_counted", None)
+            self._window = (wanted, per_page)
         _counts, total, ids = self._counted
         rows = self.for_cards(self.queryset.filter(pk__in=ids))
         if self.point:

@@ -139,3 +139,12 @@ def test_the_page_says_how_many_results_there_are(client, directory):
 
     assert response.context["page_obj"].paginator.count == 30
     assert "30 organisations found" in " ".join(response.content.decode().split())
+
+
+def test_a_page_asked_after_the_facets_were_counted_is_found_all_the_same(directory):
+    found = search("")
+    found.facets()
+
+    page = found.paginate("2", 7)
+
+    assert [row.pk for row in page] == [row.pk for row in results("")][7:14]
