@@ -39,8 +39,8 @@ def row(organisation, *, with_distance):
         organisation.postcode.code,
         organisation.municipality.name,
         organisation.province.name if organisation.province else "",
-        ", ".join(service.category.name for service in organisation.services.all()),
-        ", ".join(recognition.name for recognition in organisation.recognitions.all()),
+        ", ".join(service.category.name for service in organisation.service_list),
+        ", ".join(recognition.name for recognition in organisation.recognition_list),
         organisation.website,
         _("yes") if organisation.is_verified else _("no"),
     ]

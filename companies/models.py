@@ -79,10 +79,16 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def for_directory(self):
-        """What a directory card and the CSV guide show, in a fixed number of queries."""
+        """What a directory card and the CSV guide show, in a fixed number of queries: the
+        services (with their category) as `service_list` and the recognitions as
+        `recognition_list`, plain lists (quicker to fill than a related manager per row)."""
         return self.select_related("postcode", "municipality", "province").prefetch_related(
-            models.Prefetch("services", OfferedService.objects.select_related("category")),
-            "recognitions",
+            models.Prefetch(
+                "services",
+                OfferedService.objects.select_related("category"),
+                to_attr="service_list",
+            ),
+            models.Prefetch("recognitions", to_attr="recognition_list"),
         )
 
     def for_profile(self):

@@ -369,6 +369,16 @@ class FacetedSearch(django_filters.FilterSet):
         narrowed (the list's search module's rank())."""
         raise NotImplementedError
 
+    def sort_keys(self, queryset):
+        """`queryset` with what the order in effect sorts on (a relevance, a distance) and no
+        more, in that order."""
+        ordering = self.ordering
+        if ordering == Sort.RELEVANCE:
+            queryset = self.rank(queryset)
+        elif ordering == Sort.DISTANCE:
+            queryset = geography.annotate_distance(queryset, self.point)
+        return queryset.order_by(*self.SORT_ORDER[ordering])
+
     def ordered(self, queryset):
         """The results with what cards show, in the order in effect."""
         return self.for_cards(queryset).order_by(*self.SORT_ORDER[self.ordering])
@@ -448,11 +458,14 @@ class FacetedSearch(django_filters.FilterSet):
             self.__dict__.pop("_counted", None)
             self._window = (wanted, per_page)
         _counts, total, ids = self._counted
-        rows = self.for_cards(self.queryset.filter(pk__in=ids))
-        if self.point:
-            rows = geography.annotate_distance(rows, self.point)
-        found = {row.pk: row for row in rows} if ids else {}
+        rows = self.for_cards(self.queryset.filter(pk__in=ids)) if ids else []
+        found = {row.pk: row for row in rows}
         ready = [found[pk] for pk in ids if pk in found]
+        if self.point:
+            # A page's few distances: worked out here as the database does (no expression to
+            # build and compile for them).
+            for row in ready:
+                row.distance_km = geography.haversine_km(self.point, row)
         # Another page (the last, when the one asked is beyond it) is sliced from the results.
         return CountedPaginator(
             SimpleLazyObject(lambda: self.qs), per_page, count=total, ready={wanted: ready}
@@ -656,13 +669,8 @@ class FacetedSearch(django_filters.FilterSet):
             number, per_page = window
             offset = (number - 1) * per_page
             passing_rows = RawSQL(f"SELECT c0 FROM m WHERE {condition}", condition_params)  # noqa: S608, S611
-            ranked = self.queryset.filter(pk__in=passing_rows)
-            if self.query:
-                ranked = self.rank(ranked)
-            if self.point:
-                ranked = geography.annotate_distance(ranked, self.point)
             page_sql, page_params = _compiled(
-                self.ordered(ranked)
+                self.sort_keys(self.queryset.filter(pk__in=passing_rows))
                 .annotate(
                     facet_position=Window(RowNumber(), order_by=self.SORT_ORDER[self.ordering])
                 )

@@ -76,7 +76,7 @@ def vacancy_row(vacancy, *, link, with_distance):
         vacancy.get_contract_type_display(),
         vacancy.hours_per_week,
         _("yes") if vacancy.open_to_doorstroom else _("no"),
-        ", ".join(support.name for support in vacancy.supports.all()),
+        ", ".join(support.name for support in vacancy.support_list),
         *_common_cells(vacancy, link=link, with_distance=with_distance),
     ]
 
