@@ -591,7 +591,6 @@ class FacetedSearch(django_filters.FilterSet):
         window = getattr(self, "_window", None)
         column = {field: f"c{index}" for index, field in enumerate(fields)}
         rows_sql, params = _compiled(common.values_list(*fields))
-        sql = [f"m ({', '.join(column.values())}) AS ({rows_sql})"]
 
         conditions = {}
         for index, (facet, where) in enumerate(zip(self.FACETS, reaches, strict=True)):
@@ -606,6 +605,21 @@ class FacetedSearch(django_filters.FilterSet):
                 conditions[index] = (f"{own} IN ({', '.join(['%s'] * len(values))})", values)
             else:
                 conditions[index] = (f"m.{column[f'facet_{index}']}", [])
+
+        columns = ", ".join(column.values())
+        if len(conditions) < 2:
+            sql = [f"m ({columns}) AS ({rows_sql})"]
+        else:
+            # Every count reads rows that pass each chosen facet but at most its own: a row
+            # that fails two chosen facets is in none, and m leaves it out at once.
+            failing = " + ".join(
+                f"CASE WHEN {condition} THEN 0 ELSE 1 END" for condition, _ in conditions.values()
+            )
+            sql = [
+                f"m0 ({columns}) AS ({rows_sql}), "  # noqa: S608
+                f"m AS (SELECT * FROM m0 AS m WHERE {failing} <= 1)"
+            ]
+            params = [*params, *(param for _, values in conditions.values() for param in values)]
 
         def passing(leave_out=None):
             parts = [part for index, part in conditions.items() if index != leave_out]

@@ -102,6 +102,26 @@ def test_the_flag_facet_counts_the_results_with_the_flag(reference_data):
     assert found.count() == len(results("sector=H", Vacancy, VacancyFilter))
 
 
+def test_with_the_flag_and_another_facet_chosen_each_counts_without_its_own(reference_data):
+    for number in range(9):
+        listed_vacancy(
+            title=f"Magazijnier {number}",
+            supports=["mentor"] if number % 2 else [],
+            sector="H" if number % 3 else "C",
+        )
+    found = search("sector=H&doorstroom=1", Vacancy, VacancyFilter)
+    counts = {
+        facet["name"]: {option["value"]: option["count"] for option in facet["options"]}
+        for facet in found.facets()
+    }
+
+    assert found.count() == len(results("sector=H&doorstroom=1", Vacancy, VacancyFilter))
+    # The flag's count keeps the sector; a sector's count keeps the flag.
+    assert counts["doorstroom"]["1"] == found.count()
+    assert counts["sector"]["C"] == len(results("sector=C&doorstroom=1", Vacancy, VacancyFilter))
+    assert counts["sector"]["H"] == found.count() > 0
+
+
 @pytest.mark.parametrize("params", ["", "sort=name", "sort=newest", "postcode=3700&sort=distance"])
 def test_each_page_holds_the_rows_the_ordered_results_hold_there(directory, params):
     everything = [organisation.pk for organisation in results(params)]
