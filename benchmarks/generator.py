@@ -629,13 +629,16 @@ class Generator:
         }
         vacancies, requests = (count + 1) // 2, count // 2
         for model, total in [(Vacancy, vacancies), (ServiceRequest, requests)]:
+            # Written in the order they were created, as a live table holds its rows: the open
+            # ones, recent, lie together at its end rather than spread over the whole table.
+            lives = sorted((self._life() for _ in range(total)), key=lambda life: life[0])
             for start in range(0, total, self.batch_size):
-                size = min(total, start + self.batch_size) - start
+                batch = lives[start : start + self.batch_size]
                 if model is Vacancy:
-                    self._write_vacancies(size, buyers, social, codes[model])
+                    self._write_vacancies(batch, buyers, social, codes[model])
                 else:
-                    self._write_requests(size, buyers, codes[model])
-                self.log(f"  {model.__name__}: {start + size:,} of {total:,}")
+                    self._write_requests(batch, buyers, codes[model])
+                self.log(f"  {model.__name__}: {start + len(batch):,} of {total:,}")
 
     def _code(self, taken):
         """A code like vacancies.models.new_code's (token_urlsafe(8)), from the seeded stream."""
@@ -715,10 +718,11 @@ class Generator:
             "longitude": place.longitude,
         }
 
-    def _write_vacancies(self, size, buyers, social, codes):
+    def _write_vacancies(self, lives, buyers, social, codes):
+        """Vacancies with the given lives ((created, updated, fields) of _life()), in order."""
         rng, ref = self.rng, self.ref
         rows = []
-        for _ in range(size):
+        for created, updated, fields in lives:
             poster = rng.choice(social) if rng.random() < 0.15 else rng.choice(buyers)
             place = self._place_for(poster)
             sector_code = rng.choice(poster.sectors) if poster.sectors else rng.choice("CGHI")
@@ -730,7 +734,6 @@ class Generator:
                 if rng.random() < 0.45
                 else []
             )
-            created, updated, fields = self._life()
             title = texts.vacancy_title(rng, kind=poster.kind, sector=sector_code)
             if rng.random() < 0.3:
                 title = f"{title} – {place.name_nl}"
@@ -776,16 +779,16 @@ class Generator:
             parts += [support.name_nl, support.name_fr, support.name_en]
         return "\n".join(dict.fromkeys(part for part in parts if part))
 
-    def _write_requests(self, size, buyers, codes):
+    def _write_requests(self, lives, buyers, codes):
+        """Service requests with the given lives, in order."""
         rng, ref = self.rng, self.ref
         slugs = list(texts.SERVICE_TEXTS)
         rows = []
-        for _ in range(size):
+        for created, updated, fields in lives:
             poster = rng.choice(buyers)
             place = self._place_for(poster)
             slug = rng.choices(slugs, ref.category_weights)[0]
             category = ref.categories[slug]
-            created, updated, fields = self._life()
             period_start = period_end = None
             if rng.random() < 0.85:
                 period_start = fields["closing_date"] + timedelta(days=rng.randint(7, 45))
