@@ -8,6 +8,7 @@ A bad value never breaks a page: the form reports it in words and the search run
 requests extend with their own filters, their FACETS and their sort orders.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -215,6 +216,14 @@ class Reach:
         )
 
 
+@functools.cache
+def _pairs(where, using):
+    """(sql, params) of where.pairs(): the same for every search, so compiled once."""
+    sql, params = _compiled(where.pairs().using(using))
+    return sql, tuple(params)
+
+
+@functools.cache
 def reach(model, path):
     """The Reach of the facet `path` from `model`. Four shapes are known: a field of the row
     ("kind", "province"), a many-to-many field ("sectors"), a reverse foreign key then a foreign
@@ -653,7 +662,7 @@ class FacetedSearch(django_filters.FilterSet):
                 )
                 counted_params = condition_params
             else:
-                pairs_sql, pairs_params = _compiled(where.pairs())
+                pairs_sql, pairs_params = _pairs(where, common.db)
                 counted = (
                     "SELECT p.o AS v, CAST(SUM(g.n) AS BIGINT) AS n "  # noqa: S608
                     f"FROM (SELECT {own} AS k, COUNT(*) AS n FROM m WHERE {condition} "
