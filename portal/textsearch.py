@@ -16,11 +16,14 @@ SQLite: every word of the query must occur, case-insensitively, in one of the gi
 """
 
 import contextvars
+import hashlib
 import re
+import secrets
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connections
+from django.core.cache import cache
+from django.db import connections, transaction
 from django.db.models import Case, F, FloatField, Q, Value, When
 
 from .models import SearchWord
@@ -40,6 +43,11 @@ WORD = re.compile(r"[^\W_]+")
 # A query word is spelled nearly like at most this many known words, the closest first (a word
 # of two letters is "near" every word that starts with them).
 NEAR_WORDS = 100
+# The near words of a query word are kept in the cache with the vocabulary's generation, a token
+# that add_words() replaces once the words it adds are committed: an entry of another generation
+# is looked up again. The timeout is only a safety net.
+VOCABULARY_KEY = "textsearch:vocabulary"
+NEAR_WORDS_TIMEOUT = 60 * 60
 
 
 def is_postgres(using):
@@ -91,6 +99,44 @@ def add_words(texts, *, using="default"):
     SearchWord.objects.using(using).bulk_create(
         [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True, batch_size=1000
     )
+    # Near words looked up before are stale: at once for this connection, and again once the
+    # words are committed, for the others (one may have looked up and kept them in between).
+    _new_vocabulary()
+    transaction.on_commit(_new_vocabulary, using=using)
+
+
+def _new_vocabulary():
+    cache.set(VOCABULARY_KEY, secrets.token_hex(8), timeout=None)
+
+
+def near_words_key(word, *, using="default"):
+    """The cache key of the near words of `word`: (the vocabulary's generation, the words)."""
+    return f"textsearch:near:{using}:{hashlib.sha256(word.encode()).hexdigest()}"
+
+
+def near_words(word, *, using="default"):
+    """The known words spelled nearly like `word`, the closest first (PostgreSQL): from the
+    cache while the vocabulary has not changed, else looked up (one query)."""
+    key = near_words_key(word, using=using)
+    found = cache.get_many([VOCABULARY_KEY, key])
+    generation = found.get(VOCABULARY_KEY)
+    kept = found.get(key)
+    if generation is not None and kept is not None and kept[0] == generation:
+        return kept[1]
+    if generation is None:
+        cache.add(VOCABULARY_KEY, secrets.token_hex(8), timeout=None)
+        generation = cache.get(VOCABULARY_KEY)
+    table = connections[using].ops.quote_name(SearchWord._meta.db_table)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT word FROM {table} WHERE word %%> %s "  # noqa: S608 (our table's name)
+            f"ORDER BY %s <<-> word, word LIMIT {NEAR_WORDS}",
+            [word, word],
+        )
+        words = [row[0] for row in cursor.fetchall()]
+    if generation is not None:
+        cache.set(key, (generation, words), timeout=NEAR_WORDS_TIMEOUT)
+    return words
 
 
 def _uses_operators(words):
@@ -108,8 +154,9 @@ class NearWords(SearchQuery):
     is above its threshold (0.6 by default): "haspengouwe" scores about 0.8 against
     "haspengouw", and "magazijn" against "magazijnmedewerker", a Dutch compound the stemmer does
     not split. The list is short and has a trigram index, so this costs the same whatever the
-    number of rows searched; the rows are then found by their search vector's index. The query
-    is made once per statement (a subquery), not once per row checked. The known words are
+    number of rows searched; the rows are then found by their search vector's index. The words
+    are looked up once and then kept in the cache until the list changes (near_words()); the
+    query is built once per statement (shared_near_words()), not once per row. The known words are
     those of names and titles, but a row is found by one anywhere in its text: a weight in the
     query ("word:A") would have every row the index finds read again to check it (the GIN index
     does not hold weights), which costs more than the search itself.
@@ -120,22 +167,18 @@ class NearWords(SearchQuery):
         self.word = word
 
     def as_sql(self, compiler, connection, function=None, template=None):
-        sql, params = self._lookup()
+        sql, params = self._lookup(connection.alias)
         shared = _shared_near_words.get()
         if shared is None:
             return sql, params
         name, _sql, _params = shared.setdefault(self.word, (f"near_{len(shared)}", sql, params))
         return f"(SELECT q FROM {name})", []  # noqa: S608 (a name of ours)
 
-    def _lookup(self):
-        table = SearchWord._meta.db_table
-        return (
-            f"COALESCE((SELECT to_tsquery('{CONFIG}'::regconfig, "  # noqa: S608 (our constants)
-            "string_agg(near.word, ' | ')) FROM "
-            f"(SELECT word FROM {table} WHERE word %%> %s ORDER BY %s <<-> word, word "
-            f"LIMIT {NEAR_WORDS}) near), ''::tsquery)",
-            [self.word, self.word],
-        )
+    def _lookup(self, using):
+        words = near_words(self.word, using=using)
+        if not words:
+            return "''::tsquery", []
+        return f"to_tsquery('{CONFIG}'::regconfig, %s)", [" | ".join(words)]
 
 
 _shared_near_words = contextvars.ContextVar("shared_near_words", default=None)

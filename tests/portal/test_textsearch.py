@@ -149,6 +149,49 @@ def test_websearch_syntax_gets_no_near_matches(reference_data):
     assert found("noord or zuid", near=True) == ["Tuinploeg Noord", "Tuinploeg Zuid"]
 
 
+@postgres
+def test_near_words_are_looked_up_once_then_kept(reference_data, django_assert_num_queries):
+    listed_organisation(name="Kringwinkel Denderland")
+
+    with django_assert_num_queries(1):
+        first = textsearch.near_words("kringwinkle")
+    with django_assert_num_queries(0):
+        again = textsearch.near_words("kringwinkle")
+
+    assert first == again == ["kringwinkel"]
+
+
+@postgres
+def test_a_new_known_word_is_near_at_once(reference_data):
+    listed_organisation(name="Kringwinkel Denderland")
+    assert found("kringwinkle", near=True) == ["Kringwinkel Denderland"]
+    assert textsearch.near_words("kringwinkle") == ["kringwinkel"]
+
+    # Saved after the searches above kept their near words: the vocabulary moved on.
+    listed_organisation(name="Kringwinkels Dendermonde")
+
+    assert textsearch.near_words("kringwinkle") == ["kringwinkel", "kringwinkels"]
+    assert found("kringwinkle", near=True) == [
+        "Kringwinkel Denderland",
+        "Kringwinkels Dendermonde",
+    ]
+
+
+@postgres
+def test_near_words_kept_before_a_commit_are_looked_up_again_after_it(
+    reference_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        textsearch.add_words(["Tuinploeg"])
+    # Another connection, which could not see the word yet, kept the near words it found.
+    generation = textsearch.cache.get(textsearch.VOCABULARY_KEY)
+    textsearch.cache.set(textsearch.near_words_key("ploeg"), (generation, []))
+    for callback in callbacks:  # the commit
+        callback()
+
+    assert textsearch.near_words("ploeg") == ["tuinploeg"]
+
+
 @pytest.mark.parametrize("q", ["<script>", "a & b | !c", "'\"", "(((", "- -", '"', "or", "é ü ø"])
 def test_odd_queries_do_not_fail(reference_data, q):
     listed_organisation(name="Gewoon")

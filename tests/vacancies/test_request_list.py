@@ -420,6 +420,8 @@ QUERIES = 2
 def test_the_list_runs_the_same_queries_at_20_and_at_200_per_page(
     client, two_hundred_and_ten, django_assert_num_queries, params, queries
 ):
+    # The near words of a text query are looked up by the first search, then kept in the cache.
+    client.get(URL, params)
     for per_page in ["20", "200"]:
         with django_assert_num_queries(queries):
             response = client.get(URL, {**params, "per_page": per_page})
