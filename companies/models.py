@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from portal import reference
 from portal.models import Located, Sector, ServiceCategory, Vocabulary
 
 from . import enterprise_number, search
@@ -82,10 +83,12 @@ class OrganisationQuerySet(models.QuerySet):
         """What a directory card and the CSV guide show, in a fixed number of queries: the
         services (with their category) as `service_list` and the recognitions as
         `recognition_list`, plain lists (quicker to fill than a related manager per row)."""
-        return self.select_related("postcode", "municipality", "province").prefetch_related(
+        return reference.with_reference(
+            self, "postcode", "municipality", "province"
+        ).prefetch_related(
             models.Prefetch(
                 "services",
-                OfferedService.objects.select_related("category"),
+                reference.with_reference(OfferedService.objects.all(), "category"),
                 to_attr="service_list",
             ),
             models.Prefetch("recognitions", to_attr="recognition_list"),

@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
+from portal import reference
 from portal.models import User
 
 PASSWORD = "een-lang-wachtwoord-42"
@@ -376,3 +377,11 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def reference_rows_in_memory():
+    """Read the reference rows into this process's memory (portal.reference), as a running
+    portal holds them after its first request: a query count then counts what a request does."""
+    current = reference.generation()
+    for model in reference.MODELS:
+        reference.rows(model, current)

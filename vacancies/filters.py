@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Organisation
+from portal import reference
 from portal.facets import (
     CheckboxFilter,
     Facet,
@@ -116,8 +117,9 @@ class OpportunitySearch(FacetedSearch):
 
     SORT_CHOICES = Sort.CHOICES
     SORT_ORDER = Sort.ORDER
-    # select_related and prefetch_related for the cards and the CSV.
-    RELATED = ["organisation", "postcode", "municipality", "province"]
+    # What the cards and the CSV show: reference rows (portal.reference, from memory), the
+    # poster (joined) and prefetched rows.
+    REFERENCE = ["postcode", "municipality", "province"]
     PREFETCH = []
 
     q = text_filter()
@@ -161,11 +163,12 @@ class OpportunitySearch(FacetedSearch):
     def for_cards(self, queryset):
         """What the cards and the CSV show: whether it has expired (which the order by closing
         date needs too), the organisation, the place, the sector or category."""
-        queryset = (
+        queryset = reference.with_reference(
             _with_expired(queryset)
-            .select_related(*self.RELATED)
+            .select_related("organisation")
             # What only the search reads (and the organisation's own text) stays in the table.
-            .defer(*DEFERRED)
+            .defer(*DEFERRED),
+            *self.REFERENCE,
         )
         if self.PREFETCH:
             queryset = queryset.prefetch_related(*self.PREFETCH)
@@ -251,7 +254,7 @@ class VacancyFilter(OpportunitySearch):
         _province_facet(),
         _region_facet(),
     ]
-    RELATED = [*OpportunitySearch.RELATED, "sector"]
+    REFERENCE = [*OpportunitySearch.REFERENCE, "sector"]
     # The supports as a plain list, `support_list` (quicker to fill than a manager per row).
     PREFETCH = [Prefetch("supports", to_attr="support_list")]
 
@@ -305,7 +308,7 @@ class ServiceRequestFilter(OpportunitySearch):
         _province_facet(),
         _region_facet(),
     ]
-    RELATED = [*OpportunitySearch.RELATED, "category"]
+    REFERENCE = [*OpportunitySearch.REFERENCE, "category"]
 
     service = FacetFilter(
         label=_("Service"),

@@ -11,7 +11,13 @@ from PIL import Image
 
 from companies.models import Collaboration, OfferedService, TargetGroup
 from portal.models import Sector, ServiceCategory
-from tests.factories import MembershipFactory, OwnerFactory, UserFactory, listed_organisation
+from tests.factories import (
+    MembershipFactory,
+    OwnerFactory,
+    UserFactory,
+    listed_organisation,
+    reference_rows_in_memory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +194,7 @@ LOGGED_IN_QUERIES = ANONYMOUS_QUERIES + 3
 
 
 def test_the_profile_runs_a_fixed_number_of_queries(client, enterprise, django_assert_num_queries):
+    reference_rows_in_memory()
     with django_assert_num_queries(ANONYMOUS_QUERIES):
         client.get(url(enterprise))
 
@@ -199,6 +206,7 @@ def test_the_profile_runs_a_fixed_number_of_queries(client, enterprise, django_a
     enterprise.target_groups.set(TargetGroup.objects.all())
     enterprise.sectors.set(Sector.objects.all())
 
+    reference_rows_in_memory()
     with django_assert_num_queries(ANONYMOUS_QUERIES):
         response = client.get(url(enterprise))
     assert response.content.decode().count('class="service-list__item"') == 20

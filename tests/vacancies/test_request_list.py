@@ -14,6 +14,7 @@ from tests.factories import (
     in_days,
     listed_request,
     postcode,
+    reference_rows_in_memory,
 )
 from vacancies import filters
 
@@ -432,6 +433,7 @@ def test_the_list_runs_the_same_queries_at_20_and_at_200_per_page(
 
 
 def test_the_csv_runs_one_query(client, two_hundred_and_ten, django_assert_num_queries):
+    reference_rows_in_memory()
     with django_assert_num_queries(1):
         rows = csv_rows(client.get(URL, {"format": "csv"}))
     assert len(rows) == 211

@@ -15,7 +15,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.models import Notification, NotificationPreference, NotificationStatus, Sector
-from tests.factories import PASSWORD, StaffFactory, UserFactory, listed_organisation, listed_vacancy
+from tests.factories import (
+    PASSWORD,
+    StaffFactory,
+    UserFactory,
+    listed_organisation,
+    listed_vacancy,
+    reference_rows_in_memory,
+)
 from tests.factories import listed_request as listed_service_request
 from vacancies import saved_searches, tasks
 from vacancies.models import SavedSearch
@@ -698,6 +705,7 @@ def test_the_digest_run_does_not_grow_with_the_number_of_results(member, now):
         listed_vacancy(sector="C", published_at=now - timedelta(hours=1))
     [few, many] = saved_searches.due("daily", now + timedelta(minutes=10))
     cutoff = now + timedelta(minutes=5)
+    reference_rows_in_memory()
 
     with CaptureQueriesContext(connection) as for_few:
         assert saved_searches.send_digest(few, cutoff=cutoff) == 1

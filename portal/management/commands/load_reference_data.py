@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from portal import reference
 from portal.models import Municipality, Postcode, Province, Region, Sector, ServiceCategory
 
 
@@ -246,6 +247,8 @@ class Command(BaseCommand):
                 ),
                 load_regions(directory, municipality_ids),
             ]
+            # Bulk writes send no signals: the processes' copies of the rows must go.
+            reference.changed()
         if verbosity:
             for outcome in outcomes:
                 self.stdout.write(str(outcome))
