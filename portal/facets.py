@@ -24,7 +24,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import geography, textsearch
+from . import geography, reference, textsearch
 from .models import Province, Region
 
 PAGE_SIZE = 20
@@ -130,7 +130,9 @@ class PostcodeField(forms.CharField):
 
 class FacetField(django_filters.fields.ModelMultipleChoiceField):
     """Options named by slug or code; anything else is refused before it reaches the database
-    (PostgreSQL cannot even compare a string with a NUL character in it)."""
+    (PostgreSQL cannot even compare a string with a NUL character in it). Options that are
+    reference rows (sectors, service categories, provinces) are found in memory
+    (portal.reference), in their model's order."""
 
     def clean(self, value):
         for item in value or []:
@@ -140,7 +142,21 @@ class FacetField(django_filters.fields.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": item[:60]},
                 )
-        return super().clean(value)
+        model = self.queryset.model
+        if not value or model not in reference.MODELS or self.queryset.query.where:
+            return super().clean(value)
+        found = []
+        for item in dict.fromkeys(value):
+            row = reference.find(model, self.to_field_name, item, using=self.queryset.db)
+            if row is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+            found.append(row)
+        order = [name for name in model._meta.ordering if not name.startswith("-")]
+        return sorted(found, key=lambda row: [getattr(row, name) for name in order])
 
 
 class FacetFilter(django_filters.ModelMultipleChoiceFilter):

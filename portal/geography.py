@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django.db.models import F, FloatField, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
+from . import reference
 from .models import Postcode
 
 # The mean radius of the earth (IUGG); at the scale of Flanders the haversine formula on a
@@ -40,7 +41,7 @@ def point_for_postcode(code):
     code = (code or "").strip()
     if not _POSTCODE.fullmatch(code):
         return None
-    return Postcode.objects.select_related("municipality").filter(code=code).first()
+    return reference.find(Postcode, "code", code)
 
 
 def distance_km(point, *, lat_field="latitude", lon_field="longitude"):

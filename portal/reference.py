@@ -28,7 +28,7 @@ from .models import Municipality, Postcode, Province, Sector, ServiceCategory
 MODELS = (Postcode, Municipality, Province, Sector, ServiceCategory)
 GENERATION_KEY = "reference:generation"
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _held = {"generation": None, "rows": {}}
 
 
@@ -63,6 +63,22 @@ def rows(model, current):
                 {row[attnames.index(model._meta.pk.attname)]: row for row in values},
             )
         return found
+
+
+def find(model, field, value, *, using="default"):
+    """The row of reference `model` whose `field` (unique) is `value`, a new instance; None when
+    there is none."""
+    current = generation()
+    with _lock:
+        attnames, known = rows(model, current)
+        index = _held["rows"].get((model, field))
+        if index is None:
+            position = attnames.index(model._meta.get_field(field).attname)
+            index = _held["rows"][(model, field)] = {
+                values[position]: key for key, values in known.items()
+            }
+    key = index.get(value)
+    return None if key is None else model.from_db(using, attnames, known[key])
 
 
 class ReferenceIterable(ModelIterable):

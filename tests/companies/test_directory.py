@@ -566,9 +566,11 @@ QUERIES = 4
     [
         ({}, QUERIES),
         ({"q": "onderneming"}, QUERIES),
-        # + the postcode
-        ({"q": "groenonderhoud", "postcode": "3700", "km": "50", "sort": "distance"}, QUERIES + 1),
-        # + the postcode, + one validation query for each facet given
+        # The postcode, the services, the sector and the province are reference rows, found in
+        # memory.
+        ({"q": "groenonderhoud", "postcode": "3700", "km": "50", "sort": "distance"}, QUERIES),
+        # + one validation query for each other facet over related rows given (the recognition,
+        # the region)
         (
             {
                 "postcode": "3700",
@@ -580,7 +582,7 @@ QUERIES = 4
                 "kind": "social",
                 "verified": "",
             },
-            QUERIES + 1 + 5,
+            QUERIES + 2,
         ),
     ],
 )
