@@ -86,13 +86,18 @@ def test_every_count_is_the_number_of_results_that_ticking_the_option_brings(dir
             assert option["count"] == len(results(with_it)), (facet["name"], option)
 
 
-def test_the_flag_facet_counts_the_results_with_the_flag(reference_data):
-    for number in range(7):
+def magazijniers(count):
+    """Vacancies in sectors H and C, every other one open to doorstroom (a mentor)."""
+    for number in range(count):
         listed_vacancy(
             title=f"Magazijnier {number}",
             supports=["mentor"] if number % 2 else [],
             sector="H" if number % 3 else "C",
         )
+
+
+def test_the_flag_facet_counts_the_results_with_the_flag(reference_data):
+    magazijniers(7)
     found = search("sector=H", Vacancy, VacancyFilter)
     doorstroom = next(facet for facet in found.facets() if facet["name"] == "doorstroom")
 
@@ -103,12 +108,7 @@ def test_the_flag_facet_counts_the_results_with_the_flag(reference_data):
 
 
 def test_with_the_flag_and_another_facet_chosen_each_counts_without_its_own(reference_data):
-    for number in range(9):
-        listed_vacancy(
-            title=f"Magazijnier {number}",
-            supports=["mentor"] if number % 2 else [],
-            sector="H" if number % 3 else "C",
-        )
+    magazijniers(9)
     found = search("sector=H&doorstroom=1", Vacancy, VacancyFilter)
     counts = {
         facet["name"]: {option["value"]: option["count"] for option in facet["options"]}
