@@ -7,13 +7,19 @@ Redis, Django's cache raises on every call and each login would end in a 500. He
 writes are dropped, `add` reports success (allauth's rate-limit lock waits until `add`
 succeeds) and `incr` counts from zero: people log in, unthrottled, until Redis is back. Each
 failure is logged.
+
+`Generation` marks data copied out of the database (the reference rows each process holds,
+portal/reference.py; the near words of a query, portal/textsearch.py) with a token here.
 """
 
 import logging
+import secrets
 
 import redis
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -95,3 +101,32 @@ class FailOpenRedisCache(RedisCache):
             super().clear()
         except redis.RedisError:
             self._down("clear")
+
+
+class Generation:
+    """A token in the shared cache that stands for the current version of data copied elsewhere
+    (a process's memory, cache entries): a copy taken under another token is stale.
+
+    `move()` when the data change: at once (this connection sees its own writes) and again on
+    commit (another process may have copied the data as they were in between). While Redis is
+    down there is no token: every use copies afresh.
+    """
+
+    def __init__(self, key):
+        self.key = key
+
+    def current(self, read=None):
+        """The token, a new one when the cache holds none (it was emptied). `read`: its value
+        as got already with other keys, which saves a round trip."""
+        token = cache.get(self.key) if read is None else read
+        if token is None:
+            cache.add(self.key, secrets.token_hex(8), timeout=None)
+            token = cache.get(self.key)
+        return token
+
+    def move(self, using="default"):
+        self._new()
+        transaction.on_commit(self._new, using=using)
+
+    def _new(self):
+        cache.set(self.key, secrets.token_hex(8), timeout=None)

@@ -214,22 +214,20 @@ class Reach:
         """(k, o) rows of the link, for SQL."""
         return self.link._default_manager.values(k=F(self.key), o=F(self.option)).order_by()
 
-    def keys_with(self, values):
-        """The keys that have one of the options `values` (a subquery)."""
-        return (
-            self.link._default_manager.filter(**{f"{self.option}__in": values})
-            .values(self.key)
-            .order_by()
-        )
-
     def has_any(self, values):
         """Whether the row has one of the options `values` (an EXISTS over the row's own link
-        rows, which an index on the link's key finds)."""
+        rows, which an index on the link's key finds; a row with two of them is one row)."""
         return Exists(
             self.link._default_manager.filter(
                 **{self.key: OuterRef(self.column), f"{self.option}__in": values}
             )
         )
+
+
+def _keys(options):
+    """The values a facet's cleaned options stand for in the table: a row's primary key, or the
+    value itself (a choice)."""
+    return [getattr(option, "pk", option) for option in options]
 
 
 @functools.cache
@@ -359,16 +357,14 @@ class FacetedSearch(django_filters.FilterSet):
 
     def filter_facet(self, queryset, name, value):
         """Narrow to rows with one of the chosen options of the facet `name` (the filter method
-        of every facet): a subquery rather than a join, so that a row with two chosen options
-        is one result."""
+        of every facet), tested as _counted's statement tests it."""
         facet = self._facet(name)
         where = reach(queryset.model, facet.path)
         if facet.flag:
             return queryset.filter(**{where.column: True})
-        values = [getattr(option, "pk", option) for option in value]
         if where.link is None:
-            return queryset.filter(**{f"{where.column}__in": values})
-        return queryset.filter(**{f"{where.column}__in": where.keys_with(values)})
+            return queryset.filter(**{f"{where.column}__in": _keys(value)})
+        return queryset.filter(where.has_any(_keys(value)))
 
     def filter_queryset(self, queryset, *, leave_out=None):
         """Apply every valid parameter, except those named in `leave_out` (a name or a list)."""
@@ -607,9 +603,7 @@ class FacetedSearch(django_filters.FilterSet):
         for index, (facet, where) in enumerate(zip(self.FACETS, reaches, strict=True)):
             value = self._value(facet.name)
             if value and where.link is not None and not facet.flag:
-                having[f"facet_{index}"] = where.has_any(
-                    [getattr(option, "pk", option) for option in value]
-                )
+                having[f"facet_{index}"] = where.has_any(_keys(value))
         if having:
             common = common.annotate(**having)
         fields += list(having)
@@ -626,7 +620,7 @@ class FacetedSearch(django_filters.FilterSet):
             if facet.flag:
                 conditions[index] = (f"{own} = %s", [True])
             elif where.link is None:
-                values = [getattr(option, "pk", option) for option in value]
+                values = _keys(value)
                 conditions[index] = (f"{own} IN ({', '.join(['%s'] * len(values))})", values)
             else:
                 conditions[index] = (f"m.{column[f'facet_{index}']}", [])

@@ -15,36 +15,19 @@ generation than the one it holds loads the rows again. The reference command mov
 its bulk writes send no signals. Without the shared cache (Redis down) every use loads again.
 """
 
-import secrets
 import threading
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.query import ModelIterable
 from django.db.models.signals import post_delete, post_save
 
+from .cache import Generation
 from .models import Municipality, Postcode, Province, Sector, ServiceCategory
 
 MODELS = (Postcode, Municipality, Province, Sector, ServiceCategory)
-GENERATION_KEY = "reference:generation"
+GENERATION = Generation("reference:generation")
 
 _lock = threading.RLock()
 _held = {"generation": None, "rows": {}}
-
-
-def generation():
-    """The current generation of the reference rows (a token in the shared cache)."""
-    current = cache.get(GENERATION_KEY)
-    if current is None:
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        current = cache.get(GENERATION_KEY)
-    return current
-
-
-def changed():
-    """The reference rows changed: every process loads them again (now, and on commit)."""
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None))
 
 
 def rows(model, current):
@@ -68,7 +51,7 @@ def rows(model, current):
 def find(model, field, value, *, using="default"):
     """The row of reference `model` whose `field` (unique) is `value`, a new instance; None when
     there is none."""
-    current = generation()
+    current = GENERATION.current()
     with _lock:
         attnames, known = rows(model, current)
         index = _held["rows"].get((model, field))
@@ -88,7 +71,7 @@ class ReferenceIterable(ModelIterable):
 
     def __iter__(self):
         model, using = self.queryset.model, self.queryset.db
-        current = generation()
+        current = GENERATION.current()
         links = []
         for name in self.fields:
             field = model._meta.get_field(name)
@@ -126,8 +109,8 @@ def with_reference(queryset, *fields):
     return clone
 
 
-def _changed(sender, **kwargs):
-    changed()
+def _changed(sender, using, **kwargs):
+    GENERATION.move(using)
 
 
 for _model in MODELS:

@@ -18,14 +18,14 @@ SQLite: every word of the query must occur, case-insensitively, in one of the gi
 import contextvars
 import hashlib
 import re
-import secrets
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Case, F, FloatField, Q, Value, When
 
+from .cache import Generation
 from .models import SearchWord
 
 CONFIG = "brugwerk_dutch"
@@ -43,10 +43,10 @@ WORD = re.compile(r"[^\W_]+")
 # A query word is spelled nearly like at most this many known words, the closest first (a word
 # of two letters is "near" every word that starts with them).
 NEAR_WORDS = 100
-# The near words of a query word are kept in the cache with the vocabulary's generation, a token
-# that add_words() replaces once the words it adds are committed: an entry of another generation
-# is looked up again. The timeout is only a safety net.
-VOCABULARY_KEY = "textsearch:vocabulary"
+# The near words of a query word are kept in the cache with the vocabulary's generation, which
+# add_words() moves: an entry of another generation is looked up again. The timeout is only a
+# safety net.
+VOCABULARY = Generation("textsearch:vocabulary")
 NEAR_WORDS_TIMEOUT = 60 * 60
 
 
@@ -99,14 +99,7 @@ def add_words(texts, *, using="default"):
     SearchWord.objects.using(using).bulk_create(
         [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True, batch_size=1000
     )
-    # Near words looked up before are stale: at once for this connection, and again once the
-    # words are committed, for the others (one may have looked up and kept them in between).
-    _new_vocabulary()
-    transaction.on_commit(_new_vocabulary, using=using)
-
-
-def _new_vocabulary():
-    cache.set(VOCABULARY_KEY, secrets.token_hex(8), timeout=None)
+    VOCABULARY.move(using)  # near words looked up before are stale
 
 
 def near_words_key(word, *, using="default"):
@@ -118,14 +111,11 @@ def near_words(word, *, using="default"):
     """The known words spelled nearly like `word`, the closest first (PostgreSQL): from the
     cache while the vocabulary has not changed, else looked up (one query)."""
     key = near_words_key(word, using=using)
-    found = cache.get_many([VOCABULARY_KEY, key])
-    generation = found.get(VOCABULARY_KEY)
+    found = cache.get_many([VOCABULARY.key, key])
+    generation = VOCABULARY.current(found.get(VOCABULARY.key))
     kept = found.get(key)
     if generation is not None and kept is not None and kept[0] == generation:
         return kept[1]
-    if generation is None:
-        cache.add(VOCABULARY_KEY, secrets.token_hex(8), timeout=None)
-        generation = cache.get(VOCABULARY_KEY)
     table = connections[using].ops.quote_name(SearchWord._meta.db_table)
     with connections[using].cursor() as cursor:
         cursor.execute(

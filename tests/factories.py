@@ -382,6 +382,6 @@ def _now():
 def reference_rows_in_memory():
     """Read the reference rows into this process's memory (portal.reference), as a running
     portal holds them after its first request: a query count then counts what a request does."""
-    current = reference.generation()
+    current = reference.GENERATION.current()
     for model in reference.MODELS:
         reference.rows(model, current)

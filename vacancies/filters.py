@@ -91,8 +91,8 @@ DEFERRED = [
 
 
 def _with_expired(queryset):
-    """`queryset` with `has_expired`: whether an opportunity is closed (expired, or past its
-    closing date before the nightly task marked it)."""
+    """`queryset` with `has_expired`: whether an opportunity has expired (marked so, or past its
+    closing date before the nightly task marks it)."""
     expired = Q(status=Status.EXPIRED) | Q(closing_date__lt=timezone.localdate())
     return queryset.annotate(has_expired=ExpressionWrapper(expired, output_field=BooleanField()))
 

@@ -39,11 +39,11 @@ def test_a_row_saved_in_the_admin_is_read_again(reference_data):
 
 
 def test_the_reference_command_moves_the_generation(reference_data):
-    before = reference.generation()
+    before = reference.GENERATION.current()
 
     call_command("load_reference_data", verbosity=0)
 
-    assert reference.generation() != before
+    assert reference.GENERATION.current() != before
 
 
 def test_rows_kept_before_a_commit_are_read_again_after_it(
@@ -54,14 +54,14 @@ def test_rows_kept_before_a_commit_are_read_again_after_it(
         sector.name_nl = "Landbouw en visserij"
         sector.save()
     # Another process, which could not see the change yet, read the rows in between.
-    current = reference.generation()
+    current = reference.GENERATION.current()
     reference.rows(Sector, current)
     stale = reference._held["rows"][Sector][1][sector.pk]
     reference._held["rows"][Sector][1][sector.pk] = (*stale[:1], "Oud", *stale[2:])
     for callback in callbacks:  # the commit
         callback()
 
-    attnames, known = reference.rows(Sector, reference.generation())
+    attnames, known = reference.rows(Sector, reference.GENERATION.current())
     assert known[sector.pk][attnames.index("name_nl")] == "Landbouw en visserij"
 
 

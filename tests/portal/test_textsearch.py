@@ -1,6 +1,7 @@
 """The database-neutral text search (portal/textsearch.py) that every list page uses."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from companies.models import Organisation
@@ -184,8 +185,8 @@ def test_near_words_kept_before_a_commit_are_looked_up_again_after_it(
     with django_capture_on_commit_callbacks() as callbacks:
         textsearch.add_words(["Tuinploeg"])
     # Another connection, which could not see the word yet, kept the near words it found.
-    generation = textsearch.cache.get(textsearch.VOCABULARY_KEY)
-    textsearch.cache.set(textsearch.near_words_key("ploeg"), (generation, []))
+    generation = textsearch.VOCABULARY.current()
+    cache.set(textsearch.near_words_key("ploeg"), (generation, []))
     for callback in callbacks:  # the commit
         callback()
 

@@ -248,7 +248,7 @@ class Command(BaseCommand):
                 load_regions(directory, municipality_ids),
             ]
             # Bulk writes send no signals: the processes' copies of the rows must go.
-            reference.changed()
+            reference.GENERATION.move()
         if verbosity:
             for outcome in outcomes:
                 self.stdout.write(str(outcome))
