@@ -1,8 +1,12 @@
 """How django-allauth fits the portal: its emails go through the outbox like every other."""
 
 import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils import translation
@@ -13,6 +17,23 @@ from . import notifications
 MAX_EMAIL_LENGTH = 254
 
 
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's email templates call the site ("Hello from {{ current_site.name }}!")."""
+
+    name: str
+    domain: str
+
+
+def portal_site():
+    """The portal as its emails name it: PORTAL_NAME, at the host of SITE_URL.
+
+    The portal does not use Django's sites framework, so allauth would otherwise take the name
+    from a RequestSite (the host of the request) or, outside a request, find none at all.
+    """
+    return PortalSite(name=settings.PORTAL_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Render allauth's email now, in the page's language, and write it to the outbox.
@@ -20,6 +41,13 @@ class AccountAdapter(DefaultAccountAdapter):
         Account emails (verification, password reset) are not optional and carry no
         unsubscribe; each is its own event.
         """
+        context = {
+            "request": allauth_context.request,
+            "email": email,
+            **context,
+            # Also over the RequestSite that some of allauth's flows pass themselves.
+            "current_site": portal_site(),
+        }
         message = self.render_mail(template_prefix, email, context)
         html = next(
             (

@@ -35,6 +35,10 @@ def test_sign_up_by_email_sends_a_verification_link(client, django_capture_on_co
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nieuw@example.be"]
     assert "/accounts/confirm-email/" in link_in(mail.outbox[0])
+    # The portal's name, where allauth's text has the site's (issue 15: "Hallo van !").
+    assert mail.outbox[0].subject.startswith("[Brugwerk] ")
+    assert "Hallo van Brugwerk!" in mail.outbox[0].body
+    assert "Bedankt voor het gebruiken van Brugwerk!" in mail.outbox[0].body
 
 
 def test_sign_up_in_french_gets_french_email_and_links(client, django_capture_on_commit_callbacks):

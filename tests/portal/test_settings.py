@@ -121,3 +121,44 @@ def test_check_reports_a_site_url_that_is_not_an_address():
     result = manage("check", **{**PRODUCTION, "SITE_URL": "brugwerk"})
     assert result.returncode != 0
     assert "SITE_URL must be an absolute http(s) address" in result.stderr
+
+
+def make_dry_run(*args, **env):
+    """What `make -n` would run: the commands, with the Makefile's variables filled in."""
+    clean = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    clean.update(env)
+    result = subprocess.run(  # noqa: S603
+        ["make", "-n", "--no-print-directory", *args],  # noqa: S607
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_links_emails_to_the_port_it_serves():
+    commands = make_dry_run("run", "PORT=8123")
+
+    # The web server, the worker and beat (with REDIS_URL) render links to the server that runs.
+    starts = [line for line in commands.splitlines() if "runserver" in line or "celery" in line]
+    assert len(starts) == 4  # worker, beat and web server; or the web server alone
+    assert all("SITE_URL='http://127.0.0.1:8123' " in line for line in starts)
+    assert "runserver 127.0.0.1:8123" in commands
+    assert "Open http://127.0.0.1:8123/" in commands
+
+
+def test_make_run_on_all_interfaces_links_to_the_local_address():
+    commands = make_dry_run("run", "HOST=0.0.0.0", "PORT=8124")
+
+    assert "runserver 0.0.0.0:8124" in commands
+    assert "SITE_URL='http://127.0.0.1:8124'" in commands
+
+
+def test_make_run_keeps_a_site_url_that_is_set():
+    commands = make_dry_run("run", "PORT=8123", SITE_URL="https://brugwerk.example.be")
+
+    assert "SITE_URL='http://127.0.0.1:8123'" not in commands
+    assert commands.count("SITE_URL='https://brugwerk.example.be'") == 4

@@ -101,6 +101,11 @@ MATRIX = {
                                             "200 302 302 302 302 302 302"),
     "account_reauthenticate":             R("L   200 200 200 200 200 200",
                                             "L   200 200 200 200 200 200"),
+    "account_request_reauthentication_code":R("L   200 200 200 200 200 200",
+                                            "L   200 200 200 200 200 200"),
+    # Without a code requested first, the confirmation page sends one back to the request.
+    "account_confirm_reauthentication_code":R("L   302 302 302 302 302 302",
+                                            "L   302 302 302 302 302 302"),
     "account_email":                      R("L   200 200 200 200 200 200",
                                             "L   302 302 302 302 302 302"),
     "account_email_verification_sent":    R("200 200 200 200 200 200 200"),
