@@ -67,15 +67,16 @@ data: migrate ## Load reference data and demo data (both idempotent)
 
 # Links in the emails of the web process, the worker and beat follow the port (SITE_URL).
 run: install compilemessages data collectstatic ## Set up and serve the portal on http://127.0.0.1:8000 (HOST=, PORT=)
-	@echo "== Open $(SERVE_URL)/ (French: /fr/, English: /en/); links in emails: $(SITE_URL); stop with Ctrl+C"
+	@echo "== Open $(SERVE_URL)/ (French: /fr/, English: /en/); links in emails: $(SITE_URL)"
+	@echo "   Django's development server, for trying the portal (production: README, Docker); stop with Ctrl+C"
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "REDIS_URL is set: starting a Celery worker and beat next to the web server."; \
 		trap 'kill 0' INT TERM EXIT; \
 		SITE_URL='$(SITE_URL)' $(VENV)/bin/celery -A portal worker --loglevel=INFO & \
 		SITE_URL='$(SITE_URL)' $(VENV)/bin/celery -A portal beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule & \
-		SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT); \
+		SITE_URL='$(SITE_URL)' DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver $(HOST):$(PORT); \
 	else \
-		SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT); \
+		SITE_URL='$(SITE_URL)' DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver $(HOST):$(PORT); \
 	fi
 
 worker: install ## Run a Celery worker (needs REDIS_URL; SITE_URL as for make run)
