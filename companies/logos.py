@@ -10,12 +10,17 @@ last scan is repeated 3000 times takes libjpeg half a minute of CPU, a PNG of 30
 
 Only then is the image opened with Pillow (limited to the format its structure showed) and drawn
 again into a fresh file, which drops metadata (camera, location) and anything smuggled in behind
-the pixels, so that what we serve is only ever a plain image.
+the pixels, so that what we serve is only ever a plain image. The drawing runs in a child process
+with a CPU, memory and time limit (draw()): a backstop for whatever a file within the limits might
+still make a decoder do.
 """
 
 import io
+import logging
 import re
 import struct
+import subprocess
+import sys
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -29,13 +34,20 @@ MIN_SIDE = 32
 MAX_SIDE = 4000
 # Logos are shown small; a stored logo never needs more than this on its longest side.
 STORED_SIDE = 800
-ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 # Each scan of a progressive JPEG makes libjpeg walk every block of the image again, so decoding
 # costs (scans × pixels). Encoders write 1 scan (baseline), 3 (baseline, not interleaved), 10
 # (libjpeg's and mozjpeg's progressive colour), 18 (progressive CMYK); this leaves room for others.
 MAX_SCANS = 32
 # Only the first frame of an animation is kept; more than this is not a logo.
 MAX_FRAMES = 100
+# The pixels are decoded in a child process with these limits (see draw()). The costliest logos
+# the limits above let through take under half a second of CPU (a 4000 × 4000 PNG or lossless
+# WebP, a JPEG of 32 scans) and up to 400 MB of address space (the WebP); these leave a margin.
+DRAW_CPU_SECONDS = 3
+DRAW_MEMORY = 768 * 1024 * 1024
+DRAW_TIMEOUT = 10
+
+logger = logging.getLogger(__name__)
 
 TOO_LARGE = _("The logo may be at most %(limit)s; this file is %(size)s.")
 NOT_AN_IMAGE = _("This file is not an image we can read. Upload a PNG, JPEG, WebP or GIF file.")
@@ -51,6 +63,10 @@ TOO_MANY_SCANS = _(
 )
 TOO_MANY_FRAMES = _(
     "This image has %(frames)d frames; a logo may have at most %(max)d. Upload a still image."
+)
+TOO_COSTLY = _(
+    "This image takes too much time or memory to open. "
+    "Save it again as an ordinary PNG or JPEG and upload that."
 )
 
 
@@ -86,6 +102,20 @@ def checked_logo(upload):
     check_size(upload)
     upload.seek(0)
     data = upload.read(MAX_BYTES + 1)
+    image_format = check_content(data)
+    drawn = draw(data, image_format)
+    # The name only carries the extension: Organisation.logo's upload_to picks a random name.
+    if image_format == "JPEG":
+        return SimpleUploadedFile("logo.jpg", drawn, content_type="image/jpeg")
+    return SimpleUploadedFile("logo.png", drawn, content_type="image/png")
+
+
+def check_content(data):
+    """Return the format of an image that is worth decoding, or raise ValidationError.
+
+    Nothing here decodes pixels: the file's structure gives what decoding would cost, and
+    Pillow reads the headers and checks the chunks' checksums.
+    """
     try:
         structure = structure_of(data)
     except Malformed:
@@ -96,37 +126,84 @@ def checked_logo(upload):
             WRONG_FORMAT, code="logo_wrong_format", params={"format": _name(data)}
         )
     check_cost(structure)
-
     try:
         with Image.open(io.BytesIO(data), formats=[structure.format]) as probe:
             image_format = probe.format
             width, height = probe.size
             # verify() reads the whole file and notices truncated or malformed data.
             probe.verify()
-        # The structure and Pillow must agree on what this is, or the limits measured nothing.
-        if image_format != structure.format:
-            raise ValueError(image_format)
-        check_cost(Structure(image_format, width, height, structure.frames, structure.scans))
-
-        # verify() leaves the image unusable, so it is opened a second time to draw it.
-        with Image.open(io.BytesIO(data), formats=[structure.format]) as image:
-            # thumbnail() before load(): a large JPEG is then decoded at 1/2, 1/4 or 1/8 scale.
-            image.thumbnail((STORED_SIDE, STORED_SIDE))
-            if image_format == "JPEG":
-                drawn, extension, content_type = image.convert("RGB"), "jpg", "image/jpeg"
-            else:
-                drawn, extension, content_type = image.convert("RGBA"), "png", "image/png"
-            output = io.BytesIO()
-            if extension == "jpg":
-                drawn.save(output, format="JPEG", quality=88, optimize=True)
-            else:
-                drawn.save(output, format="PNG", optimize=True)
     except Image.DecompressionBombError:
         raise ValidationError(FAR_TOO_BIG, code="logo_too_big", params={"max": MAX_SIDE}) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
         raise ValidationError(NOT_AN_IMAGE, code="logo_not_an_image") from None
-    # The name only carries the extension: Organisation.logo's upload_to picks a random name.
-    return SimpleUploadedFile(f"logo.{extension}", output.getvalue(), content_type=content_type)
+    # The structure and Pillow must agree on what this is, or the limits measured nothing.
+    if image_format != structure.format:
+        raise ValidationError(NOT_AN_IMAGE, code="logo_not_an_image")
+    check_cost(Structure(image_format, width, height, structure.frames, structure.scans))
+    return image_format
+
+
+# Run by draw() as `python -I -c _DRAW cpu memory format side`, the file on stdin. The limits are
+# set before anything else happens; exit status 3 means the image could not be read.
+_DRAW = """
+import io, resource, sys
+cpu, memory, image_format, side = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+try:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+except (ValueError, OSError):
+    pass  # not enforced on every system (macOS); the CPU limit and the timeout still hold
+from PIL import Image
+data = sys.stdin.buffer.read()
+try:
+    with Image.open(io.BytesIO(data), formats=[image_format]) as image:
+        # thumbnail() before load(): a large JPEG is then decoded at 1/2, 1/4 or 1/8 scale.
+        image.thumbnail((side, side))
+        output = io.BytesIO()
+        if image_format == "JPEG":
+            image.convert("RGB").save(output, format="JPEG", quality=88, optimize=True)
+        else:
+            image.convert("RGBA").save(output, format="PNG", optimize=True)
+except MemoryError:
+    sys.exit(4)
+except Exception:
+    sys.exit(3)
+sys.stdout.buffer.write(output.getvalue())
+"""
+
+
+def draw(data, image_format):
+    """The image drawn again at most STORED_SIDE on its longest side, as JPEG or PNG bytes.
+
+    JPEG stays JPEG (photos); everything else becomes PNG, which keeps transparency. The drawing
+    happens in a child process limited to DRAW_CPU_SECONDS of CPU and DRAW_MEMORY of address
+    space, and waited for at most DRAW_TIMEOUT seconds: whatever a crafted file that passed the
+    checks above makes the decoders do, it cannot hold a web worker longer or exhaust its memory.
+    """
+    command = [sys.executable, "-I", "-c", _DRAW]
+    command += [str(DRAW_CPU_SECONDS), str(DRAW_MEMORY), image_format, str(STORED_SIDE)]
+    try:
+        # The command is fixed (our interpreter, our code); the upload only goes in on stdin.
+        child = subprocess.run(  # noqa: S603
+            command, input=data, capture_output=True, timeout=DRAW_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired:
+        logger.warning(
+            "A %s logo took more than %s s to draw; refused.", image_format, DRAW_TIMEOUT
+        )
+        raise ValidationError(TOO_COSTLY, code="logo_too_costly") from None
+    if child.returncode == 0 and child.stdout:
+        return child.stdout
+    if child.returncode == 3:
+        raise ValidationError(NOT_AN_IMAGE, code="logo_not_an_image")
+    # Killed for its CPU time (SIGXCPU, SIGKILL) or out of memory (4).
+    logger.warning(
+        "Drawing a %s logo stopped with status %s; refused. %s",
+        image_format,
+        child.returncode,
+        child.stderr.decode(errors="replace")[-500:],
+    )
+    raise ValidationError(TOO_COSTLY, code="logo_too_costly")
 
 
 def check_cost(structure):

@@ -3,6 +3,7 @@
 import contextlib
 import io
 import random
+import sys
 import warnings
 import zlib
 
@@ -324,7 +325,10 @@ def valid_files():
 
 
 def test_a_damaged_image_is_a_form_error_wherever_it_is_cut_or_changed():
-    """No truncation or corrupted byte of a valid file makes the check fail otherwise."""
+    """No truncation or corrupted byte of a valid file makes the checks fail otherwise.
+
+    (What passes them is drawn in a child process, which turns every failure into a refusal.)
+    """
     chance = random.Random(16)
     for data in valid_files():
         damaged = [data[:cut] for cut in range(0, len(data), max(1, len(data) // 60))]
@@ -335,7 +339,7 @@ def test_a_damaged_image_is_a_form_error_wherever_it_is_cut_or_changed():
             damaged.append(bytes(changed))
         for candidate in damaged:
             with contextlib.suppress(ValidationError):
-                logos.checked_logo(SimpleUploadedFile("logo", candidate))
+                logos.check_content(candidate)
 
 
 def test_the_refusal_is_in_the_language_of_the_page(client, world, media):
@@ -346,3 +350,44 @@ def test_the_refusal_is_in_the_language_of_the_page(client, world, media):
     )
 
     assert refused(response, "Deze afbeelding heeft 500 beelden; een logo mag er hoogstens 100")
+
+
+# The decoding itself runs in a child process with a CPU, memory and time limit: a backstop for
+# whatever a file within the limits above might still make a decoder do.
+
+COSTLY = "This image takes too much time or memory to open."
+
+
+def test_a_hostile_jpeg_past_the_scan_limit_is_stopped_by_the_cpu_limit(
+    client, world, media, monkeypatch
+):
+    monkeypatch.setattr(logos, "MAX_SCANS", 10_000)
+    monkeypatch.setattr(logos, "DRAW_CPU_SECONDS", 1)
+
+    response = upload(client, world, progressive_jpeg((2000, 2000), scans=3000))
+
+    assert refused(response, COSTLY)
+    world.organisation.refresh_from_db()
+    assert not world.organisation.logo
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the address-space limit is Linux's")
+def test_an_image_that_needs_more_memory_than_allowed_is_refused(client, world, media, monkeypatch):
+    monkeypatch.setattr(logos, "DRAW_MEMORY", 128 * 1024 * 1024)
+
+    # 4000 × 4000 RGBA: 69 kB that decode into 64 MB, and as much again to convert.
+    response = upload(client, world, image_file(size=(4000, 4000)))
+
+    assert refused(response, COSTLY)
+    world.organisation.refresh_from_db()
+    assert not world.organisation.logo
+
+
+def test_drawing_that_takes_longer_than_allowed_is_refused(client, world, media, monkeypatch):
+    monkeypatch.setattr(logos, "DRAW_TIMEOUT", 0.001)
+
+    response = upload(client, world, image_file())
+
+    assert refused(response, COSTLY)
+    world.organisation.refresh_from_db()
+    assert not world.organisation.logo
