@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,22 @@ def portal_site():
     from a RequestSite (the host of the request) or, outside a request, find none at all.
     """
     return PortalSite(name=settings.PORTAL_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def verified_addresses(user):
+    """The addresses `user` has proved to own (allauth's EmailAddress.verified), in lower case.
+
+    The one test for "this address is theirs" wherever the portal finds something by address
+    (emails in the outbox, invitations, who an address belongs to). Anyone can add any address
+    to their account on /accounts/email/; until its link is followed it says nothing about who
+    reads it. The login email counts only when its EmailAddress row is verified too.
+    """
+    return {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
 
 
 class AccountAdapter(DefaultAccountAdapter):
