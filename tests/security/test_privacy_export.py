@@ -247,3 +247,19 @@ def test_an_address_verified_through_its_link_brings_what_was_sent_to_it(client,
     assert ("invitation", "Carol: uitnodiging van Kringwinkel Bilzen") in {
         (e["kind"], e["subject"]) for e in data["emails_to_you"]
     }
+
+
+@pytest.mark.parametrize(
+    "prefix, sentence",
+    [
+        ("", "Alleen de e-mailadressen die je geverifieerd hebt, tellen mee"),
+        ("/fr", "Seules les adresses e-mail que vous avez vérifiées comptent"),
+    ],
+)
+def test_the_page_says_that_only_verified_addresses_count(client, world, prefix, sentence):
+    client.force_login(world.pia)
+
+    page = client.get(f"{prefix}/account/privacy/").content.decode()
+
+    assert sentence in page
+    assert f'href="{prefix}/accounts/email/"' in page
