@@ -13,6 +13,7 @@ from django.core.validators import EmailValidator
 from django.utils import translation
 
 from . import notifications
+from .models import User
 
 # The longest address the user and outbox columns hold (254, as RFC 5321 allows).
 MAX_EMAIL_LENGTH = 254
@@ -56,8 +57,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """Render allauth's email now, in the page's language, and write it to the outbox.
 
         Account emails (verification, password reset) are not optional and carry no
-        unsubscribe; each is its own event.
+        unsubscribe; each is its own event. One about an account (allauth passes it as
+        `user`) is written to that account, whatever address it goes to: it is exported and
+        deleted with the account, never with another that only added the address.
         """
+        account = context.get("user")
         context = {
             "request": allauth_context.request,
             "email": email,
@@ -78,11 +82,17 @@ class AccountAdapter(DefaultAccountAdapter):
             kind="account",
             key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
             email=email,
+            recipient=account if isinstance(account, User) and account.pk else None,
             language=translation.get_language(),
             subject=message.subject,
             body=message.body,
             html=html,
         )
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """allauth's notices (password changed, address added...) name their account too."""
+        context = {"user": user, **(context or {})}
+        return super().send_notification_mail(template_prefix, user, context, email)
 
     def clean_email(self, email):
         """Refuse an address longer than the columns: PostgreSQL would refuse its insert (a
