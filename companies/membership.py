@@ -7,7 +7,6 @@ it without one. A rule that refuses raises ValidationError with a message for th
 import secrets
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit, emails
+from portal.accounts import verified_addresses
 from portal.models import User
 
 from .models import (
@@ -222,7 +222,10 @@ def invite(organisation, *, email, role, by):
         invitation.created_at = timezone.now()
     invitation.save()
     # Write to a known user in their language, else in the inviter's: most likely a colleague.
-    invitee = User.objects.filter(email__iexact=email).first()
+    # Only an account that verified the address is known to read it (portal.accounts).
+    invitee = User.objects.filter(
+        emailaddress__email__iexact=email, emailaddress__verified=True
+    ).first()
     emails.send(
         to=email,
         template="invitation",
@@ -243,15 +246,6 @@ def cancel_invitation(invitation, *, by):
     require_owner(invitation.organisation, by)
     if invitation.accepted_at is None:
         invitation.delete()
-
-
-def verified_addresses(user):
-    return {
-        address.lower()
-        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
-            "email", flat=True
-        )
-    }
 
 
 def invitation_refusal(invitation, *, user):

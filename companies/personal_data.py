@@ -4,7 +4,8 @@
 Deleting an account: memberships and the person's own join requests go with it; organisations
 keep their profile, collaborations and verifications, with the person's name taken off
 (declared_by, verified_by, decided_by, invited_by and accepted_by become empty). Invitations sent
-to the person's addresses are removed: the address is the person's.
+to an address the person verified are removed: the address is the person's. An address they
+added but never verified may be anyone's: what was sent to it stays, and is not exported.
 
 The last owner of an organisation that has other members must hand it over first (make another
 member owner, or remove the others): an organisation with members always keeps an owner. An
@@ -24,6 +25,12 @@ from .models import Collaboration, Invitation, JoinRequest, Membership, Membersh
 
 def _when(value):
     return value.isoformat() if value else None
+
+
+def _invitations_to(user, addresses):
+    """Q for the invitations the user received: accepted by them, or sent to one of their
+    verified addresses and not accepted by someone else."""
+    return Q(accepted_by=user) | (any_address("email", addresses) & Q(accepted_by__isnull=True))
 
 
 def export(user, addresses):
@@ -71,9 +78,7 @@ def export(user, addresses):
                 "sent_at": _when(invitation.created_at),
                 "accepted_at": _when(invitation.accepted_at),
             }
-            for invitation in Invitation.objects.filter(
-                any_address("email", addresses) | Q(accepted_by=user)
-            )
+            for invitation in Invitation.objects.filter(_invitations_to(user, addresses))
             .select_related("organisation")
             .order_by("created_at", "pk")
         ],
@@ -144,4 +149,8 @@ def erase(user, addresses):
     problems = erasure_problems(user, lock=True)
     if problems:
         raise ValidationError([problem.message for problem in problems], code="last_owner")
-    Invitation.objects.filter(any_address("email", addresses)).delete()
+    # Invitations to an address the person verified (an invitation accepted by someone else
+    # is that person's record of joining).
+    Invitation.objects.filter(
+        any_address("email", addresses), Q(accepted_by__isnull=True) | Q(accepted_by=user)
+    ).delete()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.core.validators import EmailValidator
 from django.utils import translation
 
 from . import notifications
+from .models import User
 
 # The longest address the user and outbox columns hold (254, as RFC 5321 allows).
 MAX_EMAIL_LENGTH = 254
@@ -34,13 +36,32 @@ def portal_site():
     return PortalSite(name=settings.PORTAL_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
+def verified_addresses(user):
+    """The addresses `user` has proved to own (allauth's EmailAddress.verified), in lower case.
+
+    The one test for "this address is theirs" wherever the portal finds something by address
+    (emails in the outbox, invitations, who an address belongs to). Anyone can add any address
+    to their account on /accounts/email/; until its link is followed it says nothing about who
+    reads it. The login email counts only when its EmailAddress row is verified too.
+    """
+    return {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Render allauth's email now, in the page's language, and write it to the outbox.
 
         Account emails (verification, password reset) are not optional and carry no
-        unsubscribe; each is its own event.
+        unsubscribe; each is its own event. One about an account (allauth passes it as
+        `user`) is written to that account, whatever address it goes to: it is exported and
+        deleted with the account, never with another that only added the address.
         """
+        account = context.get("user")
         context = {
             "request": allauth_context.request,
             "email": email,
@@ -61,11 +82,17 @@ class AccountAdapter(DefaultAccountAdapter):
             kind="account",
             key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
             email=email,
+            recipient=account if isinstance(account, User) and account.pk else None,
             language=translation.get_language(),
             subject=message.subject,
             body=message.body,
             html=html,
         )
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """allauth's notices (password changed, address added...) name their account too."""
+        context = {"user": user, **(context or {})}
+        return super().send_notification_mail(template_prefix, user, context, email)
 
     def clean_email(self, email):
         """Refuse an address longer than the columns: PostgreSQL would refuse its insert (a

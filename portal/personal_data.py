@@ -9,7 +9,11 @@ name as `seed_demo` finds `demo.py` (portal imports no feature app):
 - `erase(user, addresses)`: remove or anonymise what the user's foreign keys leave behind,
   inside the deletion's transaction, before the user row goes.
 
-`addresses` are the user's email addresses in lower case (the account's and allauth's).
+`addresses` are the addresses the user has verified, in lower case (portal.accounts.
+verified_addresses): an address added to an account but never confirmed may be anyone's, so
+nothing sent to it or kept under it is exported or erased with that account. Rows with a foreign
+key to another user (an email written to their account, an invitation they accepted) are theirs
+whatever the address says.
 
 Deleting an account deletes the user row: what the user owns goes with it (their memberships,
 join requests, saved searches, addresses, preferences, the emails written to them); everything
@@ -33,6 +37,7 @@ from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 
+from .accounts import verified_addresses
 from .models import AuditEntry, Notification, NotificationPreference, NotificationStatus, User
 
 
@@ -55,15 +60,6 @@ def _app_modules():
     return modules
 
 
-def addresses_of(user):
-    found = {user.email.lower()}
-    found.update(
-        address.lower()
-        for address in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
-    )
-    return found
-
-
 def any_address(field_name, addresses):
     """Q for rows whose `field_name` is one of `addresses`, whatever their case."""
     condition = Q(pk__in=[])
@@ -74,6 +70,12 @@ def any_address(field_name, addresses):
 
 def _when(value):
     return value.isoformat() if value else None
+
+
+def _emails_to(user, addresses):
+    """Q for the outbox rows written to the user: to their account, or to one of their verified
+    addresses without an account (sign-up, invitations); never a row of another account."""
+    return Q(recipient=user) | (Q(recipient__isnull=True) & any_address("email", addresses))
 
 
 # --- Export -----------------------------------------------------------------------------------
@@ -140,9 +142,7 @@ def _portal_export(user, addresses):
                 "written_at": _when(row["created_at"]),
                 "sent_at": _when(row["sent_at"]),
             }
-            for row in Notification.objects.filter(
-                Q(recipient=user) | any_address("email", addresses)
-            )
+            for row in Notification.objects.filter(_emails_to(user, addresses))
             .order_by("created_at", "pk")
             .values("kind", "subject", "email", "status", "created_at", "sent_at")
         ],
@@ -158,7 +158,7 @@ def _portal_export(user, addresses):
 
 def export(user):
     """Everything the portal keeps about `user`, as a dict that JSON can hold."""
-    addresses = addresses_of(user)
+    addresses = verified_addresses(user)
     data = {
         "portal": settings.PORTAL_NAME,
         "exported_at": _when(timezone.now()),
@@ -198,13 +198,14 @@ def erase(user):
         problems = erasure_problems(user)
         if problems:
             raise ValidationError([problem.message for problem in problems], code="not_yet")
-        addresses = addresses_of(user)
+        addresses = verified_addresses(user)
         for module in _app_modules():
             module.erase(user, addresses)
-        # Emails written to the user's addresses without the account (sign-up, password reset,
-        # invitations) and the copies of the messages they sent through profiles.
+        # Emails written to the user's verified addresses without the account (sign-up, password
+        # reset, invitations) and the copies of the messages they sent through profiles; those
+        # written to the account go with it.
         Notification.objects.filter(
-            any_address("email", addresses)
+            _emails_to(user, addresses)
             | (Q(kind="contact_message") & any_address("reply_to", addresses))
         ).delete()
         user.delete()

@@ -5,6 +5,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.db import models
+from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 
@@ -308,3 +309,124 @@ def test_a_plain_user_without_organisations_goes(client, db):
     delete(client, user)
 
     assert not User.objects.filter(pk=user.pk).exists()
+
+
+# --- Only verified addresses are the user's (issue 16) ------------------------------------------
+
+
+@pytest.fixture
+def bystanders(world):
+    return privacy_world.bystanders(world)
+
+
+def everything_of_bea_and_carol(bystanders):
+    """Every row the portal keeps of Bea and Carol, as it is now (an email about another
+    account, such as the link Pia asks for at Bea's address, is that account's)."""
+    addresses = Q()
+    for address in privacy_world.BYSTANDER_ADDRESSES:
+        addresses |= Q(email__iexact=address)
+    bea = bystanders.bea
+    return {
+        "user": list(User.objects.filter(pk=bea.pk).values()),
+        "addresses": list(EmailAddress.objects.filter(user=bea).order_by("pk").values()),
+        "emails": list(
+            Notification.objects.filter(
+                (Q(recipient=None) & addresses) | Q(recipient=bea) | Q(reply_to="bea@example.be")
+            )
+            .order_by("pk")
+            .values()
+        ),
+        "invitations": list(
+            Invitation.objects.filter(addresses | Q(accepted_by=bea)).order_by("pk").values()
+        ),
+        "memberships": list(Membership.objects.filter(user=bea).order_by("pk").values()),
+    }
+
+
+@pytest.mark.parametrize("address", privacy_world.BYSTANDER_ADDRESSES)
+def test_deleting_an_account_leaves_what_was_sent_to_its_unverified_address(
+    client, world, bystanders, address
+):
+    before = everything_of_bea_and_carol(bystanders)
+    privacy_world.claim(client, world.pia, address)
+
+    response = delete(client, world.pia)
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=world.pia.pk).exists()
+    assert not EmailAddress.objects.filter(user_id=world.pia.pk).exists()
+    assert everything_of_bea_and_carol(bystanders) == before
+    # Pending and sent alike, and the invitations still open.
+    emails = Notification.objects.filter(
+        pk__in=[
+            bystanders.bea_sent.pk,
+            bystanders.bea_pending.pk,
+            bystanders.bea_invitation_email.pk,
+            bystanders.carol_email.pk,
+        ]
+    )
+    assert sorted(emails.values_list("status", flat=True)) == [
+        "pending",
+        "pending",
+        "pending",
+        "sent",
+    ]
+    assert (
+        Invitation.objects.filter(
+            pk__in=[bystanders.bea_invitation.pk, bystanders.carol_invitation.pk],
+            accepted_at__isnull=True,
+        ).count()
+        == 2
+    )
+    assert Notification.objects.filter(kind="contact_message", reply_to="bea@example.be")
+
+
+def test_deleting_an_account_whose_login_address_was_never_verified_leaves_its_owner_alone(
+    client, world, bystanders
+):
+    impostor = UserFactory(email="BEA.prive@example.be", verified=False)
+    before = everything_of_bea_and_carol(bystanders)
+
+    delete(client, impostor)
+
+    assert not User.objects.filter(pk=impostor.pk).exists()
+    assert everything_of_bea_and_carol(bystanders) == before
+
+
+def test_deleting_leaves_what_another_account_got_at_an_address_now_verified_by_her(
+    client, world, bystanders
+):
+    to_bea = Notification.objects.create(
+        key="test:bea:old-address",
+        recipient=bystanders.bea,
+        email="pia.werk@example.be",
+        kind="voucher",
+        language="nl",
+        subject="Bea: aan haar oude adres",
+    )
+    accepted_by_bea = Invitation.objects.create(
+        organisation=bystanders.kringwinkel,
+        email="pia.werk@example.be",
+        token="test-token-accepted-by-bea",
+        accepted_at=bystanders.now,
+        accepted_by=bystanders.bea,
+    )
+
+    delete(client, world.pia)
+
+    assert Notification.objects.filter(pk=to_bea.pk, recipient=bystanders.bea).exists()
+    assert Invitation.objects.filter(pk=accepted_by_bea.pk, accepted_by=bystanders.bea).exists()
+
+
+def test_an_address_verified_through_its_link_is_erased_with_the_account(client, world, bystanders):
+    privacy_world.claim(client, world.otto, "carol@example.be")
+    privacy_world.confirm(client, "carol@example.be")  # Otto reads Carol's mailbox after all
+
+    delete(client, world.otto)
+
+    assert not User.objects.filter(pk=world.otto.pk).exists()
+    assert not Invitation.objects.filter(pk=bystanders.carol_invitation.pk).exists()
+    assert not Notification.objects.filter(pk=bystanders.carol_email.pk).exists()
+    # Bea's are still hers.
+    assert Invitation.objects.filter(pk=bystanders.bea_invitation.pk).exists()
+    assert Notification.objects.filter(pk=bystanders.bea_pending.pk).exists()

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from portal.models import Notification
 from tests.factories import (
     InvitationFactory,
     JoinRequestFactory,
@@ -167,3 +168,99 @@ def test_the_export_runs_the_same_number_of_queries_for_little_and_much_data(
         return user
 
     assert _export_queries(client, person(1)) == _export_queries(client, person(6))
+
+
+# --- Only verified addresses are the user's (issue 16) ------------------------------------------
+
+
+@pytest.fixture
+def bystanders(world):
+    return privacy_world.bystanders(world)
+
+
+@pytest.mark.parametrize("address", privacy_world.BYSTANDER_ADDRESSES)
+def test_an_address_added_but_not_verified_shows_nothing_sent_to_it(
+    client, world, bystanders, address
+):
+    privacy_world.claim(client, world.pia, address)
+
+    _response, data = download(client, world.pia)
+    text = json.dumps(data, ensure_ascii=False)
+
+    # The address she typed is hers to see, as unverified, and so is the link she asked for
+    # there; nothing else kept under it is.
+    assert {"email": address, "primary": False, "verified": False} in data["email_addresses"]
+    assert [e["kind"] for e in data["emails_to_you"] if e["to"] == address] == ["account"]
+    for word in privacy_world.BYSTANDER_WORDS:
+        assert word not in text
+    # Her own data are all still there.
+    assert [i["organisation"] for i in data["invitations_received"]] == ["Groenwerk Tongeren"]
+    assert [m["subject"] for m in data["contact_messages_sent"]] == ["Samen groenonderhoud?"]
+    assert ("account", "Bevestig uw e-mailadres") in {
+        (e["kind"], e["subject"]) for e in data["emails_to_you"]
+    }
+
+
+def test_the_login_address_counts_only_once_verified(client, world, bystanders):
+    # An account whose login address was never verified (made in the admin, say): Bea's.
+    impostor = UserFactory(email="BEA.prive@example.be", verified=False)
+
+    _response, data = download(client, impostor)
+    text = json.dumps(data, ensure_ascii=False)
+
+    for word in privacy_world.BYSTANDER_WORDS:
+        assert word not in text
+    assert data["invitations_received"] == []
+    assert data["emails_to_you"] == []
+
+
+def test_what_another_account_got_at_a_verified_address_stays_theirs(client, world, bystanders):
+    # Written to Bea's account, or accepted by her, at an address that is now Pia's.
+    Notification.objects.create(
+        key="test:bea:old-address",
+        recipient=bystanders.bea,
+        email="pia.werk@example.be",
+        kind="voucher",
+        language="nl",
+        subject="Bea: aan haar oude adres",
+    )
+    InvitationFactory(
+        organisation=bystanders.kringwinkel,
+        email="pia.werk@example.be",
+        accepted_at=bystanders.now,
+        accepted_by=bystanders.bea,
+    )
+
+    _response, data = download(client, world.pia)
+    text = json.dumps(data, ensure_ascii=False)
+
+    for word in privacy_world.BYSTANDER_WORDS:
+        assert word not in text
+
+
+def test_an_address_verified_through_its_link_brings_what_was_sent_to_it(client, world, bystanders):
+    privacy_world.claim(client, world.otto, "carol@example.be")
+    privacy_world.confirm(client, "carol@example.be")  # Otto reads Carol's mailbox after all
+
+    _response, data = download(client, world.otto)
+
+    assert [i["organisation"] for i in data["invitations_received"]] == ["Kringwinkel Bilzen"]
+    assert ("invitation", "Carol: uitnodiging van Kringwinkel Bilzen") in {
+        (e["kind"], e["subject"]) for e in data["emails_to_you"]
+    }
+
+
+@pytest.mark.parametrize(
+    "prefix, sentence",
+    [
+        ("", "Alleen de e-mailadressen die je geverifieerd hebt, tellen mee"),
+        ("/fr", "Seules les adresses e-mail que vous avez vérifiées comptent"),
+    ],
+)
+def test_the_page_says_that_only_verified_addresses_count(client, world, prefix, sentence):
+    client.force_login(world.pia)
+
+    page = client.get(f"{prefix}/account/privacy/").content.decode()
+
+    assert sentence in page
+    assert f'href="{prefix}/accounts/email/"' in page
