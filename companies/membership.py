@@ -325,6 +325,7 @@ def invite(organisation, *, email, role, by):
     verified sends none with a web address in its name or the inviter's.
     """
     require_owner(organisation, by)
+    outreach.one_at_a_time(by)
     email = email.strip()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError(
@@ -376,7 +377,17 @@ def invite(organisation, *, email, role, by):
     invitation.token = secrets.token_urlsafe(32)
     if invitation.pk:
         invitation.created_at = now
-    invitation.save()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        # Another owner invited the same address at this very moment (one open invitation
+        # per address and organisation): theirs was sent.
+        raise ValidationError(
+            _("%(email)s was just invited by another owner of %(organisation)s."),
+            code="invited_at_once",
+            params={"email": email, "organisation": organisation.name},
+        ) from None
     audit.record(by, "invitation.sent", invitation, email=email.lower(), role=role)
     # Write to a known user in their language, else in the inviter's: most likely a colleague.
     invitee = User.objects.filter(email__iexact=email).first()

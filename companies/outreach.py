@@ -67,6 +67,12 @@ def moment(when):
     return formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT")
 
 
+def one_at_a_time(sender):
+    """Lock the sender's user row until the transaction ends (PostgreSQL; SQLite's writers
+    queue anyway), so that two of their requests at once count and check one after the other."""
+    get_user_model().objects.select_for_update().filter(pk=sender.pk).exists()
+
+
 def check_allowance(sender, sent, *, at="created_at", per_hour, per_day, refusal):
     """Refuse one more sending when `sender` used up the hour's or the day's allowance.
 
@@ -74,9 +80,9 @@ def check_allowance(sender, sent, *, at="created_at", per_hour, per_day, refusal
     When the last hour holds `per_hour` of them or the last 24 hours `per_day`, raises
     `refusal(period="hour" or "day", limit=..., again_at=...)`, a ValidationError, with the
     moment the allowance has room again. Call it inside the transaction that writes the new row:
-    the sender's user row is locked (PostgreSQL), so two requests at once count each other.
+    it takes `one_at_a_time(sender)`, so two requests at once count each other.
     """
-    get_user_model().objects.select_for_update().filter(pk=sender.pk).exists()
+    one_at_a_time(sender)
     now = timezone.now()
     since = {"hour": now - HOUR, "day": now - DAY}
     counts = sent.filter(**{f"{at}__gt": since["day"]}).aggregate(

@@ -1,16 +1,26 @@
 """Owners invite by email; the invitee accepts with a verified address, within 14 days."""
 
 import re
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from companies.models import Invitation, Membership
-from portal.models import AuditEntry
-from tests.factories import InvitationFactory, UserFactory
+from portal.models import AuditEntry, Notification
+from tests.factories import (
+    InvitationFactory,
+    OwnerFactory,
+    SocialEnterpriseFactory,
+    UserFactory,
+    postcode,
+)
+from tests.vouchers.test_budget_race import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -424,3 +434,26 @@ def test_names_are_not_html_escaped_in_the_plain_text(
     assert "Groen & Zoon <vzw>" in message.subject
     assert "Groen & Zoon <vzw>" in message.body
     assert "Groen &amp; Zoon &lt;vzw&gt;" in message.alternatives[0][0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_invitations_sent_at_once_stay_within_the_allowance(settings):
+    """Twenty invitations by one owner at the same moment, each on its own connection."""
+    call_command("load_reference_data", verbosity=0)  # a transactional test starts empty
+    settings.INVITATIONS_PER_HOUR = 5
+    organisation = SocialEnterpriseFactory(postcode=postcode("3700"))
+    owner = OwnerFactory(organisation=organisation).user
+    url = f"/en/organisations/{organisation.slug}/members/"
+
+    def post(index):
+        client = Client()
+        client.force_login(owner)
+        response = client.post(url, {"email": f"racer{index}@example.be", "role": "editor"})
+        return response.status_code
+
+    outcomes = Counter(run_together(post, 20))
+
+    assert outcomes == {302: 5, 200: 15}
+    assert Notification.objects.filter(kind="invitation").count() == 5
+    assert Invitation.objects.count() == 5

@@ -1,12 +1,16 @@
 """A user finds an existing organisation and asks to join; an owner accepts or declines."""
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from companies.models import JoinRequest, Membership
+from portal.models import Notification
 from tests.factories import (
     JoinRequestFactory,
     MembershipFactory,
@@ -14,6 +18,7 @@ from tests.factories import (
     OwnerFactory,
     UserFactory,
 )
+from tests.vouchers.test_budget_race import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -386,3 +391,26 @@ def test_a_decision_returns_to_a_safe_next_address_only(
 
     assert to_dashboard["Location"] == "/en/dashboard/"
     assert elsewhere["Location"] == f"/en/organisations/{world.organisation.slug}/members/"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_requests_made_at_once_stay_within_the_allowance(settings):
+    """Ten requests by one user to ten organisations at the same moment, each on its own
+    connection."""
+    call_command("load_reference_data", verbosity=0)  # a transactional test starts empty
+    settings.JOIN_REQUESTS_PER_HOUR = 3
+    targets = organisations(10)
+    user = UserFactory()
+
+    def post(index):
+        client = Client()
+        client.force_login(user)
+        response = client.post(URL, {"organisation": targets[index].slug, "message": "Hallo"})
+        return response.status_code
+
+    outcomes = Counter(run_together(post, 10))
+
+    assert outcomes == {302: 3, 200: 7}
+    assert JoinRequest.objects.filter(user=user).count() == 3
+    assert Notification.objects.filter(kind="join_request").count() == 3
