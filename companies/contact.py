@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from portal import emails
 from portal.models import User
 
+from . import outreach
 from .models import Membership
 
 MESSAGES_PER_HOUR = 5
@@ -40,6 +41,18 @@ def _count_one_message(sender):
     return count <= MESSAGES_PER_HOUR
 
 
+def _link_in_message(link):
+    return ValidationError(
+        _(
+            "Your message contains the web address %(link)s (in its subject, its text or a "
+            "name). Until you are a member of a verified organisation, messages through the "
+            "portal may not carry web addresses: please remove it."
+        ),
+        code="link",
+        params={"link": link},
+    )
+
+
 def send_contact_message(organisation, *, sender, subject, message, on_behalf_of=None):
     """Email the message to every member of the organisation, in each member's language.
 
@@ -60,6 +73,14 @@ def send_contact_message(organisation, *, sender, subject, message, on_behalf_of
             _("%(organisation)s has no members on the portal yet, so nobody can read this."),
             code="no_members",
             params={"organisation": organisation.name},
+        )
+    if not outreach.vouched_for(sender):
+        outreach.refuse_links(
+            subject,
+            message,
+            sender.get_full_name(),
+            on_behalf_of.name if on_behalf_of else "",
+            refusal=_link_in_message,
         )
     if not _count_one_message(sender):
         raise ValidationError(

@@ -7,16 +7,19 @@ it without one. A rule that refuses raises ValidationError with a message for th
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import audit, emails
 from portal.accounts import verified_addresses
-from portal.models import User
+from portal.models import AuditEntry, User
 
+from . import outreach
 from .models import (
     Invitation,
     JoinRequest,
@@ -90,7 +93,49 @@ def with_status_for(organisations, user):
     return organisations
 
 
+def _too_many_join_requests(*, period, limit, again_at):
+    if period == "hour":
+        text = ngettext(
+            "You have asked to join %(count)d organisation in the last hour, the most we allow. "
+            "You can ask again from %(time)s.",
+            "You have asked to join %(count)d organisations in the last hour, the most we allow. "
+            "You can ask again from %(time)s.",
+            limit,
+        )
+    else:
+        text = ngettext(
+            "You have asked to join %(count)d organisation in the last 24 hours, the most we "
+            "allow. You can ask again from %(time)s.",
+            "You have asked to join %(count)d organisations in the last 24 hours, the most we "
+            "allow. You can ask again from %(time)s.",
+            limit,
+        )
+    return ValidationError(
+        text,
+        code="too_many_join_requests",
+        params={"count": limit, "time": outreach.moment(again_at)},
+    )
+
+
+def _link_in_join_request(link):
+    return ValidationError(
+        _(
+            "Your request contains the web address %(link)s (in your message or your name). "
+            "Until you are a member of a verified organisation, requests to join may not carry "
+            "web addresses: please remove it."
+        ),
+        code="link",
+        params={"link": link},
+    )
+
+
 def request_to_join(organisation, *, user, message=""):
+    """Ask the owners to let the user in: one email to each owner, with the user's message.
+
+    Refused: a member; a request still open; a request to the same organisation in the last 24
+    hours; web addresses from someone nobody vouches for (companies/outreach.py); more than
+    JOIN_REQUESTS_PER_HOUR or JOIN_REQUESTS_PER_DAY requests.
+    """
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise ValidationError(
             _("You are already a member of %(organisation)s."),
@@ -102,12 +147,35 @@ def request_to_join(organisation, *, user, message=""):
         code="already_asked",
         params={"organisation": organisation.name},
     )
-    if JoinRequest.objects.filter(
-        organisation=organisation, user=user, status=RequestStatus.PENDING
-    ).exists():
+    earlier = JoinRequest.objects.filter(organisation=organisation, user=user)
+    if earlier.filter(status=RequestStatus.PENDING).exists():
         raise already_asked
+    last = earlier.filter(created_at__gt=timezone.now() - outreach.DAY).order_by("-created_at")
+    last = last.values_list("created_at", flat=True).first()
+    if last:
+        # The owners answered (or the user left) within the day: they are not asked again yet.
+        raise ValidationError(
+            _(
+                "You asked to join %(organisation)s less than a day ago. You can ask again "
+                "from %(time)s."
+            ),
+            code="asked_recently",
+            params={
+                "organisation": organisation.name,
+                "time": outreach.moment(last + outreach.DAY),
+            },
+        )
+    if not outreach.vouched_for(user):
+        outreach.refuse_links(message, user.get_full_name(), refusal=_link_in_join_request)
     try:
         with transaction.atomic():
+            outreach.check_allowance(
+                user,
+                JoinRequest.objects.filter(user=user),
+                per_hour=settings.JOIN_REQUESTS_PER_HOUR,
+                per_day=settings.JOIN_REQUESTS_PER_DAY,
+                refusal=_too_many_join_requests,
+            )
             join_request = JoinRequest.objects.create(
                 organisation=organisation, user=user, message=message
             )
@@ -198,10 +266,66 @@ def open_invitations_for(addresses):
     )
 
 
+def invitations_sent():
+    """One audit entry per invitation email: who invited which address, and when.
+
+    Counted rather than the invitations themselves: an invitation row is renewed in place and
+    deleted when cancelled, so it does not show how many emails went out.
+    """
+    return AuditEntry.objects.filter(action="invitation.sent")
+
+
+def _too_many_invitations(*, period, limit, again_at):
+    if period == "hour":
+        text = ngettext(
+            "You have sent %(count)d invitation in the last hour, the most we allow. You can "
+            "invite again from %(time)s.",
+            "You have sent %(count)d invitations in the last hour, the most we allow. You can "
+            "invite again from %(time)s.",
+            limit,
+        )
+    else:
+        text = ngettext(
+            "You have sent %(count)d invitation in the last 24 hours, the most we allow. You "
+            "can invite again from %(time)s.",
+            "You have sent %(count)d invitations in the last 24 hours, the most we allow. You "
+            "can invite again from %(time)s.",
+            limit,
+        )
+    return ValidationError(
+        text,
+        code="too_many_invitations",
+        params={"count": limit, "time": outreach.moment(again_at)},
+    )
+
+
+def _link_in_invitation(organisation):
+    def refusal(link):
+        return ValidationError(
+            _(
+                "An invitation would carry the web address %(link)s (in the name of "
+                "%(organisation)s or in yours). Until a regisseur has verified the organisation, "
+                "its invitations may not carry web addresses."
+            ),
+            code="link",
+            params={"link": link, "organisation": organisation.name},
+        )
+
+    return refusal
+
+
 @transaction.atomic
 def invite(organisation, *, email, role, by):
-    """Invite someone by email. Inviting the same address again renews the invitation."""
+    """Invite someone by email; returns the invitation and whether an email went out.
+
+    Inviting the same address again renews the invitation with a new link, except within a day
+    of the last invitation email to that address: then this organisation's open invitation keeps
+    its link (its role changes) and no email is sent, and any other is refused. An owner sends at
+    most INVITATIONS_PER_HOUR and INVITATIONS_PER_DAY invitations; an organisation that is not
+    verified sends none with a web address in its name or the inviter's.
+    """
     require_owner(organisation, by)
+    outreach.one_at_a_time(by)
     email = email.strip()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError(
@@ -209,18 +333,62 @@ def invite(organisation, *, email, role, by):
             code="already_member",
             params={"email": email, "organisation": organisation.name},
         )
+    if not organisation.is_verified:
+        outreach.refuse_links(
+            organisation.name, by.get_full_name(), refusal=_link_in_invitation(organisation)
+        )
     invitation = (
         organisation.invitations.select_for_update()
         .filter(email__iexact=email, accepted_at__isnull=True)
         .first()
     ) or Invitation(organisation=organisation, email=email)
+    now = timezone.now()
+    last_sent = (
+        invitations_sent()
+        .filter(changes__email=email.lower(), at__gt=now - outreach.DAY)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if last_sent:
+        if invitation.pk and invitation.created_at > now - outreach.DAY:
+            invitation.role = role
+            invitation.save(update_fields=["role"])
+            return invitation, False
+        raise ValidationError(
+            _(
+                "%(email)s received an invitation less than a day ago. An address gets at most "
+                "one invitation a day; you can invite it from %(time)s."
+            ),
+            code="invited_recently",
+            params={"email": email, "time": outreach.moment(last_sent + outreach.DAY)},
+        )
+    outreach.check_allowance(
+        by,
+        invitations_sent().filter(actor=by),
+        at="at",
+        per_hour=settings.INVITATIONS_PER_HOUR,
+        per_day=settings.INVITATIONS_PER_DAY,
+        refusal=_too_many_invitations,
+    )
     invitation.role = role
     invitation.invited_by = by
     # A new token on every sending: a link sent earlier stops working.
     invitation.token = secrets.token_urlsafe(32)
     if invitation.pk:
-        invitation.created_at = timezone.now()
-    invitation.save()
+        invitation.created_at = now
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        # Another owner invited the same address at this very moment (one open invitation
+        # per address and organisation): theirs was sent.
+        raise ValidationError(
+            _("%(email)s was just invited by another owner of %(organisation)s."),
+            code="invited_at_once",
+            params={"email": email, "organisation": organisation.name},
+        ) from None
+    audit.record(by, "invitation.sent", invitation, email=email.lower(), role=role)
     # Write to a known user in their language, else in the inviter's: most likely a colleague.
     # Only an account that verified the address is known to read it (portal.accounts).
     invitee = User.objects.filter(
@@ -239,7 +407,7 @@ def invite(organisation, *, email, role, by):
         },
         language=(invitee or by).language,
     )
-    return invitation
+    return invitation, True
 
 
 def cancel_invitation(invitation, *, by):

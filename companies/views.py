@@ -139,16 +139,20 @@ def join(request):
                     organisation, user=request.user, message=join_form.cleaned_data["message"]
                 )
             except ValidationError as error:
-                _refused(request, error)
-                return redirect(f"{reverse('companies:join')}?{request.GET.urlencode()}")
-            messages.success(
-                request,
-                _("Your request to join %(organisation)s was sent to its owners.")
-                % {"organisation": organisation.name},
-            )
-            return redirect("dashboard")
+                # Shown on the page with the message as typed, under the organisation asked.
+                join_form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Your request to join %(organisation)s was sent to its owners.")
+                    % {"organisation": organisation.name},
+                )
+                return redirect("dashboard")
         join_form_for = organisation.pk
     results = membership.organisations_to_join(query)
+    if join_form_for and join_form_for not in {found.pk for found in results}:
+        # The organisation asked is listed even when the search does not find it (any more).
+        results = [organisation, *results]
     context = {
         "search_form": search_form,
         "query": query,
@@ -285,13 +289,26 @@ def members(request, slug):
     form = InvitationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            sent = membership.invite(organisation, by=request.user, **form.cleaned_data)
+            invitation, emailed = membership.invite(
+                organisation, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            messages.success(
-                request, _("An invitation was sent to %(email)s.") % {"email": sent.email}
-            )
+            if emailed:
+                messages.success(
+                    request,
+                    _("An invitation was sent to %(email)s.") % {"email": invitation.email},
+                )
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "%(email)s was invited less than a day ago, so we sent no new email. "
+                        "The link in the first one still works, for the role chosen now."
+                    )
+                    % {"email": invitation.email},
+                )
             return redirect("companies:members", slug=organisation.slug)
     context = {
         "organisation": organisation,

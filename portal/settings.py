@@ -318,6 +318,15 @@ PRIVACY_AUDIT_LOG_DAYS = env_days("PRIVACY_AUDIT_LOG_DAYS", 7 * 365)
 # Where people send questions and requests about their data (shown on /privacy/).
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@brugwerk.localhost")
 
+# What one user may make the portal email to others (companies/outreach.py), counted over the
+# last hour and the last 24 hours. An address gets at most one invitation a day whatever these say.
+# Invitations sent by one owner (to colleagues: a team is invited in an afternoon).
+INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 10)
+INVITATIONS_PER_DAY = env_int("INVITATIONS_PER_DAY", 25)
+# Requests to join an organisation by one user (people belong to one or two).
+JOIN_REQUESTS_PER_HOUR = env_int("JOIN_REQUESTS_PER_HOUR", 3)
+JOIN_REQUESTS_PER_DAY = env_int("JOIN_REQUESTS_PER_DAY", 10)
+
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [

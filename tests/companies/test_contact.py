@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from tests.factories import MembershipFactory
 
@@ -193,3 +194,37 @@ def test_the_rule_holds_outside_the_view_too(world):
         send_contact_message(
             world.organisation, sender=world.owner, subject="Hallo", message="Aan onszelf."
         )
+
+
+def test_a_message_with_a_web_address_is_refused_for_an_unvouched_sender_and_kept(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world.stranger)
+
+    response = send(
+        client,
+        world.organisation,
+        django_capture_on_commit_callbacks,
+        message="Free prizes at http://prizes.example/win",
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Your message contains the web address http://prizes.example/win" in page
+    assert "Free prizes at http://prizes.example/win</textarea>" in page
+    assert not mail.outbox
+
+
+def test_a_member_of_a_verified_organisation_may_send_a_web_address(
+    client, world, other_world, django_capture_on_commit_callbacks
+):
+    other_world.organisation.verified_at = timezone.now()
+    other_world.organisation.save()
+    client.force_login(other_world.owner)
+
+    response = send(
+        client, world.organisation, django_capture_on_commit_callbacks, message="Zie www.ons.be"
+    )
+
+    assert response.status_code == 302
+    assert "Zie www.ons.be" in mail.outbox[0].body

@@ -144,7 +144,7 @@ MATRIX = {
     "companies:organisation_create":      R("L   200 200 200 200 200 200",
                                             "L   200 200 200 200 200 200"),
     "companies:join":                     R("L   200 200 200 200 200 200",
-                                            "L   302 302 302 302 302 302",
+                                            "L   302 200 200 302 302 302",
                                             data={"organisation": "employer.slug"}),
     "companies:invitation":               R("L   200 200 200 200 200 200",
                                             "L   200 200 200 200 200 200",
