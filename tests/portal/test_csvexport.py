@@ -2,10 +2,14 @@
 
 import csv
 import io
+import re
+from pathlib import Path
 
+import hypothesis
 import pytest
+from django.conf import settings
 from django.utils import timezone, translation
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from portal import csvexport
@@ -107,7 +111,7 @@ def test_read_with_commas_no_cell_is_a_formula(column):
 TRICKY = st.text(alphabet=st.sampled_from(list(",;\t\r\n\"'=+-@ a"))) | st.text()
 
 
-@settings(database=None, deadline=None)
+@hypothesis.settings(database=None, deadline=None)
 @given(st.lists(st.lists(TRICKY, min_size=3, max_size=3), max_size=4))
 def test_whatever_the_cells_no_spreadsheet_reading_runs_a_formula(rows):
     text = written(rows)
@@ -152,3 +156,17 @@ def test_the_response_is_a_download():
     assert response["Content-Disposition"].startswith('attachment; filename="')
     assert "-requests-" in response["Content-Disposition"]
     assert b"".join(response.streaming_content).decode() == "\ufeffa;b\r\n"
+
+
+def test_the_portal_writes_csv_only_through_csvexport():
+    """One writer for every CSV the portal serves, so that every file is quoted and defused."""
+    root = Path(settings.BASE_DIR)
+    writers = re.compile(r"csv\.(writer|DictWriter)\(|text/csv|QUOTE_(MINIMAL|NONE)")
+    found = [
+        str(path.relative_to(root))
+        for package in ("portal", "companies", "vacancies", "vouchers", "benchmarks")
+        for path in (root / package).rglob("*.py")
+        if writers.search(path.read_text(encoding="utf-8"))
+    ]
+
+    assert found == ["portal/csvexport.py"]
