@@ -325,7 +325,10 @@ def is_running(collaboration, *, today=None):
 
 @transaction.atomic
 def end(collaboration, *, organisation, by, ended=None):
-    """Either side ends a running collaboration it has confirmed, on `ended` (default today)."""
+    """Either side ends a running collaboration it has confirmed, on `ended` (default today).
+
+    The other side's members are told (an email each, once: the key names the collaboration's
+    end). Ending what has already ended is refused, so it tells nobody again."""
     _require_member(organisation, by)
     collaboration = _locked(collaboration)
     side = side_of(collaboration, organisation)
@@ -350,6 +353,7 @@ def end(collaboration, *, organisation, by, ended=None):
         raise ValidationError({"ended": _end_before_start(collaboration.started, ended)})
     collaboration.ended = ended
     collaboration.save(update_fields=["ended"])
+    _tell(collaboration, side=_other(side), event="ended", by=by)
     return collaboration
 
 

@@ -1,8 +1,8 @@
 """The buy-social guide as a spreadsheet: a directory search, every page of it, as CSV.
 
 A province or regie publishes where to buy socially from a directory search; most open the file
-in Excel. The file format (byte order mark, semicolons, defused formulas, streaming) is
-portal.csvexport's; this module says which columns an organisation has.
+in Excel. The file format (byte order mark, semicolons, every cell quoted, defused formulas,
+streaming) is portal.csvexport's; this module says which columns an organisation has.
 """
 
 from django.utils.formats import number_format

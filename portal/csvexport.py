@@ -4,9 +4,17 @@ Most people open the file in Excel. Hence UTF-8 with a byte order mark (without 
 the accents of "coöperatie" as Windows-1252) and semicolons between fields (the list separator
 of Excel in Belgian and French regional settings, where a comma puts every row in one cell).
 The rows stream from the database in chunks, so that a file of every row never sits in memory.
+
+Every CSV the portal writes goes through `lines()`, and every cell is quoted and defused there.
+A spreadsheet set to commas reads the semicolon file otherwise: a comma, tab or line break inside
+a cell then starts a new cell, and one written unquoted, such as `Acme,=2+3`, would hand it a
+cell `=2+3`. Quoting every cell (csv.QUOTE_ALL) keeps a cell whole wherever it is read with
+semicolons, and `cell()` also defuses what follows any of those separators inside a cell, for
+the reader that splits there all the same.
 """
 
 import csv
+import re
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -21,6 +29,13 @@ CHUNK_SIZE = 500
 # A cell starting with one of these is a formula to a spreadsheet; a leading quote defuses it
 # (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A separator a spreadsheet may split a cell on (the comma, the semicolon, a tab, a line break),
+# followed by a formula start, possibly behind quotes (which a reader out of step with the
+# quoting takes as the opening or closing quote of a cell): the quote goes right after the
+# separator.
+_FORMULA_AFTER_SEPARATOR = re.compile(
+    '([,;\t\r\n])(?="*[' + re.escape("".join(FORMULA_STARTS)) + "])"
+)
 
 
 class _Line:
@@ -31,7 +46,10 @@ class _Line:
 
 
 def cell(value):
+    """The value as text that no spreadsheet runs: a leading quote before a formula start, at
+    the start and after every separator inside it ("Acme,=2+3" becomes "Acme,'=2+3")."""
     value = "" if value is None else str(value)
+    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
@@ -43,7 +61,8 @@ def filename(topic=""):
 
 def lines(objects, *, header, row):
     """The CSV file line by line: the byte order mark and `header()`, then `row(obj)` for each
-    object of `objects` (a queryset, read in chunks, or any iterable), every cell defused.
+    object of `objects` (a queryset, read in chunks, or any iterable), every cell quoted and
+    defused.
 
     The lines are written after the view has returned, so the generator keeps the language of
     the request explicitly; header() and row() run inside it.
@@ -52,7 +71,7 @@ def lines(objects, *, header, row):
 
     def generate():
         with translation.override(language):
-            writer = csv.writer(_Line(), delimiter=DELIMITER)
+            writer = csv.writer(_Line(), delimiter=DELIMITER, quoting=csv.QUOTE_ALL)
             yield BOM + writer.writerow([cell(title) for title in header()])
             rows = (
                 objects.iterator(chunk_size=CHUNK_SIZE)

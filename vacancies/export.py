@@ -1,9 +1,9 @@
 """The opportunity lists as spreadsheets: a search, every page of it, as CSV (`format=csv`).
 
 A job coach or a regie keeps a list of vacancies or requests in their region in Excel. The file
-format (byte order mark, semicolons, defused formulas, streaming) is portal.csvexport's; this
-module says which columns a vacancy and a service request have. A link to the detail page lets
-the reader go from a row back to the portal.
+format (byte order mark, semicolons, every cell quoted, defused formulas, streaming) is
+portal.csvexport's; this module says which columns a vacancy and a service request have. A link
+to the detail page lets the reader go from a row back to the portal.
 """
 
 from datetime import datetime

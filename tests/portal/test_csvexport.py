@@ -2,9 +2,15 @@
 
 import csv
 import io
+import re
+from pathlib import Path
 
+import hypothesis
 import pytest
+from django.conf import settings
 from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal import csvexport
 from portal.models import Province
@@ -24,10 +30,96 @@ pytestmark = pytest.mark.django_db
         ("", ""),
         (None, ""),
         (38, "38"),
+        # After a separator a spreadsheet may split on: a comma, semicolon, tab or line break.
+        ("Acme,=2+3", "Acme,'=2+3"),
+        ("Acme;+1", "Acme;'+1"),
+        ("a\t-1", "a\t'-1"),
+        ("a\r\n@x", "a\r\n'@x"),
+        ('a,"=1', "a,'\"=1"),
+        ("\t=1", "'\t'=1"),
+        # Ordinary text keeps its commas and dashes.
+        ("Gent, -5 %", "Gent, -5 %"),
+        ("Kringwinkel - Hasselt", "Kringwinkel - Hasselt"),
     ],
 )
 def test_a_cell_that_a_spreadsheet_would_run_is_defused(value, cell):
     assert csvexport.cell(value) == cell
+
+
+# The cells an attacker writes into a name, a title or an invoice number.
+HOSTILE = [
+    "Acme,=2+3",
+    '=HYPERLINK("http://evil.example","x")',
+    "+1",
+    "-1",
+    "@x",
+    "\t=1+1",
+    "\r=1+1",
+    'Acme,"=2+3"',
+    "Acme,;=2+3",
+    "a\r\n=1+1",
+    'x";=1+1,"',
+    "ends with a comma,",
+]
+RUNS = ("=", "+", "-", "@")
+
+
+def written(rows):
+    """The file `lines()` writes for `rows` (lists of cells), without its byte order mark."""
+    text = "".join(
+        csvexport.lines(rows, header=lambda: ["Name", "Other", "Last"], row=lambda row: row)
+    )
+    assert text.startswith(csvexport.BOM)
+    return text.removeprefix(csvexport.BOM)
+
+
+def read(text, delimiter):
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def test_every_cell_is_quoted():
+    text = written([["Acme,=2+3", 38, None], ["Groenwerk", "", "x"]])
+
+    assert text == ('"Name";"Other";"Last"\r\n"Acme,\'=2+3";"38";""\r\n"Groenwerk";"";"x"\r\n')
+
+
+@pytest.mark.parametrize("column", [0, 1, 2])
+def test_read_with_semicolons_every_cell_comes_back_whole_and_defused(column):
+    rows = [["Acme", "Acme", "Acme"] for _value in HOSTILE]
+    for row, value in zip(rows, HOSTILE, strict=True):
+        row[column] = value
+
+    _header, *back = read(written(rows), ";")
+
+    assert [row[column] for row in back] == [csvexport.cell(value) for value in HOSTILE]
+    for row in back:
+        assert not any(value.startswith(csvexport.FORMULA_STARTS) for value in row)
+
+
+@pytest.mark.parametrize("column", [0, 1, 2])
+def test_read_with_commas_no_cell_is_a_formula(column):
+    rows = [["Acme", "Acme", "Acme"] for _value in HOSTILE]
+    for row, value in zip(rows, HOSTILE, strict=True):
+        row[column] = value
+
+    cells = [value for row in read(written(rows), ",") for value in row]
+
+    assert not [value for value in cells if value.startswith(RUNS)]
+
+
+# Text made mostly of what matters here: separators, quotes and formula starts.
+TRICKY = st.text(alphabet=st.sampled_from(list(",;\t\r\n\"'=+-@ a"))) | st.text()
+
+
+@hypothesis.settings(database=None, deadline=None)
+@given(st.lists(st.lists(TRICKY, min_size=3, max_size=3), max_size=4))
+def test_whatever_the_cells_no_spreadsheet_reading_runs_a_formula(rows):
+    text = written(rows)
+
+    assert read(text, ";")[1:] == [[csvexport.cell(value) for value in row] for row in rows]
+    for delimiter in (",", "\t"):
+        for row in read(text, delimiter):
+            assert not [value for value in row if value.startswith(RUNS)]
 
 
 def test_the_file_is_named_after_the_portal_the_topic_and_the_day(settings):
@@ -49,6 +141,7 @@ def test_lines_stream_a_bom_a_header_and_a_row_per_object_in_the_language_asked(
     text = "".join(lines)
 
     assert text.startswith("\ufeff")
+    assert text.splitlines()[1] == '"Anvers";"\'=1"'
     assert list(csv.reader(io.StringIO(text[1:]), delimiter=";")) == [
         ["Name", "'=Formula"],
         ["Anvers", "'=1"],
@@ -63,3 +156,17 @@ def test_the_response_is_a_download():
     assert response["Content-Disposition"].startswith('attachment; filename="')
     assert "-requests-" in response["Content-Disposition"]
     assert b"".join(response.streaming_content).decode() == "\ufeffa;b\r\n"
+
+
+def test_the_portal_writes_csv_only_through_csvexport():
+    """One writer for every CSV the portal serves, so that every file is quoted and defused."""
+    root = Path(settings.BASE_DIR)
+    writers = re.compile(r"csv\.(writer|DictWriter)\(|text/csv|QUOTE_(MINIMAL|NONE)")
+    found = [
+        str(path.relative_to(root))
+        for package in ("portal", "companies", "vacancies", "vouchers", "benchmarks")
+        for path in (root / package).rglob("*.py")
+        if writers.search(path.read_text(encoding="utf-8"))
+    ]
+
+    assert found == ["portal/csvexport.py"]
