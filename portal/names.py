@@ -55,6 +55,9 @@ def normalise(text):
     """`text` as it should be stored: NFKC, no invisible characters, single spaces, trimmed."""
     if not text:
         return text
+    if text.isascii() and text.isprintable():
+        # Most names: nothing to fold, nothing invisible.
+        return " ".join(text.split())
     text = unicodedata.normalize("NFKC", text)
     # Whitespace first (tabs and line breaks are control characters too), then what is invisible.
     text = "".join(" " if char.isspace() else char for char in text)
