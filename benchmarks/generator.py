@@ -56,6 +56,7 @@ from companies.models import (
     Recognition,
     TargetGroup,
 )
+from portal import names
 from portal.models import Postcode, Region, Sector, ServiceCategory, User
 from vacancies import search as opportunity_search
 from vacancies.models import (
@@ -446,6 +447,7 @@ class Generator:
         organisation = Organisation(
             kind=kind,
             name=name,
+            name_skeleton=names.skeleton(name),
             slug=slug,
             enterprise_number=enterprise_number(self.first_index + index),
             street=texts.street(rng),

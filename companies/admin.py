@@ -1,6 +1,10 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -36,6 +40,26 @@ class RegionScopeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LookAlikeFilter(admin.SimpleListFilter):
+    """Organisations whose name looks like another's (the same skeleton, portal.names)."""
+
+    title = _("look-alike names")
+    parameter_name = "look_alike"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Look-alike of another organisation")),
+            ("no", _("No look-alike")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(has_look_alike=True)
+        if self.value() == "no":
+            return queryset.filter(has_look_alike=False)
+        return queryset
+
+
 class OfferedServiceInline(admin.TabularInline):
     model = OfferedService
     extra = 0
@@ -49,12 +73,21 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "enterprise_number", "municipality", "province", "verified_at"]
-    list_filter = [RegionScopeFilter, "kind", "province", "recognitions"]
+    list_display = [
+        "name",
+        "look_alike_column",
+        "kind",
+        "enterprise_number",
+        "municipality",
+        "province",
+        "verified_at",
+    ]
+    list_filter = [RegionScopeFilter, LookAlikeFilter, "kind", "province", "recognitions"]
     list_select_related = ["municipality", "province"]
     search_fields = ["name", "enterprise_number"]
     raw_id_fields = ["postcode"]
     readonly_fields = [
+        "look_alikes",
         "municipality",
         "province",
         "latitude",
@@ -67,6 +100,42 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors", "recognitions", "target_groups"]
     inlines = [OfferedServiceInline, MembershipInline]
     actions = ["verify"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_look_alike()
+
+    @admin.display(description=_("look-alike"), boolean=True, ordering="has_look_alike")
+    def look_alike_column(self, organisation):
+        return organisation.has_look_alike
+
+    @admin.display(description=_("organisations with a look-alike name"))
+    def look_alikes(self, organisation):
+        others = []
+        if organisation.pk:
+            others = list(
+                Organisation.objects.looking_like(organisation.name, excluding=organisation)
+                .select_related("municipality")
+                .order_by("created_at")
+            )
+        if not others:
+            return self.get_empty_value_display()
+        return format_html(
+            '<ul class="look-alikes">{}</ul>',
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({}, {}, {})</li>',
+                (
+                    (
+                        reverse("admin:companies_organisation_change", args=[other.pk]),
+                        other.name,
+                        other.municipality,
+                        other.enterprise_number_display,
+                        date_format(timezone.localtime(other.created_at)),
+                    )
+                    for other in others
+                ),
+            ),
+        )
 
     # Regisseurs need no model permissions here: what they may do follows from their regions
     # (companies/access.py), so it cannot drift from what the portal itself allows.
@@ -83,11 +152,20 @@ class OrganisationAdmin(admin.ModelAdmin):
             return request.user.is_regisseur
         return access.can_verify(request.user, obj)
 
+    def get_fields(self, request, obj=None):
+        # The look-alikes right under the name, where the regisseur reads it.
+        fields = [field for field in super().get_fields(request, obj) if field != "look_alikes"]
+        fields.insert(fields.index("name") + 1 if "name" in fields else 0, "look_alikes")
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser and not super().has_change_permission(request, obj):
-            # A regisseur checks and verifies; the members keep their own profile.
-            fields += [f.name for f in self.model._meta.fields if f.name not in fields]
+            # A regisseur checks and verifies; the members keep their own profile. (Fields
+            # that are not editable are the portal's own: the search index, the skeleton.)
+            fields += [
+                f.name for f in self.model._meta.fields if f.editable and f.name not in fields
+            ]
             fields += ["sectors", "recognitions", "target_groups"]
         return fields
 

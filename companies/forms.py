@@ -8,8 +8,10 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from portal import names
 from portal.forms import ModelMultipleChoiceField
 from portal.models import Postcode, ServiceCategory
+from portal.names import NameField
 
 from . import collaborations, enterprise_number, logos
 from .models import (
@@ -74,7 +76,16 @@ class PostcodeField(forms.CharField):
 
 
 class OrganisationForm(forms.ModelForm):
-    """Create or edit an organisation's profile."""
+    """Create or edit an organisation's profile.
+
+    A name that looks like another organisation's (the same skeleton, portal.names) is not
+    refused, since two firms may share a name, but the page names the other organisations
+    (`look_alikes`) and saves only once `confirm_look_alike` is ticked. An edit that keeps the
+    name's look asks nothing.
+    """
+
+    # How many look-alike organisations the warning names.
+    LOOK_ALIKES_SHOWN = 5
 
     enterprise_number = forms.CharField(
         label=_("Enterprise number"),
@@ -98,6 +109,10 @@ class OrganisationForm(forms.ModelForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What you do and for whom. The directory searches this text."),
+    )
+    confirm_look_alike = forms.BooleanField(
+        label=_("Ours is another organisation: keep this name"),
+        required=False,
     )
     logo = LogoField(
         label=_("Logo"),
@@ -129,9 +144,10 @@ class OrganisationForm(forms.ModelForm):
             "target_groups",
             "show_collaborations",
         ]
-        field_classes = dict.fromkeys(
-            ["sectors", "recognitions", "target_groups"], ModelMultipleChoiceField
-        )
+        field_classes = {
+            "name": NameField,
+            **dict.fromkeys(["sectors", "recognitions", "target_groups"], ModelMultipleChoiceField),
+        }
         widgets = {
             "kind": forms.RadioSelect,
             "sectors": forms.CheckboxSelectMultiple,
@@ -158,6 +174,7 @@ class OrganisationForm(forms.ModelForm):
             # Shown the way the KBO writes it; stored as ten digits.
             self.initial["enterprise_number"] = self.instance.enterprise_number_display
         self.fields["size"].choices = [("", _("Not given"))] + list(self.fields["size"].choices)[1:]
+        self.look_alikes = []
 
     def clean_enterprise_number(self):
         number = enterprise_number.normalise(self.cleaned_data["enterprise_number"])
@@ -183,7 +200,32 @@ class OrganisationForm(forms.ModelForm):
             # Social-economy details of a firm would put it among social enterprises in search.
             for name in SOCIAL_ONLY_FIELDS:
                 cleaned[name] = []
+        # A question to the person, not part of the profile.
+        confirmed = cleaned.pop("confirm_look_alike", False)
+        if cleaned.get("name"):
+            self.check_look_alikes(cleaned["name"], confirmed=confirmed)
         return cleaned
+
+    def check_look_alikes(self, name, *, confirmed):
+        """Find the organisations whose name looks like `name`; unless `confirmed`, ask."""
+        if self.instance.pk and names.skeleton(name) == self.instance.name_skeleton:
+            return
+        self.look_alikes = list(
+            Organisation.objects.looking_like(name, excluding=self.instance)
+            .select_related("municipality")
+            .order_by("name", "pk")[: self.LOOK_ALIKES_SHOWN]
+        )
+        if self.look_alikes and not confirmed:
+            self.add_error(
+                "confirm_look_alike",
+                forms.ValidationError(
+                    _(
+                        "The name looks like that of an organisation already on the portal. "
+                        "Tick this box if yours is another organisation."
+                    ),
+                    code="look_alike",
+                ),
+            )
 
 
 class ServiceForm(forms.ModelForm):

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from portal import reference
+from portal import names, reference
 from portal.models import Located, Sector, ServiceCategory, Vocabulary
 
 from . import enterprise_number, search
@@ -79,6 +79,25 @@ class OrganisationQuerySet(models.QuerySet):
             condition |= models.Q(enterprise_number=enterprise_number.normalise(query))
         return self.filter(condition)
 
+    def looking_like(self, name, *, excluding=None):
+        """Organisations whose name looks like `name` (the same skeleton, portal.names),
+        other than `excluding`: one lookup in the index on name_skeleton."""
+        skeleton = names.skeleton(name)
+        if not skeleton:
+            return self.none()
+        found = self.filter(name_skeleton=skeleton)
+        return found.exclude(pk=excluding.pk) if excluding and excluding.pk else found
+
+    def with_look_alike(self):
+        """Each organisation with `has_look_alike`: another organisation's name looks like it."""
+        return self.annotate(
+            has_look_alike=models.Exists(
+                Organisation.objects.filter(name_skeleton=models.OuterRef("name_skeleton"))
+                .exclude(name_skeleton="")
+                .exclude(pk=models.OuterRef("pk"))
+            )
+        )
+
     def for_directory(self):
         """What a directory card and the CSV guide show, in a fixed number of queries: the
         services (with their category) as `service_list` and the recognitions as
@@ -104,6 +123,8 @@ class OrganisationQuerySet(models.QuerySet):
 class Organisation(Located):
     kind = models.CharField(_("kind"), max_length=10, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=200)
+    # What the name looks like, folded for comparison (portal.names.skeleton); never shown.
+    name_skeleton = models.CharField(max_length=names.SKELETON_LENGTH, editable=False, blank=True)
     slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True)
     enterprise_number = models.CharField(
         _("enterprise number"),
@@ -173,6 +194,9 @@ class Organisation(Located):
             # Matching (vacancies.matching.candidates) and the directory's kind facet: social
             # enterprises in a bounding box, from the index alone.
             models.Index(fields=["kind", "longitude", "latitude"], name="organisation_kind_box"),
+            # Look-alike names: OrganisationQuerySet.looking_like (the organisation form's
+            # warning) and with_look_alike (the admin's flag and filter).
+            models.Index(fields=["name_skeleton"], name="organisation_name_skeleton"),
             # The GIN indexes on search_vector and on name (trigram) are PostgreSQL-only and made
             # in migration 0002.
         ]
@@ -182,6 +206,13 @@ class Organisation(Located):
 
     def save(self, *args, **kwargs):
         self.enterprise_number = enterprise_number.normalise(self.enterprise_number)
+        # Forms normalise the name already (portal.names.NameField); this covers every other
+        # way in (the admin, imports, demo data) and keeps the skeleton in step with the name.
+        self.name = names.normalise(self.name)
+        self.name_skeleton = names.skeleton(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_skeleton"}
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)

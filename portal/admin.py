@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,10 +16,18 @@ from .models import (
     ServiceCategory,
     User,
 )
+from .names import NameField
+
+
+class UserForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        field_classes = {"name": NameField}
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserForm
     ordering = ["email"]
     list_display = ["email", "name", "language", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "language"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.forms import PostcodeField
 from portal.forms import ModelMultipleChoiceField
 from portal.models import Sector, ServiceCategory
+from portal.names import NameField
 
 from . import privacy
 from .models import (
@@ -52,7 +53,7 @@ class OpportunityForm(forms.ModelForm):
     by extending (vacancies/lifecycle.py), so the edit form of a published one leaves it out.
     """
 
-    title = forms.CharField(
+    title = NameField(
         label=_("Title"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),

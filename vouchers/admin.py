@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.enterprise_number import display as enterprise_number
 from portal import audit, csvexport
 from portal.models import Municipality, Region
+from portal.names import NameField
 
 from . import access, lifecycle
 from .models import Programme, Voucher, VoucherEvent, VoucherStatus
@@ -60,6 +61,7 @@ def money(value):
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
+        field_classes = {"name": NameField}
         fields = [
             "name",
             "slug",

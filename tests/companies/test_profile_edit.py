@@ -129,3 +129,58 @@ def test_a_member_may_leave_from_the_edit_page(client, world):
     page = client.get(edit_url(world.organisation)).content.decode()
 
     assert f"Leave {world.organisation.name}" in page
+
+
+# --- Look-alike names (issue 16) -----------------------------------------------------------------
+
+
+def test_renaming_to_a_look_alike_asks_first_and_saves_once_confirmed(client, world, other_world):
+    client.force_login(world.owner)
+    # "Kringwinkel Elders" with a Cyrillic "е" and a zero-width space.
+    look_alike = "Kringwinkel\u200b \u0415lders"
+
+    asked = client.post(
+        edit_url(world.organisation), profile_data(world.organisation, name=look_alike)
+    )
+    confirmed = client.post(
+        edit_url(world.organisation),
+        profile_data(world.organisation, name=look_alike, confirm_look_alike="on"),
+    )
+
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "A similar-looking organisation is already on the portal" in page
+    assert (
+        f'<a href="/en/organisations/{other_world.organisation.slug}/">Kringwinkel Elders</a>'
+        in page
+    )
+    assert confirmed.status_code == 302
+    world.organisation.refresh_from_db()
+    assert world.organisation.name == "Kringwinkel \u0415lders"
+
+
+def test_keeping_a_name_that_has_a_look_alike_asks_nothing(client, world):
+    OrganisationFactory(name=world.organisation.name.upper())
+    client.force_login(world.editor)
+
+    response = client.post(
+        edit_url(world.organisation), profile_data(world.organisation, description="Nieuw.")
+    )
+
+    assert response.status_code == 302
+    world.organisation.refresh_from_db()
+    assert world.organisation.description == "Nieuw."
+
+
+def test_a_stranger_cannot_rename_an_organisation(client, world, other_world):
+    client.force_login(world.stranger)
+    name = world.organisation.name
+
+    response = client.post(
+        edit_url(world.organisation),
+        profile_data(world.organisation, name="Kringwinkel Elders", confirm_look_alike="on"),
+    )
+
+    assert response.status_code == 404
+    world.organisation.refresh_from_db()
+    assert world.organisation.name == name
