@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import access, enterprise_number, verification
+from .forms import LogoField
 from .models import (
     Collaboration,
     Invitation,
@@ -100,6 +102,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors", "recognitions", "target_groups"]
     inlines = [OfferedServiceInline, MembershipInline]
     actions = ["verify"]
+    # A logo uploaded here is checked and re-encoded as on the profile page (companies/logos.py).
+    formfield_overrides = {models.ImageField: {"form_class": LogoField}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_look_alike()
