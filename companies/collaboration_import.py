@@ -12,10 +12,10 @@ are refused as the same collaboration. A file the csv module cannot read to the 
 left open, a cell over its size limit), one not in UTF-8 and a header naming a column twice
 are refused as a whole, with the line.
 
-Imports run one after the other (`_wait_for_other_imports`): each reads what is present once
-the one before has committed, inserts with ON CONFLICT DO NOTHING (a declaration at the same
-moment wins) and counts the rows it actually wrote, so that imports run at once report
-numbers that add up. Lines are inserted in batches.
+Imports of the same organisations run one after the other (`_lock_regular_sides`, the lock
+declarations and recordings take too): each reads what is present once the one before has
+committed, inserts with ON CONFLICT DO NOTHING and counts the rows it actually wrote, so that
+imports run at once report numbers that add up. Lines are inserted in batches.
 """
 
 import csv
@@ -79,8 +79,6 @@ BATCH_SIZE = 1000
 PROGRESS_EVERY = 1000
 # Values per IN (...) when looking up enterprise numbers and keys (SQLite's limit is far higher).
 LOOKUP_CHUNK = 500
-# The PostgreSQL advisory lock that imports queue on (any 64-bit number no other lock uses).
-IMPORT_LOCK = 0x6272_7567_636F_6C6C  # "brugcoll"
 
 
 class ImportFileError(Exception):
@@ -465,16 +463,32 @@ def _new(good):
     ]
 
 
-def _wait_for_other_imports():
-    """Queue behind an import that is writing, until the end of this transaction.
+def _lock_regular_sides(good):
+    """Lock the rows of the lines' regular organisations until the end of the transaction.
 
-    On PostgreSQL a transaction-level advisory lock: a second import waits here until the first
-    has committed, then sees its rows. On SQLite the transaction itself is the queue: the
-    portal's `transaction_mode=IMMEDIATE` takes the database's write lock when it begins.
+    `collaborations.declare` and `record` lock the regular side's row before they look and
+    write, so whoever writes collaborations of a firm waits for whoever is writing them: a
+    second import of the same firms waits here until the first has committed, then sees its
+    rows; a declaration waits until the import has committed, then finds the imported row.
+    (Without this, an import and a declaration of the same collaboration could each wait for
+    the other: the import's foreign keys are checked at commit, on the row the declaration
+    locked.) Rows are locked in the order of their ids, so two imports cannot deadlock.
+    Imports of other firms run alongside: their import keys and collaborations differ.
+    On SQLite the transaction itself is the queue: the portal's `transaction_mode=IMMEDIATE`
+    takes the database's write lock when it begins.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+    if not connection.features.has_select_for_update:
+        return
+    regulars = sorted({line.values["regular"] for line in good})
+    for start in range(0, len(regulars), LOOKUP_CHUNK):
+        # FOR NO KEY UPDATE: it makes declare's FOR UPDATE wait, and lets the foreign-key
+        # checks of this transaction's own rows through.
+        list(
+            Organisation.objects.filter(pk__in=regulars[start : start + LOOKUP_CHUNK])
+            .order_by("pk")
+            .select_for_update(no_key=True)
+            .values_list("pk", flat=True)
+        )
 
 
 def import_collaborations(
@@ -504,7 +518,7 @@ def import_collaborations(
     now = timezone.now()
     imported = 0
     with transaction.atomic():
-        _wait_for_other_imports()
+        _lock_regular_sides(good)
         # Read under the lock: what an import before this one wrote is committed and seen now.
         new = _new(good)
         for start in range(0, len(new), BATCH_SIZE):
@@ -526,13 +540,13 @@ def import_collaborations(
                     )
                     for line in batch
                 ],
-                # A member declaring, or the portal recording, the same collaboration at this
-                # moment (they do not wait for imports): the register's unique constraint keeps
-                # theirs, and this line counts as already present.
+                # Whatever else writes collaborations without the lock (the admin): the
+                # register's unique constraint keeps theirs, and the line counts as present.
                 ignore_conflicts=True,
             )
-            # What went in: only imports write import keys, and they queue, so each of the
-            # batch's keys now in the register is a row this import wrote.
+            # What went in: only imports write import keys, a key names the line's regular
+            # organisation, and this import holds that row locked, so each of the batch's keys
+            # now in the register is a row this import wrote.
             imported += Collaboration.objects.filter(
                 import_key__in=[line.values["key"] for line in batch]
             ).count()

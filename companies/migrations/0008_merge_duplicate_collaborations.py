@@ -38,7 +38,7 @@ def merge_duplicates(apps, schema_editor):
     references = [
         relation
         for relation in Collaboration._meta.related_objects
-        if relation.many_to_one and relation.field.concrete
+        if relation.field.many_to_one and relation.field.concrete
     ]
     for regular, social, role, category, started in list(groups):
         twins = list(
