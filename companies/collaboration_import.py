@@ -152,7 +152,7 @@ def _unreadable(number, error):
             'two quotes: "")'
         )
     else:
-        message = _("it cannot be read as CSV (%(reason)s)") % {"reason": reason}
+        message = _("this line cannot be read as CSV (%(reason)s)") % {"reason": reason}
     return ImportFileError(str(LineError(number, "unreadable", message)))
 
 
