@@ -7,7 +7,15 @@ good ones. Imported collaborations are confirmed by both sides (source "import")
 SHA-256 fingerprint of their normalised line as `import_key`, so importing the same file again
 adds nothing and reports those lines as already present. So is a line whose pair, role, service
 and start match a collaboration declared by hand or recorded by the portal: the register holds
-each collaboration once. Lines are inserted in batches.
+each collaboration once (a unique constraint), and two lines of one file that agree on those
+are refused as the same collaboration. A file the csv module cannot read to the end (a quote
+left open, a cell over its size limit), one not in UTF-8 and a header naming a column twice
+are refused as a whole, with the line.
+
+Imports of the same organisations run one after the other (`_lock_regular_sides`, the lock
+declarations and recordings take too): each reads what is present once the one before has
+committed, inserts with ON CONFLICT DO NOTHING and counts the rows it actually wrote, so that
+imports run at once report numbers that add up. Lines are inserted in batches.
 """
 
 import csv
@@ -18,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,46 +125,111 @@ class _Line:
         self.problems.append(LineError(self.number, code, str(message)))
 
 
+def _line_of(data, position):
+    """The line (from 1) on which byte `position` of `data` lies, counted as the csv module
+    counts lines: a line ends at \\n, \\r\\n or a lone \\r."""
+    before = data[:position].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return before.count(b"\n") + 1
+
+
+def _unreadable(number, error):
+    """The ImportFileError for a csv.Error raised while reading the record from line `number`.
+
+    The csv module says what went wrong in English only, and without the line; these are the
+    errors it raises on our settings (strict, newline="").
+    """
+    reason = str(error)
+    if reason == "unexpected end of data":
+        message = _("a quote opened on this line is never closed")
+    elif reason.startswith("field larger than field limit"):
+        message = _(
+            "a cell is longer than %(limit)d characters; is a quote opened on this line never "
+            "closed?"
+        ) % {"limit": csv.field_size_limit()}
+    elif "expected after" in reason:
+        message = _(
+            "a quoted cell goes on after its closing quote (write a quote inside a cell as "
+            'two quotes: "")'
+        )
+    else:
+        message = _("this line cannot be read as CSV (%(reason)s)") % {"reason": reason}
+    return ImportFileError(str(LineError(number, "unreadable", message)))
+
+
 def read(data):
-    """The header and the data lines of CSV `data` (bytes), as _Line objects."""
+    """The header and the data lines of CSV `data` (bytes), as _Line objects.
+
+    Raises ImportFileError, naming the line where it can, when the file as a whole cannot be
+    read: not UTF-8, no header, a column missing or named twice, a quote left open or a cell
+    over the csv module's size limit (after which no line can be trusted).
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFileError(
             _(
-                "The file is not UTF-8 (byte %(position)d cannot be read). Save it as "
-                "“CSV UTF-8” and try again."
+                "The file is not UTF-8: line %(line)d holds bytes that cannot be read. Save it "
+                "as “CSV UTF-8” and try again."
             )
-            % {"position": error.start + 1}
+            % {"line": _line_of(data, error.start)}
         ) from None
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise ImportFileError(_("The file is empty or its first line is blank; it needs a header."))
     # The header decides the separator: Excel in Belgium writes semicolons, others commas.
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader)]
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        raise ImportFileError(
-            _("The header lacks the column(s) %(missing)s. Expected: %(expected)s.")
-            % {"missing": ", ".join(missing), "expected": delimiter.join(COLUMNS)}
-        )
+    # strict: a quote where none may be is an error with a line, not a cell read otherwise.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     lines = []
-    previous_end = reader.line_num
-    for row in reader:
-        number = previous_end + 1  # the line the record starts on (a quoted cell may wrap)
-        previous_end = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        line = _Line(number, dict(zip(header, (cell.strip() for cell in row), strict=False)))
-        if len(row) != len(header):
-            line.refuse(
-                "field_count",
-                _("expected %(expected)d fields as in the header, found %(found)d")
-                % {"expected": len(header), "found": len(row)},
+    previous_end = 0
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+        missing = [name for name in COLUMNS if name not in header]
+        if missing:
+            raise ImportFileError(
+                _("The header lacks the column(s) %(missing)s. Expected: %(expected)s.")
+                % {"missing": ", ".join(missing), "expected": delimiter.join(COLUMNS)}
             )
-        lines.append(line)
+        twice = [name for name in COLUMNS if header.count(name) > 1]
+        if twice:
+            raise ImportFileError(
+                _(
+                    "The header names the column(s) %(columns)s more than once; keep one of "
+                    "each, so that it is clear which to read."
+                )
+                % {"columns": ", ".join(twice)}
+            )
+        previous_end = reader.line_num
+        for row in reader:
+            number = previous_end + 1  # the line the record starts on (a quoted cell may wrap)
+            previous_end = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            line = _Line(number, dict(zip(header, (cell.strip() for cell in row), strict=False)))
+            wrapped = previous_end > number and (
+                len(row) != len(header)
+                or any(
+                    "\n" in line.cells.get(name, "") or "\r" in line.cells.get(name, "")
+                    for name in COLUMNS
+                )
+            )
+            if wrapped:
+                # A quoted cell may wrap, but none of ours holds a line break: a quote was
+                # left open and closed lines later, and what lies between was read as a cell.
+                line.refuse(
+                    "open_quote",
+                    _("lines %(first)d to %(last)d are read as one line: is a quote left open?")
+                    % {"first": number, "last": previous_end},
+                )
+            elif len(row) != len(header):
+                line.refuse(
+                    "field_count",
+                    _("expected %(expected)d fields as in the header, found %(found)d")
+                    % {"expected": len(header), "found": len(row)},
+                )
+            lines.append(line)
+    except csv.Error as error:
+        raise _unreadable(previous_end + 1, error) from None
     return lines
 
 
@@ -349,6 +422,15 @@ def check(lines, *, progress=None):
         if line.problems:
             continue
         values = line.values
+        # The register holds a collaboration once (pair, role, category, start): two lines that
+        # agree on those are the same one, even when their end or channel differ.
+        identity = (
+            line.numbers["regular"],
+            line.numbers["social"],
+            values["role"],
+            values["category"].pk if values["category"] else None,
+            values["started"],
+        )
         key = fingerprint(
             regular=line.numbers["regular"],
             social=line.numbers["social"],
@@ -358,16 +440,55 @@ def check(lines, *, progress=None):
             ended=values["ended"],
             channel=values["channel"],
         )
-        if key in first_seen:
+        if identity in first_seen:
             line.refuse(
                 "duplicate_line",
-                _("the same collaboration as line %(line)d") % {"line": first_seen[key]},
+                _("the same collaboration as line %(line)d") % {"line": first_seen[identity]},
             )
             continue
-        first_seen[key] = line.number
+        first_seen[identity] = line.number
         line.values["regular"] = organisations[line.numbers["regular"]][0]
         line.values["social"] = organisations[line.numbers["social"]][0]
         line.values["key"] = key
+
+
+def _new(good):
+    """The good lines whose collaboration is not in the register yet."""
+    present = _present([line.values["key"] for line in good])
+    registered = _registered(good)
+    return [
+        line
+        for line in good
+        if line.values["key"] not in present and _natural(line) not in registered
+    ]
+
+
+def _lock_regular_sides(good):
+    """Lock the rows of the lines' regular organisations until the end of the transaction.
+
+    `collaborations.declare` and `record` lock the regular side's row before they look and
+    write, so whoever writes collaborations of a firm waits for whoever is writing them: a
+    second import of the same firms waits here until the first has committed, then sees its
+    rows; a declaration waits until the import has committed, then finds the imported row.
+    (Without this, an import and a declaration of the same collaboration could each wait for
+    the other: the import's foreign keys are checked at commit, on the row the declaration
+    locked.) Rows are locked in the order of their ids, so two imports cannot deadlock.
+    Imports of other firms run alongside: their import keys and collaborations differ.
+    On SQLite the transaction itself is the queue: the portal's `transaction_mode=IMMEDIATE`
+    takes the database's write lock when it begins.
+    """
+    if not connection.features.has_select_for_update:
+        return
+    regulars = sorted({line.values["regular"] for line in good})
+    for start in range(0, len(regulars), LOOKUP_CHUNK):
+        # FOR NO KEY UPDATE: it makes declare's FOR UPDATE wait, and lets the foreign-key
+        # checks of this transaction's own rows through.
+        list(
+            Organisation.objects.filter(pk__in=regulars[start : start + LOOKUP_CHUNK])
+            .order_by("pk")
+            .select_for_update(no_key=True)
+            .values_list("pk", flat=True)
+        )
 
 
 def import_collaborations(
@@ -389,20 +510,19 @@ def import_collaborations(
         result.errors.extend(line.problems)
     good = [line for line in lines if not line.problems]
     result.valid = len(good)
-    present = _present([line.values["key"] for line in good])
-    registered = _registered(good)
-    new = [
-        line
-        for line in good
-        if line.values["key"] not in present and _natural(line) not in registered
-    ]
-    result.already_present = len(good) - len(new)
     if dry_run or (result.errors and not skip_invalid):
+        new = _new(good)
+        result.already_present = len(good) - len(new)
         result.imported = len(new) if dry_run else 0
         return result
     now = timezone.now()
+    imported = 0
     with transaction.atomic():
+        _lock_regular_sides(good)
+        # Read under the lock: what an import before this one wrote is committed and seen now.
+        new = _new(good)
         for start in range(0, len(new), BATCH_SIZE):
+            batch = new[start : start + BATCH_SIZE]
             Collaboration.objects.bulk_create(
                 [
                     Collaboration(
@@ -418,13 +538,20 @@ def import_collaborations(
                         confirmed_by_social_at=now,
                         import_key=line.values["key"],
                     )
-                    for line in new[start : start + BATCH_SIZE]
+                    for line in batch
                 ],
-                # Two runs of the same file at the same moment: the unique key keeps one row
-                # per line, and the second run does not fail half-way.
+                # Whatever else writes collaborations without the lock (the admin): the
+                # register's unique constraint keeps theirs, and the line counts as present.
                 ignore_conflicts=True,
             )
+            # What went in: only imports write import keys, a key names the line's regular
+            # organisation, and this import holds that row locked, so each of the batch's keys
+            # now in the register is a row this import wrote.
+            imported += Collaboration.objects.filter(
+                import_key__in=[line.values["key"] for line in batch]
+            ).count()
             _report(progress, "imported", min(start + BATCH_SIZE, len(new)), len(new))
-    result.imported = len(new)
+    result.imported = imported
+    result.already_present = len(good) - imported
     result.written = True
     return result

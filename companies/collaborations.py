@@ -16,7 +16,7 @@ for an organisation one is not a member of, or for one that is not a side, is Pe
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,41 +64,55 @@ def record(*, regular, social, role, category=None, started, channel, source):
     channel and source that is still running is the same collaboration, so accepting a second
     offer of the same kind (or the same offer again) returns the row already there, started at
     the earlier date. One that has ended does not match: working together again is a new
-    collaboration, which the reports count in its own years.
+    collaboration, which the reports count in its own years. The same pair, role, category and
+    start is always the same collaboration (the register's unique constraint), however it came
+    in: a declaration or an import of it is returned, now confirmed by both sides.
     """
     _check_sides(regular=regular, social=social)
+    identity = {
+        "regular": regular,
+        "social": social,
+        "role": role,
+        "category": category,
+        "started": started,
+    }
     with transaction.atomic():
-        # Lock the regular side's row: two recordings for the same pair at the same moment
-        # queue here, so the second finds the first's row instead of adding a twin. (There is
-        # no unique constraint to lean on: declared and imported collaborations may repeat.)
+        # Lock the regular side's row: two recordings (or a recording and a declaration) for
+        # the same pair at the same moment queue here, so the second finds the first's row
+        # instead of adding a twin.
         Organisation.objects.select_for_update().filter(pk=regular.pk).first()
-        existing = (
-            Collaboration.objects.select_for_update()
-            .filter(
-                regular=regular,
-                social=social,
-                role=role,
-                category=category,
-                channel=channel,
-                source=source,
+        existing = Collaboration.objects.select_for_update().filter(**identity).first()
+        if existing is None:
+            existing = (
+                Collaboration.objects.select_for_update()
+                .filter(
+                    regular=regular,
+                    social=social,
+                    role=role,
+                    category=category,
+                    channel=channel,
+                    source=source,
+                )
+                .filter(Q(ended__isnull=True) | Q(ended__gte=timezone.localdate()))
+                .order_by("started", "pk")
+                .first()
             )
-            .filter(Q(ended__isnull=True) | Q(ended__gte=timezone.localdate()))
-            .order_by("started", "pk")
-            .first()
-        )
         now = timezone.now()
         if existing is None:
-            return Collaboration.objects.create(
-                regular=regular,
-                social=social,
-                role=role,
-                category=category,
-                started=started,
-                channel=channel,
-                source=source,
-                confirmed_by_regular_at=now,
-                confirmed_by_social_at=now,
+            # An import takes no lock of an organisation: should it write this collaboration
+            # between the look and the insert, the constraint refuses the insert and
+            # get_or_create returns the imported row.
+            existing, created = Collaboration.objects.get_or_create(
+                **identity,
+                defaults={
+                    "channel": channel,
+                    "source": source,
+                    "confirmed_by_regular_at": now,
+                    "confirmed_by_social_at": now,
+                },
             )
+            if created:
+                return existing
         changed = []
         if started < existing.started:
             existing.started = started
@@ -107,8 +121,26 @@ def record(*, regular, social, role, category=None, started, channel, source):
             if getattr(existing, side) is None:
                 setattr(existing, side, now)
                 changed.append(side)
+        if existing.disputed_at is not None:
+            # Confirmed by the event, as `confirm` would: the dispute is answered.
+            existing.disputed_at, existing.dispute_note = None, ""
+            changed += ["disputed_at", "dispute_note"]
         if changed:
-            existing.save(update_fields=changed)
+            try:
+                with transaction.atomic():
+                    existing.save(update_fields=changed)
+            except IntegrityError:
+                # An import wrote the collaboration at the earlier start meanwhile: that row is
+                # the one to return (the look above finds it now).
+                return record(
+                    regular=regular,
+                    social=social,
+                    role=role,
+                    category=category,
+                    started=started,
+                    channel=channel,
+                    source=source,
+                )
         return existing
 
 
@@ -244,32 +276,30 @@ def declare(*, organisation, other, role, category, started, ended=None, channel
     side = "social" if organisation.is_social else "regular"
     with transaction.atomic():
         # Lock the regular side's row: two declarations of the same at the same moment queue
-        # here, so the second finds the first's row instead of adding a twin.
+        # here, so the second finds the first's row instead of adding a twin. An import takes
+        # no such lock: should it write the same collaboration between the look and the
+        # insert, the register's unique constraint refuses the insert and get_or_create
+        # returns the imported row.
         Organisation.objects.select_for_update().filter(pk=regular.pk).first()
-        existing = (
-            Collaboration.objects.filter(
-                regular=regular, social=social, role=role, category=category, started=started
-            )
-            .order_by("pk")
-            .first()
-        )
-        if existing is not None:
-            if _confirmed_at(existing, side) is None:
-                confirm(existing, organisation=organisation, by=by)
-                existing.refresh_from_db()
-            return existing, False
-        collaboration = Collaboration.objects.create(
+        collaboration, created = Collaboration.objects.get_or_create(
             regular=regular,
             social=social,
             role=role,
             category=category,
             started=started,
-            ended=ended,
-            channel=channel,
-            source=CollaborationSource.MANUAL,
-            declared_by=by,
-            **{f"confirmed_by_{side}_at": timezone.now()},
+            defaults={
+                "ended": ended,
+                "channel": channel,
+                "source": CollaborationSource.MANUAL,
+                "declared_by": by,
+                f"confirmed_by_{side}_at": timezone.now(),
+            },
         )
+        if not created:
+            if _confirmed_at(collaboration, side) is None:
+                confirm(collaboration, organisation=organisation, by=by)
+                collaboration.refresh_from_db()
+            return collaboration, False
         _tell(collaboration, side=_other(side), event="declared", by=by)
     return collaboration, True
 

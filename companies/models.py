@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -542,6 +543,22 @@ class Collaboration(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(regular=models.F("social")),
                 name="collaboration_between_two_organisations",
+            ),
+            # A collaboration is its pair, the regular side's role, the service and the start,
+            # whoever put it in the register (declared, recorded or imported). No category is a
+            # value like any other here: COALESCE makes two collaborations without one equal,
+            # on SQLite as on PostgreSQL (where NULLs would otherwise differ).
+            models.UniqueConstraint(
+                "regular",
+                "social",
+                "role",
+                Coalesce("category", 0, output_field=models.BigIntegerField()),
+                "started",
+                name="one_collaboration_per_pair_role_category_start",
+                violation_error_message=_(
+                    "This collaboration is already in the register: the same organisations, "
+                    "role, service and start."
+                ),
             ),
         ]
 

@@ -1,24 +1,34 @@
 """`manage.py import_collaborations FILE.csv` (companies/collaboration_import.py): every bad line
 reported with its number and reason, all or nothing unless --skip-invalid, idempotent re-runs,
-Excel's spellings, progress and bulk inserts for large files."""
+Excel's spellings, progress and bulk inserts for large files; files the csv module cannot read,
+and imports run at once."""
 
 import hashlib
 import math
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from companies import collaboration_import
 from companies.management.commands.import_collaborations import Command
 from companies.models import Collaboration
 from portal.models import ServiceCategory
-from tests.factories import OrganisationFactory, SocialEnterpriseFactory
+from tests.conftest import ROOT, _database_url_for_worker
+from tests.factories import OrganisationFactory, OwnerFactory, SocialEnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -372,3 +382,258 @@ def test_a_large_file_imported_again_adds_nothing(five_thousand_lines):
     assert out.strip() == "0 imported, 5000 already present."
     assert err == ""  # no progress at verbosity 0
     assert Collaboration.objects.count() == 5000
+
+
+# --- What the csv module cannot read, and a header that names a column twice -----------------
+
+
+def test_a_cell_over_the_csv_field_limit_is_refused_with_its_line_and_nothing_imported(
+    tmp_path, orgs
+):
+    huge = "x" * 200_000
+    lines = [
+        *good_lines(orgs)[:2],
+        f"{dotted(orgs.firm)};{dotted(orgs.enterprise)};client;{huge};2016-01-01;;regie",
+        good_lines(orgs)[2],
+    ]
+    path = csv_file(tmp_path, lines)
+
+    for options in [(), ("--skip-invalid",)]:
+        message, _err = run_refused(path, *options)
+
+        assert message == (
+            "line 4: a cell is longer than 131072 characters; is a quote opened on this line "
+            "never closed?"
+        )
+        assert not Collaboration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "text"),
+    [
+        (
+            '"{firm};{enterprise};client;groenonderhoud;2016-01-01;;regie',
+            "line 3: a quote opened on this line is never closed",
+        ),
+        (
+            '{firm};{enterprise};client;"groen"onderhoud;2016-01-01;;regie',
+            "line 3: a quoted cell goes on after its closing quote",
+        ),
+    ],
+    ids=["quote-never-closed", "text-after-the-closing-quote"],
+)
+def test_a_quote_the_csv_module_cannot_read_is_refused_with_its_line_and_nothing_imported(
+    tmp_path, orgs, bad_line, text
+):
+    firm, enterprise = dotted(orgs.firm), dotted(orgs.enterprise)
+    lines = [good_lines(orgs)[0], bad_line.format(firm=firm, enterprise=enterprise)]
+    lines += good_lines(orgs)[1:]
+    path = csv_file(tmp_path, lines)
+
+    for options in [(), ("--skip-invalid",), ("--dry-run",)]:
+        message, _err = run_refused(path, *options)
+
+        assert message.startswith(text)
+        assert not Collaboration.objects.exists()
+
+
+def test_a_quote_closed_lines_later_names_the_lines_read_as_one(tmp_path, orgs):
+    firm, enterprise = dotted(orgs.firm), dotted(orgs.enterprise)
+    lines = [
+        good_lines(orgs)[0],
+        f'{firm};{enterprise};client;"groenonderhoud;2016-01-01;;regie',
+        f'{firm};{enterprise};client;schoonmaak";2017-01-01;;regie',
+        good_lines(orgs)[1],
+    ]
+
+    message, err = run_refused(csv_file(tmp_path, lines))
+
+    assert "nothing was imported" in message
+    assert err.strip() == "line 3: lines 3 to 4 are read as one line: is a quote left open?"
+    assert not Collaboration.objects.exists()
+
+
+def test_a_header_naming_a_column_twice_is_refused(tmp_path, orgs):
+    header = HEADER + ";role"
+    lines = [line + ";partner" for line in good_lines(orgs)]
+
+    message, _err = run_refused(csv_file(tmp_path, lines, header=header))
+
+    assert message == (
+        "The header names the column(s) role more than once; keep one of each, so that it is "
+        "clear which to read."
+    )
+    assert not Collaboration.objects.exists()
+
+
+def test_a_header_may_repeat_a_column_that_is_not_read(tmp_path, orgs):
+    header = HEADER + ";note;note;;"
+    lines = [line + ";a;b;;" for line in good_lines(orgs)]
+
+    out, _err = run(csv_file(tmp_path, lines, header=header))
+
+    assert out.strip() == "3 imported, 0 already present."
+
+
+def test_a_file_that_is_not_utf8_is_reported_by_its_line(tmp_path, orgs):
+    lines = good_lines(orgs)
+    text = "\n".join([HEADER, lines[0], lines[1], lines[2] + ";caf\xe9"]) + "\r\n"
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(text.encode("latin-1"))
+
+    message, _err = run_refused(path)
+
+    assert message == (
+        "The file is not UTF-8: line 4 holds bytes that cannot be read. Save it as “CSV UTF-8” "
+        "and try again."
+    )
+    assert not Collaboration.objects.exists()
+
+
+def test_two_lines_of_one_collaboration_are_refused_even_when_end_or_channel_differ(tmp_path, orgs):
+    firm, enterprise = dotted(orgs.firm), dotted(orgs.enterprise)
+    lines = [
+        f"{firm};{enterprise};supplier;;2016-01-01;;regie",
+        f"{firm};{enterprise};supplier;;01/01/2016;2018-12-31;directory",
+    ]
+
+    message, err = run_refused(csv_file(tmp_path, lines))
+
+    assert "nothing was imported" in message
+    assert err.strip() == "line 3: the same collaboration as line 2"
+    assert not Collaboration.objects.exists()
+
+
+def test_a_line_without_category_matches_a_declaration_without_one(tmp_path, orgs):
+    from companies import collaborations
+
+    owner = OwnerFactory(organisation=orgs.firm).user
+    collaborations.declare(
+        organisation=orgs.firm,
+        other=orgs.shop,
+        role="supplier",
+        category=None,
+        started=date(2020, 3, 15),
+        channel="directory",
+        by=owner,
+    )
+
+    out, _err = run(csv_file(tmp_path, good_lines(orgs)))
+
+    assert out.strip() == "2 imported, 1 already present."
+    assert Collaboration.objects.filter(category=None).count() == 1
+
+
+# --- Imports run at once (PostgreSQL, real processes) -----------------------------------------
+
+
+def waiting_backends():
+    """How many connections to the test database wait for a lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+            "WHERE NOT l.granted AND a.datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+@contextmanager
+def writes_held_back():
+    """Hold every write to the register back (a lock on the table, reads still allowed) from
+    another connection, until the block ends: imports started inside it all read the register
+    before any of them can write, which is the race at its worst."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE companies_collaboration IN EXCLUSIVE MODE")
+                locked.set()
+                release.wait(timeout=300)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(timeout=60)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
+def summary_pattern():
+    """The command's summary as the subprocesses write it (in Dutch, the portal's language)."""
+    with translation.override("nl"):
+        text = gettext("%(imported)d imported, %(present)d already present")
+    return re.compile(
+        re.escape(text)
+        .replace(re.escape("%(imported)d"), r"(?P<imported>\d+)")
+        .replace(re.escape("%(present)d"), r"(?P<present>\d+)")
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "channels",
+    [("regie", "regie", "regie"), ("regie", "directory", "other")],
+    ids=["the-same-file", "each-file-another-channel"],
+)
+def test_three_imports_at_once_write_each_collaboration_once_and_their_counts_add_up(
+    tmp_path, channels
+):
+    call_command("load_reference_data", verbosity=0)  # a transactional test starts empty
+    firms = [OrganisationFactory() for _ in range(10)]
+    enterprises = [SocialEnterpriseFactory() for _ in range(10)]
+    # 2,000 collaborations: 10 x 10 pairs, 20 starts; half without a category (NULL).
+    collaborations = [
+        (firm, enterprise, ["schoonmaak", ""][n % 2], date(2012, 1, 2) + timedelta(weeks=n))
+        for firm in firms
+        for enterprise in enterprises
+        for n in range(20)
+    ]
+    files = [
+        csv_file(
+            tmp_path,
+            [
+                f"{dotted(firm)};{dotted(enterprise)};client;{category};{started};;{channel}"
+                for firm, enterprise, category, started in collaborations
+            ],
+            name=f"import-{index}.csv",
+        )
+        for index, channel in enumerate(channels)
+    ]
+    env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "DJANGO_DEBUG": "true"}
+
+    with writes_held_back():
+        processes = [
+            subprocess.Popen(  # noqa: S603
+                [sys.executable, "manage.py", "import_collaborations", str(path), "-v", "0"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for path in files
+        ]
+        deadline = time.monotonic() + 180
+        while waiting_backends() < len(processes):
+            finished = [process for process in processes if process.poll() is not None]
+            assert not finished, finished[0].communicate()
+            assert time.monotonic() < deadline, "the imports did not all reach the register"
+            time.sleep(0.1)
+    outputs = [process.communicate(timeout=180) for process in processes]
+
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    pattern = summary_pattern()
+    counts = [pattern.search(out).groupdict() for out, _err in outputs]
+    imported = sorted(int(count["imported"]) for count in counts)
+    present = sorted(int(count["present"]) for count in counts)
+    print(f"\nthree imports of 2,000 lines at once: {counts}")
+    assert imported == [0, 0, 2000]
+    assert present == [0, 2000, 2000]
+    assert Collaboration.objects.count() == 2000
+    assert Collaboration.objects.filter(category=None).count() == 1000

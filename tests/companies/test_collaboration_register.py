@@ -1,17 +1,21 @@
 """Collaborations declared by hand: a member of either side declares, the other side confirms
 or disputes, either side ends a running one, the declaring side withdraws what is unconfirmed;
-the organisation's collaboration pages, the dashboard section, the admin and the profiles."""
+the organisation's collaboration pages, the dashboard section, the admin and the profiles; one
+row per collaboration (pair, role, category, start), also when an import writes it meanwhile."""
 
+import threading
+import time
 from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from companies import collaborations
+from companies import collaboration_import, collaborations
 from companies.models import Collaboration
 from portal.models import Notification, Region, ServiceCategory
 from tests.factories import (
@@ -809,3 +813,222 @@ def test_emails_are_written_in_the_recipients_language(sides):
         f"/fr/organisations/{sides.enterprise.slug}/collaborations/#collaboration-{collaboration.pk}"
         in french.body
     )
+
+
+# --- One row per collaboration: pair, role, category and start -------------------------------
+
+
+@pytest.mark.parametrize("slug", ["groenonderhoud", None], ids=["a-category", "no-category"])
+def test_the_database_holds_one_row_per_pair_role_category_and_start(sides, slug):
+    fields = {
+        "regular": sides.firm,
+        "social": sides.enterprise,
+        "role": "client",
+        "category": category(slug) if slug else None,
+        "started": date(2016, 1, 1),
+        "channel": "regie",
+        "source": "import",
+    }
+    Collaboration.objects.create(**fields)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Collaboration.objects.create(**{**fields, "channel": "other", "ended": date(2017, 1, 1)})
+
+    Collaboration.objects.create(**{**fields, "role": "partner"})
+    Collaboration.objects.create(**{**fields, "started": date(2016, 1, 2)})
+    assert Collaboration.objects.count() == 3
+
+
+@pytest.mark.parametrize("slug", ["groenonderhoud", None], ids=["a-category", "no-category"])
+def test_the_admin_answers_a_twin_with_a_form_error(client, sides, slug):
+    first = declare(sides, category=category(slug) if slug else None)
+    client.force_login(StaffFactory(is_superuser=True))
+    empty = {
+        f"{name}_{part}": ""
+        for name in ("confirmed_by_regular_at", "confirmed_by_social_at", "disputed_at")
+        for part in (0, 1)
+    }
+
+    response = client.post(
+        "/admin/companies/collaboration/add/",
+        {
+            "regular": sides.firm.pk,
+            "social": sides.enterprise.pk,
+            "role": "client",
+            "category": first.category_id or "",
+            "started": "2020-04-01",
+            "ended": "",
+            "channel": "regie",
+            "source": "import",
+            "declared_by": "",
+            "dispute_note": "",
+            **empty,
+        },
+    )
+
+    assert response.status_code == 200
+    with translation.override("nl"):  # the admin speaks the portal's language
+        expected = translation.gettext(
+            "This collaboration is already in the register: the same organisations, role, "
+            "service and start."
+        )
+    assert expected in response.content.decode()
+    assert list(Collaboration.objects.all()) == [first]
+
+
+@pytest.mark.parametrize("state", ["waiting", "disputed"])
+def test_recording_what_a_member_declared_with_the_same_start_is_that_collaboration(sides, state):
+    declared = declare(sides)
+    if state == "disputed":
+        collaborations.dispute(declared, organisation=sides.enterprise, by=sides.enterprise_owner)
+
+    recorded = collaborations.record(
+        regular=sides.firm,
+        social=sides.enterprise,
+        role="client",
+        category=category(),
+        started=date(2020, 4, 1),
+        channel="voucher",
+        source="voucher",
+    )
+
+    assert recorded.pk == declared.pk
+    assert Collaboration.objects.count() == 1
+    assert list(Collaboration.objects.confirmed()) == [declared]
+    declared.refresh_from_db()
+    assert (declared.disputed_at, declared.dispute_note) == (None, "")
+    assert (declared.channel, declared.source) == ("directory", "manual")
+
+
+@pytest.fixture
+def reloaded_reference_data(transactional_db):
+    """A transactional test starts empty: the reference data again, before `sides`."""
+    call_command("load_reference_data", verbosity=0)
+
+
+def waiting_for(transaction_holder_connection):
+    """Whether another connection waits for the open transaction of this one (PostgreSQL)."""
+    with transaction_holder_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks AS waiting JOIN pg_locks AS mine "
+            "ON waiting.transactionid = mine.transactionid "
+            "WHERE waiting.locktype = 'transactionid' AND NOT waiting.granted "
+            "AND mine.pid = pg_backend_pid() AND mine.granted)"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_declaration_while_an_import_of_the_same_collaboration_writes_finds_the_imported_one(
+    client, reloaded_reference_data, sides
+):
+    """The import has written and not yet committed when the declaration comes: the
+    declaration waits for it (both lock the firm's row), then points to the imported row."""
+    csv = (
+        "regular_enterprise_number;social_enterprise_number;role;category;started;ended;channel\n"
+        f"{sides.firm.enterprise_number};{sides.enterprise.enterprise_number};client;"
+        "groenonderhoud;2020-04-01;;regie\n"
+    )
+    written = threading.Event()
+    imported = []
+
+    def import_the_same():
+        try:
+            with transaction.atomic():
+                result = collaboration_import.import_collaborations(csv.encode())
+                imported.append(Collaboration.objects.get(source="import"))
+                written.set()
+                deadline = time.monotonic() + 60
+                while not waiting_for(connection) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+            imported.append(result.imported)
+        finally:
+            connection.close()
+
+    importer = threading.Thread(target=import_the_same)
+    importer.start()
+    assert written.wait(timeout=60)
+    client.force_login(sides.firm_editor)
+
+    response = client.post(url(sides.firm, "declare/"), form_data(sides.enterprise))
+    importer.join()
+
+    collaboration, count = imported
+    assert count == 1
+    assert response.status_code == 302
+    assert response["Location"] == f"{url(sides.firm)}#collaboration-{collaboration.pk}"
+    assert list(Collaboration.objects.values_list("pk", flat=True)) == [collaboration.pk]
+    assert not notifications().exists()
+    messages = [str(m) for m in client.get(url(sides.firm)).context["messages"]]
+    assert any("already in the register" in message for message in messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_merges_twins_into_one_row_before_adding_the_constraint(
+    reloaded_reference_data, sides
+):
+    from tests.factories import VoucherFactory
+    from vouchers.models import Voucher
+
+    call_command("migrate", "companies", "0007", verbosity=0)
+    try:
+        moment = timezone.now()
+        later = moment + timedelta(hours=1)
+        same = {"regular": sides.firm, "social": sides.enterprise, "role": "client"}
+        # Declared by each side on its own: each confirmed its half.
+        by_firm = Collaboration.objects.create(
+            **same,
+            category=category(),
+            started=date(2019, 1, 1),
+            channel="directory",
+            declared_by=sides.firm_editor,
+            confirmed_by_regular_at=moment,
+        )
+        by_enterprise = Collaboration.objects.create(
+            **same,
+            category=category(),
+            started=date(2019, 1, 1),
+            channel="regie",
+            declared_by=sides.enterprise_editor,
+            confirmed_by_social_at=later,
+        )
+        voucher = VoucherFactory(collaboration=by_enterprise)
+        # Without a category: a declaration the enterprise disputes, and an import.
+        disputed = Collaboration.objects.create(
+            **same,
+            started=date(2018, 1, 1),
+            channel="directory",
+            confirmed_by_regular_at=moment,
+            disputed_at=later,
+            dispute_note="Nooit gebeurd",
+        )
+        imported = Collaboration.objects.create(
+            **same,
+            started=date(2018, 1, 1),
+            channel="other",
+            source="import",
+            confirmed_by_regular_at=later,
+            confirmed_by_social_at=later,
+            import_key="a" * 64,
+        )
+        other_start = Collaboration.objects.create(
+            **same, started=date(2018, 1, 2), channel="other"
+        )
+    finally:
+        call_command("migrate", "companies", verbosity=0)
+
+    assert set(Collaboration.objects.values_list("pk", flat=True)) == {
+        by_firm.pk,
+        imported.pk,
+        other_start.pk,
+    }
+    by_firm.refresh_from_db()
+    assert (by_firm.confirmed_by_regular_at, by_firm.confirmed_by_social_at) == (moment, later)
+    assert by_firm.channel == "directory"
+    assert Voucher.objects.get(pk=voucher.pk).collaboration_id == by_firm.pk
+    imported.refresh_from_db()
+    assert imported.disputed_at is None and imported.import_key == "a" * 64
+    assert not Collaboration.objects.filter(pk=disputed.pk).exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Collaboration.objects.create(**same, started=date(2018, 1, 1), channel="regie")
