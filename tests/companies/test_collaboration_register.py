@@ -971,7 +971,7 @@ def test_the_migration_merges_twins_into_one_row_before_adding_the_constraint(
     from tests.factories import VoucherFactory
     from vouchers.models import Voucher
 
-    call_command("migrate", "companies", "0007", verbosity=0)
+    call_command("migrate", "companies", "0008", verbosity=0)
     try:
         moment = timezone.now()
         later = moment + timedelta(hours=1)

@@ -92,7 +92,7 @@ def merge_duplicates(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("companies", "0007_search_words"),
+        ("companies", "0008_organisation_name_skeleton"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0008_merge_duplicate_collaborations'),
+        ('companies', '0009_merge_duplicate_collaborations'),
         ('portal', '0005_search_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
