@@ -847,6 +847,11 @@ class Generator:
             by_province[org.place.province_id].append(org)
         offset = self.start.collaborations
         rows = list(for_vouchers)
+        # One row per pair, role, category and start: the register's constraint (a rare twin of
+        # the draw starts a day later instead).
+        identities = {
+            (row.regular_id, row.social_id, row.role, row.category_id, row.started) for row in rows
+        }
         for index in range(count - len(for_vouchers)):
             regular = rng.choice(regulars)
             nearby = by_province.get(regular.place.province_id)
@@ -865,13 +870,19 @@ class Generator:
                     if rng.random() < 0.65
                     else CollaborationSource.IMPORT
                 )
+            role = rng.choices(*ROLES)[0]
+            category_id = rng.choice(partner.services)[0]
+            while (regular.pk, partner.pk, role, category_id, started) in identities:
+                started_at -= timedelta(days=1)
+                started = started_at.date()
+            identities.add((regular.pk, partner.pk, role, category_id, started))
             confirmed = min(started_at + timedelta(days=rng.randint(0, 14)), self.now)
             rows.append(
                 Collaboration(
                     regular_id=regular.pk,
                     social_id=partner.pk,
-                    role=rng.choices(*ROLES)[0],
-                    category_id=rng.choice(partner.services)[0],
+                    role=role,
+                    category_id=category_id,
                     started=started,
                     ended=ended,
                     channel=channel,
