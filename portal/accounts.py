@@ -1,4 +1,5 @@
-"""How django-allauth fits the portal: its emails go through the outbox like every other."""
+"""How django-allauth fits the portal: its emails go through the outbox like every other, and
+the visitor's address by which its rate limits count."""
 
 import uuid
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
 from django.utils import translation
 
@@ -66,6 +67,23 @@ class AccountAdapter(DefaultAccountAdapter):
             body=message.body,
             html=html,
         )
+
+    def get_client_ip(self, request):
+        """The visitor's address: allauth's reading of the proxy settings (settings.py, "The
+        visitor's address"), or the address that connected when a request did not come through
+        the whole chain of proxies.
+
+        allauth answers such a request with ImproperlyConfigured (an X-Forwarded-For shorter
+        than the chain: a 500) or PermissionDenied (the trusted header missing or no address).
+        Every rate limit "per address" of the portal counts by this one function.
+        """
+        try:
+            return super().get_client_ip(request)
+        except (ImproperlyConfigured, PermissionDenied):
+            peer = request.META.get("REMOTE_ADDR")
+            if not peer:
+                raise PermissionDenied("No client address.") from None
+            return peer
 
     def clean_email(self, email):
         """Refuse an address longer than the columns: PostgreSQL would refuse its insert (a
