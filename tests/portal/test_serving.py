@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
+from tests.portal.test_settings import PRODUCTION, run_django
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -125,6 +126,22 @@ def test_gunicorn_with_its_config_answers_health_on_both_ports(tmp_path):
         assert status in (200, 503)
         assert body["database"] in ("ok", "down")
         assert body["broker"] == "inline"
+
+
+def test_in_production_a_plain_http_probe_of_health_is_answered_not_redirected(tmp_path):
+    # The load balancer probes the process over http; every other page still goes to https.
+    result = run_django(
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='brugwerk.example.be')\n"
+        "print(c.get('/health/').status_code, c.get('/organisations/').status_code)\n",
+        **PRODUCTION,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+    )
+
+    assert result.returncode == 0, result.stderr
+    probe, page = result.stdout.split()
+    assert probe in ("200", "503")  # this database holds no tables: "down", but answered
+    assert page == "301"
 
 
 def health(port, *, within=60):
