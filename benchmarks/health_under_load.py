@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import http.client
 import json
+import math
 import multiprocessing
 import os
 import statistics
@@ -30,7 +31,7 @@ def percentile(values, fraction):
     if not values:
         return None
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    index = max(0, min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1))
     return ordered[index]
 
 
@@ -113,13 +114,11 @@ def probe(url, interval, start, deadline, host_header, results):
     while time.monotonic() < start:
         time.sleep(0.01)
     probes = []
-    next_at = start
-    while next_at < deadline:
+    for number in range(max(1, round((deadline - start) / interval))):
+        time.sleep(max(0.0, start + number * interval - time.monotonic()))
         thread = threading.Thread(target=once, daemon=True)
         thread.start()
         probes.append(thread)
-        next_at += interval
-        time.sleep(max(0.0, next_at - time.monotonic()))
     for thread in probes:
         thread.join()
     results.put((latencies, statuses))
