@@ -18,5 +18,7 @@ RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build \
     && mkdir -p /app/media && chown brugwerk /app/media
 
 USER brugwerk
-EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# 8000: the portal; 8001: the same portal for health probes only (gunicorn.conf.py), so that a
+# probe does not wait behind the page requests queued. Publish 8000; 8001 for probes alone.
+EXPOSE 8000 8001
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi"]

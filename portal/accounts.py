@@ -1,4 +1,5 @@
-"""How django-allauth fits the portal: its emails go through the outbox like every other."""
+"""How django-allauth fits the portal: its emails go through the outbox like every other, and
+the visitor's address by which its rate limits count."""
 
 import uuid
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
 from django.utils import translation
 
@@ -93,6 +94,23 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's notices (password changed, address added...) name their account too."""
         context = {"user": user, **(context or {})}
         return super().send_notification_mail(template_prefix, user, context, email)
+
+    def get_client_ip(self, request):
+        """The visitor's address: allauth's reading of the proxy settings (settings.py, "The
+        visitor's address"), or the address that connected when a request did not come through
+        the whole chain of proxies.
+
+        allauth answers such a request with ImproperlyConfigured (an X-Forwarded-For shorter
+        than the chain: a 500) or PermissionDenied (the trusted header missing or no address).
+        Every rate limit "per address" of the portal counts by this one function.
+        """
+        try:
+            return super().get_client_ip(request)
+        except (ImproperlyConfigured, PermissionDenied):
+            peer = request.META.get("REMOTE_ADDR")
+            if not peer:
+                raise PermissionDenied("No client address.") from None
+            return peer
 
     def clean_email(self, email):
         """Refuse an address longer than the columns: PostgreSQL would refuse its insert (a

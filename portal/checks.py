@@ -39,3 +39,29 @@ def check_outgoing_email(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# Caches that each process keeps to itself: what one gunicorn worker counts, the next one
+# does not see.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@register(deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """Rate limits (allauth's, the contact form's) and the TOTP codes already used are kept in
+    the cache; in a per-process cache each web process counts alone, so with four workers a
+    limit lets four times as much through and a one-time code is accepted once per process."""
+    if settings.CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES:
+        return [
+            Warning(
+                "The cache is kept in each process (REDIS_URL is not set): with several web "
+                "processes, rate limits count per process and a one-time code can be used once "
+                "in each.",
+                hint="Set REDIS_URL=redis://host:6379/0, shared by every web process.",
+                id="portal.W003",
+            )
+        ]
+    return []

@@ -55,6 +55,24 @@ def env_days(name, default):
     return value
 
 
+def env_count(name, default):
+    """A whole number, 0 or more."""
+    value = env_int(name, default)
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number, 0 or more, not {value}.")
+    return value
+
+
+def env_header(name):
+    """The name of an HTTP header (letters, digits and -), or None when unset."""
+    value = env_str(name)
+    if value and not re.fullmatch(r"[A-Za-z0-9-]+", value):
+        raise ImproperlyConfigured(
+            f"{name} must be the name of an HTTP header such as X-Real-IP, not {value!r}."
+        )
+    return value or None
+
+
 def env_list(name, default):
     raw = os.environ.get(name)
     if raw is None:
@@ -380,6 +398,15 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
+# The visitor's address, by which the "/ip" rate limits count (allauth's, and any of ours through
+# AccountAdapter.get_client_ip). Behind a proxy every request comes from the proxy's address, so
+# one visitor's failed logins would lock everyone out: there the address is the entry of
+# X-Forwarded-For that the outermost of DJANGO_TRUSTED_PROXY_COUNT proxies added (the entries to
+# its left are the visitor's own to forge), or the header that one trusted proxy sets
+# (DJANGO_TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP). Without a proxy, X-Forwarded-For is ignored.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_count("DJANGO_TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_header("DJANGO_TRUSTED_CLIENT_IP_HEADER")
 # Two-factor authentication (allauth.mfa): an authenticator app and recovery codes. Optional for
 # everybody; staff (regisseurs, administrators) need it before the admin (portal/twofactor.py).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -438,10 +465,13 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer probes the process itself, over plain http (gunicorn.conf.py's health
+    # port): a redirect would read as "unhealthy". The report carries no cookie or secret.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("DJANGO_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")

@@ -14,6 +14,8 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "brugwerk.example.be",
     "SITE_URL": "https://brugwerk.example.be",
     "EMAIL_URL": "smtp://mailer:secret@mail.example.be:587?tls=1",
+    # Production runs several web processes, which share their rate limits in Redis.
+    "REDIS_URL": "redis://redis.example.be:6379/0",
 }
 
 
@@ -36,6 +38,7 @@ def run_django(code, **env):
 
 def manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_URL"))}
+    clean.pop("REDIS_URL", None)
     clean.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
@@ -115,6 +118,23 @@ def test_check_deploy_is_clean_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_each_process_keeps_its_own_cache():
+    # Without Redis every gunicorn worker counts rate limits and used one-time codes alone.
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **without_redis)
+
+    assert result.returncode != 0
+    assert "(portal.W003) The cache is kept in each process" in result.stderr
+    assert "Set REDIS_URL=" in result.stderr
+
+
+def test_make_check_deploy_imitates_a_production_with_redis():
+    commands = make_dry_run("check-deploy").replace("\\\n", " ")
+
+    check = next(line for line in commands.splitlines() if "check --deploy" in line)
+    assert "REDIS_URL=redis://" in check
 
 
 def test_check_reports_a_site_url_that_is_not_an_address():
