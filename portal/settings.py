@@ -55,11 +55,13 @@ def env_days(name, default):
     return value
 
 
-def env_count(name, default):
-    """A whole number, 0 or more."""
+def env_count(name, default, *, minimum=0):
+    """A whole number, `minimum` or more."""
     value = env_int(name, default)
-    if value < 0:
-        raise ImproperlyConfigured(f"{name} must be a whole number, 0 or more, not {value}.")
+    if value < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, {minimum} or more, not {value}."
+        )
     return value
 
 
@@ -339,11 +341,11 @@ PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@brugwerk.local
 # What one user may make the portal email to others (companies/outreach.py), counted over the
 # last hour and the last 24 hours. An address gets at most one invitation a day whatever these say.
 # Invitations sent by one owner (to colleagues: a team is invited in an afternoon).
-INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 10)
-INVITATIONS_PER_DAY = env_int("INVITATIONS_PER_DAY", 25)
+INVITATIONS_PER_HOUR = env_count("INVITATIONS_PER_HOUR", 10, minimum=1)
+INVITATIONS_PER_DAY = env_count("INVITATIONS_PER_DAY", 25, minimum=1)
 # Requests to join an organisation by one user (people belong to one or two).
-JOIN_REQUESTS_PER_HOUR = env_int("JOIN_REQUESTS_PER_HOUR", 3)
-JOIN_REQUESTS_PER_DAY = env_int("JOIN_REQUESTS_PER_DAY", 10)
+JOIN_REQUESTS_PER_HOUR = env_count("JOIN_REQUESTS_PER_HOUR", 3, minimum=1)
+JOIN_REQUESTS_PER_DAY = env_count("JOIN_REQUESTS_PER_DAY", 10, minimum=1)
 
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.
 AUTH_USER_MODEL = "portal.User"

@@ -94,6 +94,9 @@ def test_production_requires_a_secret_key():
         ("EMAIL_URL", "pigeon://loft", "EMAIL_URL must start with one of"),
         ("EMAIL_URL", "smtp://mail.example.be:notaport", "has a bad port"),
         ("DJANGO_HSTS_SECONDS", "a year", "DJANGO_HSTS_SECONDS must be a whole number"),
+        # 0 would refuse every invitation: a limit is 1 or more.
+        ("INVITATIONS_PER_HOUR", "0", "INVITATIONS_PER_HOUR must be a whole number, 1 or more"),
+        ("JOIN_REQUESTS_PER_DAY", "-3", "JOIN_REQUESTS_PER_DAY must be a whole number, 1 or more"),
     ],
 )
 def test_a_bad_value_stops_the_start_with_a_clear_message(variable, value, message):
