@@ -1,12 +1,14 @@
 """/reports/: the overview and one page per report, with its CSV and JSON (`format=`).
 
 The figures, who sees what and the exports are companies/reports.py's; these views parse the
-GET parameters, ask for the viewer's mode and render.
+GET parameters, ask for the viewer's mode (staff get more than the public view only in a
+session that passed the second factor, portal/twofactor.py) and render.
 """
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
+from portal import twofactor
 from portal.models import Region
 
 from . import report_charts, reports
@@ -23,6 +25,9 @@ def report(request, slug):
     form = reports.FilterForm(request.GET, section=section)
     filters = form.filters()
     mode = reports.mode_for(request.user, filters)
+    # More than the public figures only in a session that passed the second factor.
+    if mode != reports.Mode.PUBLIC and (step := twofactor.second_factor_step(request)):
+        return step
     table = section.compute(filters, mode=mode)
     export = request.GET.get("format")
     if export == "csv":

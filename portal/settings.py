@@ -410,11 +410,24 @@ BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 ALLAUTH_TRUSTED_PROXY_COUNT = env_count("DJANGO_TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_header("DJANGO_TRUSTED_CLIENT_IP_HEADER")
 # Two-factor authentication (allauth.mfa): an authenticator app and recovery codes. Optional for
-# everybody; staff (regisseurs, administrators) need it before the admin (portal/twofactor.py).
+# everybody; staff (regisseurs, administrators) need it, and a session that passed it, before the
+# admin and every page that shows more than the public view (portal/twofactor.py).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PORTAL_NAME
 # Also the code of the 30 seconds before and after: phones whose clock drifts a little still work.
 MFA_TOTP_TOLERANCE = 1
+# Authenticator secrets are encrypted at rest (portal/mfa.py) with a key derived from
+# MFA_ENCRYPTION_KEY (32 or more random characters), or from SECRET_KEY when it is not set.
+# Keys used before stay in MFA_ENCRYPTION_KEY_FALLBACKS (comma-separated), so rotating one never
+# locks staff out.
+MFA_ADAPTER = "portal.mfa.MFAAdapter"
+MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY")
+MFA_ENCRYPTION_KEY_FALLBACKS = env_list("MFA_ENCRYPTION_KEY_FALLBACKS", [])
+if MFA_ENCRYPTION_KEY and len(MFA_ENCRYPTION_KEY) < 32:
+    raise ImproperlyConfigured(
+        "MFA_ENCRYPTION_KEY must be 32 or more random characters (or unset: derived from "
+        "DJANGO_SECRET_KEY)."
+    )
 
 # Languages: Dutch at the root, French and English under /fr/ and /en/.
 LANGUAGE_CODE = "nl"

@@ -1,5 +1,6 @@
 """factory_boy factories for test data, shared by every test folder."""
 
+import re
 import time
 
 import factory
@@ -38,6 +39,40 @@ class UserFactory(factory.django.DjangoModelFactory):
 def totp_code(secret=STAFF_TOTP_SECRET):
     """The code an authenticator app with this secret shows now."""
     return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
+def log_in_with_second_factor(client, user, secret=STAFF_TOTP_SECRET):
+    """Log in as allauth's forms do: the password, then the authenticator app's code. Staff see
+    the admin and a report's full figures only in such a session (portal/twofactor.py).
+
+    Works with a client that enforces CSRF checks. A code is used once: a second login in the
+    same 30 seconds takes the next one, which allauth accepts too (MFA_TOTP_TOLERANCE).
+    """
+    client.logout()
+    page = client.get("/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    csrf = {"csrfmiddlewaretoken": token.group(1)} if token else {}
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD, **csrf})
+    assert response.status_code == 302, f"the password of {user.email} was refused"
+    assert response["Location"] == "/accounts/2fa/authenticate/", f"{user.email} has no app"
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    for step in (0, 1, -1):
+        code = format_hotp_value(hotp_value(secret, counter + step))
+        response = client.post("/accounts/2fa/authenticate/", {"code": code, **csrf})
+        if str(user.pk) == client.session.get("_auth_user_id"):
+            # The page after the login shows (and so uses up) allauth's "signed in" message.
+            client.get(response["Location"])
+            return client
+    raise AssertionError(f"the authenticator app's code of {user.email} was refused")
+
+
+def log_in_as(client, user):
+    """Log `user` in: staff with the password and the app's code (log_in_with_second_factor),
+    everybody else at once (force_login), since only staff need the second factor."""
+    if user.is_staff:
+        return log_in_with_second_factor(client, user)
+    client.force_login(user)
+    return client
 
 
 class StaffFactory(UserFactory):

@@ -25,6 +25,7 @@ from tests.factories import (
     SocialEnterpriseFactory,
     StaffFactory,
     UserFactory,
+    log_in_as,
     postcode,
 )
 
@@ -744,7 +745,7 @@ def test_members_find_the_collaborations_page_from_the_profile_and_the_tabs(clie
 
 def test_administrators_list_filter_and_search_collaborations(client, sides, confirmed):
     declare(sides, started=date(2021, 1, 1))
-    client.force_login(StaffFactory(is_superuser=True))
+    log_in_as(client, StaffFactory(is_superuser=True))
 
     everything = client.get("/admin/companies/collaboration/")
     waiting = client.get("/admin/companies/collaboration/", {"state": "waiting"})
@@ -775,7 +776,7 @@ def test_regisseurs_see_their_regions_collaborations_read_only(client, sides, co
     )
     regisseur = StaffFactory()
     Region.objects.get(slug="zuidoost-limburg").regisseurs.add(regisseur)  # Tongeren
-    client.force_login(regisseur)
+    log_in_as(client, regisseur)
 
     listing = client.get("/admin/companies/collaboration/")
     mine = client.get(f"/admin/companies/collaboration/{confirmed.pk}/change/")
@@ -795,7 +796,7 @@ def test_regisseurs_see_their_regions_collaborations_read_only(client, sides, co
 
 
 def test_staff_without_regions_or_permissions_see_no_collaborations(client, sides, confirmed):
-    client.force_login(StaffFactory())
+    log_in_as(client, StaffFactory())
 
     assert client.get("/admin/companies/collaboration/").status_code == 403
 

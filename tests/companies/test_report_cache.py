@@ -27,6 +27,7 @@ from tests.factories import (
     SocialEnterpriseFactory,
     StaffFactory,
     VoucherFactory,
+    log_in_as,
     postcode,
 )
 from vouchers import lifecycle
@@ -109,14 +110,14 @@ def test_a_queryset_update_counts_at_once(client, world):
 
 
 def test_a_delete_counts_at_once(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     assert clients(client) == 3
     Collaboration.objects.filter(regular=world.firms[0]).delete()
     assert clients(client) == 2
 
 
 def test_an_organisation_moving_to_another_province_takes_its_figures_along(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     found = figures(client, "firms", **YEAR)
     assert (found["2016:limburg"]["client"], found["2016:vlaams-brabant"]["client"]) == (3, 0)
     moving = world.firms[0]
@@ -128,7 +129,7 @@ def test_an_organisation_moving_to_another_province_takes_its_figures_along(clie
 
 def test_a_region_gaining_a_municipality_counts_at_once(client, world):
     collaborate(world.leuven, world.social, started=date(2016, 3, 1))
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     params = {**YEAR, "region": "zuidoost-limburg"}
     assert "2016:vlaams-brabant" not in figures(client, "firms", **params)
     Region.objects.get(slug="zuidoost-limburg").municipalities.add(world.leuven.municipality)
@@ -136,7 +137,7 @@ def test_a_region_gaining_a_municipality_counts_at_once(client, world):
 
 
 def test_a_voucher_step_counts_at_once(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     programme = ProgrammeFactory(slug="cheques", year=timezone.localdate().year)
     voucher = VoucherFactory(programme=programme)
     assert figures(client, "vouchers")["cheques"]["approved"] == 0
@@ -169,7 +170,7 @@ def test_public_viewers_and_a_regisseur_share_the_table_each_seeing_what_they_ma
         if viewer is None:
             client.logout()
         else:
-            client.force_login(viewer)
+            log_in_as(client, viewer)
         assert computed(client, url("firms"), params) == (number == 0)
         found = figures(client, "firms", **params)["2016:limburg"]
         if viewer is None:
@@ -179,7 +180,7 @@ def test_public_viewers_and_a_regisseur_share_the_table_each_seeing_what_they_ma
     # And once more each, from the same cached table.
     client.logout()
     assert figures(client, "firms", **params)["2016:limburg"]["client"] == "<3"
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     assert figures(client, "firms", **params)["2016:limburg"]["client"] == 2
 
 
@@ -188,13 +189,13 @@ def test_totals_hidden_in_public_are_whole_for_an_administrator_after_them(clien
     collaborate(world.leuven, world.social, started=date(2016, 3, 1))
     found = figures(client, "firms", **YEAR)
     assert (found["2016:limburg"]["client"], found["2016:all"]["client"]) == ("<3", "x")
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     found = figures(client, "firms", **YEAR)
     assert (found["2016:limburg"]["client"], found["2016:all"]["client"]) == (2, 3)
 
 
 def test_each_language_has_its_own_table(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     # Addresses written out: after a French page, reverse() would answer in French.
     dutch, french = "/reports/firms/", "/fr/reports/firms/"
     assert computed(client, dutch, YEAR)

@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -26,12 +28,16 @@ from companies.models import Collaboration
 from portal import geography
 from portal.models import Municipality, Postcode, Province, Region, ServiceCategory
 from tests.factories import (
+    PASSWORD,
+    STAFF_TOTP_SECRET,
     MembershipFactory,
     OfferedServiceFactory,
     OrganisationFactory,
     SocialEnterpriseFactory,
     StaffFactory,
+    log_in_as,
     postcode,
+    totp_code,
 )
 
 THIS_YEAR = date.today().year
@@ -260,7 +266,7 @@ def test_an_unknown_report_is_not_found(client, world):
 def test_every_report_answers_in_every_language_with_a_chart_and_no_inline_style(
     client, world, slug, prefix
 ):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     response = client.get(prefix + url(slug))
     assert response.status_code == 200
     content = response.content.decode()
@@ -273,7 +279,7 @@ def test_every_report_answers_in_every_language_with_a_chart_and_no_inline_style
 
 
 def test_firms_per_province_and_year_in_full_for_an_administrator(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     found = figures(client, "firms", **{"from": "2015", "to": "2016"})
     assert found == {
         "2015:antwerpen": {"client": 1, "supplier": 0, "partner": 0, "any": 1},
@@ -323,7 +329,7 @@ def test_firms_per_year_gathered_in_bits_agree_with_counting_per_year(world, mon
 
 
 def test_the_rows_come_per_year_then_province(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     response = client.get(url("firms"), {"from": "2016", "to": "2016"})
     rows = page_table(response)
     assert [row[:2] for row in rows[1:]] == [
@@ -337,7 +343,7 @@ def test_the_rows_come_per_year_then_province(client, world):
 
 
 def test_a_collaboration_counts_in_every_year_it_runs(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     found = figures(client, "firms", **{"from": "2016", "to": "2018"})
     # a2 and l2 run from 2016 without end; l3 from July 2016 to January 2017.
     assert found["2017:antwerpen"]["client"] == 1
@@ -349,7 +355,7 @@ def test_a_collaboration_counts_in_every_year_it_runs(client, world):
 
 
 def test_unconfirmed_and_disputed_collaborations_are_not_counted(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     response = client.get(
         url("firms"), {"from": "2016", "to": "2016", "row": "2016:antwerpen", "column": "client"}
     )
@@ -383,9 +389,9 @@ def test_public_figures_hide_small_cells_and_every_total_that_includes_one(clien
 
 def test_the_page_says_which_figures_the_viewer_sees(client, world):
     assert _("Public figures.") in client.get(url("firms")).content.decode()
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     assert _("All figures in full.") in client.get(url("firms")).content.decode()
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     response = client.get(url("firms"), {"region": "zuidoost-limburg"})
     expected = _("Figures for %(region)s in full.") % {"region": "Zuidoost-Limburg"}
     assert expected in response.content.decode()
@@ -396,7 +402,7 @@ def test_the_page_says_which_figures_the_viewer_sees(client, world):
 
 
 def test_a_regisseur_sees_their_own_region_in_full_and_the_organisations_behind(client, world):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     params = {"from": "2015", "to": "2016", "region": "zuidoost-limburg"}
     # Only the firms of the region (Tongeren), not Hasselt's: one province, no total row.
     assert figures(client, "firms", **params) == {
@@ -412,7 +418,7 @@ def test_a_regisseur_sees_their_own_region_in_full_and_the_organisations_behind(
 
 
 def test_a_regisseur_sees_public_figures_of_a_region_they_do_not_coordinate(client, world):
-    client.force_login(world.other_regisseur)
+    log_in_as(client, world.other_regisseur)
     params = {"from": "2016", "to": "2016", "region": "zuidoost-limburg"}
     assert figures(client, "firms", **params) == {
         "2016:limburg": {"client": "<3", "supplier": 0, "partner": 0, "any": "<3"},
@@ -425,7 +431,7 @@ def test_a_regisseur_sees_public_figures_of_a_region_they_do_not_coordinate(clie
 def test_a_regisseur_without_a_region_chosen_sees_public_figures_and_is_offered_theirs(
     client, world
 ):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     response = client.get(url("firms"), {"from": "2016", "to": "2016"})
     assert response.context["mode"] == reports.Mode.PUBLIC
     assert figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:all"]["any"] == "x"
@@ -437,7 +443,7 @@ def test_others_see_public_figures_and_never_the_organisations_behind(client, wo
     if who == "member":
         client.force_login(MembershipFactory().user)
     elif who == "staff without regions":
-        client.force_login(StaffFactory())
+        log_in_as(client, StaffFactory())
     params = {"from": "2016", "to": "2016", "region": "zuidoost-limburg"}
     response = client.get(url("firms"), {**params, "row": "2016:limburg", "column": "client"})
     assert response.context["mode"] == reports.Mode.PUBLIC
@@ -446,8 +452,103 @@ def test_others_see_public_figures_and_never_the_organisations_behind(client, wo
     assert figures(client, "firms", **params)["2016:limburg"]["client"] == "<3"
 
 
+# --- More than the public figures only after the second factor (portal/twofactor.py) ---------
+
+REGIONAL = {"from": "2016", "to": "2016", "region": "zuidoost-limburg"}
+BEHIND = {**REGIONAL, "row": "2016:limburg", "column": "client"}
+
+
+def log_in_with_password_only(client, staff):
+    """A session that never passed the second factor: the password login of a staff member
+    who had no app yet, then an app activated (e.g. on another device)."""
+    Authenticator.objects.filter(user=staff).delete()
+    response = client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    TOTP.activate(staff, STAFF_TOTP_SECRET)
+
+
+def test_a_regisseur_without_the_code_in_this_session_is_sent_to_it_and_sees_no_figures(
+    client, world
+):
+    log_in_with_password_only(client, world.regisseur)
+
+    for params in (BEHIND, {**REGIONAL, "format": "json"}, {**REGIONAL, "format": "csv"}):
+        response = client.get(url("firms"), params)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/2fa/reauthenticate/?next=")
+        assert b"Tongerse firma" not in response.content
+    step = client.get(client.get(url("firms"), BEHIND)["Location"])
+    assert (
+        _(
+            "Staff members see this page only with two-factor authentication. Enter the code of "
+            "your authenticator app to continue."
+        )
+        in step.content.decode()
+    )
+
+
+def test_after_the_code_the_regisseur_is_back_on_the_figure_and_sees_who_is_behind(client, world):
+    log_in_with_password_only(client, world.regisseur)
+    to_code = client.get(url("firms"), BEHIND)["Location"]
+
+    back = client.post(to_code, {"code": totp_code()})
+
+    assert back.status_code == 302
+    assert back["Location"].startswith(url("firms") + "?")
+    response = client.get(back["Location"])
+    assert response.context["mode"] == reports.Mode.REGIONAL
+    content = response.content.decode()
+    assert _("Behind the figure") in content
+    assert "Tongerse firma 1" in content and "Tongerse firma 2" in content
+
+
+def test_a_regisseur_who_logged_in_with_password_and_code_sees_the_region_at_once(client, world):
+    client.post("/accounts/login/", {"login": world.regisseur.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+
+    response = client.get(url("firms"), BEHIND)
+
+    assert response.status_code == 200
+    assert "Tongerse firma 1" in response.content.decode()
+
+
+def test_a_regisseur_without_an_authenticator_is_sent_to_set_one_up(client, world):
+    Authenticator.objects.filter(user=world.regisseur).delete()
+    client.post("/accounts/login/", {"login": world.regisseur.email, "password": PASSWORD})
+
+    response = client.get(url("firms"), BEHIND)
+
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    assert (
+        _(
+            "Staff members see this page only with two-factor authentication. Activate an "
+            "authenticator app first."
+        )
+        in client.get(response["Location"], follow=True).content.decode()
+    )
+
+
+def test_an_administrator_without_the_code_in_this_session_sees_no_full_figures(client, world):
+    log_in_with_password_only(client, world.administrator)
+
+    response = client.get(url("firms"), {"from": "2016", "to": "2016", "format": "json"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
+
+
+def test_a_regisseur_without_the_code_still_sees_the_public_figures(client, world):
+    log_in_with_password_only(client, world.regisseur)
+
+    response = client.get(url("firms"), {"from": "2016", "to": "2016"})
+
+    assert response.status_code == 200
+    assert response.context["mode"] == reports.Mode.PUBLIC
+    assert figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:all"]["any"] == "x"
+
+
 def test_an_administrator_sees_the_organisations_behind_any_figure(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     response = client.get(
         url("firms"), {"from": "2016", "to": "2016", "row": "2016:all", "column": "supplier"}
     )
@@ -470,7 +571,7 @@ def test_an_administrator_sees_the_organisations_behind_any_figure(client, world
     ],
 )
 def test_a_figure_that_is_not_in_the_table_is_said_so(client, world, row, column):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     response = client.get(
         url("firms"), {"from": "2016", "to": "2016", "row": row, "column": column}
     )
@@ -487,7 +588,7 @@ def test_a_figure_that_is_not_in_the_table_is_said_so(client, world, row, column
 @pytest.mark.parametrize("who", ["anonymous", "regisseur", "administrator"])
 def test_the_csv_and_the_json_say_exactly_what_the_page_says(client, world, slug, who):
     if who != "anonymous":
-        client.force_login(getattr(world, who))
+        log_in_as(client, getattr(world, who))
     params = {"from": "2015", "to": "2016"}
     if who == "regisseur":
         params["region"] = "zuidoost-limburg"
@@ -507,7 +608,7 @@ def test_the_json_names_the_mode_and_the_filters(client, world):
         "region": None,
         "category": None,
     }
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     data = client.get(url("firms"), {"from": "2016", "to": "2016", "format": "json"}).json()
     assert data["mode"] == "full" and data["threshold"] is None
 
@@ -521,7 +622,7 @@ def test_the_csv_is_named_after_the_report(client, world):
 
 
 def test_the_province_and_category_filters_narrow_the_figures(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     params = {"from": "2016", "to": "2016", "province": "antwerpen"}
     assert figures(client, "firms", **params) == {
         "2016:antwerpen": {"client": 3, "supplier": 2, "partner": 0, "any": 4},
@@ -533,7 +634,7 @@ def test_the_province_and_category_filters_narrow_the_figures(client, world):
 
 
 def test_the_region_filter_narrows_to_the_regions_municipalities(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     found = figures(client, "firms", **{"from": "2016", "to": "2016", "region": "vlaams-brabant"})
     assert found == {"2016:vlaams-brabant": {"client": 0, "supplier": 0, "partner": 1, "any": 1}}
 
@@ -574,7 +675,7 @@ def test_filters_a_report_does_not_honour_are_ignored(client, world):
 
 
 def test_services_most_used_first_overall_and_per_province(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     response = client.get(url("services"), {"from": "2016", "to": "2016", "format": "json"})
     rows = response.json()["rows"]
     assert [row["key"] for row in rows[:4]] == ["groenonderhoud", "schoonmaak", "catering", "none"]
@@ -613,7 +714,7 @@ def test_services_in_public_hide_what_is_small_and_sort_by_what_is_shown(client,
 
 
 def test_channels_count_collaborations_hidden_when_fewer_than_3_firms(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     found = figures(client, "channels", **{"from": "2016", "to": "2016"})
     assert found["directory"]["antwerpen"] == 2 and found["directory"]["limburg"] == 1
     assert found["directory"]["all"] == 3
@@ -696,7 +797,7 @@ def test_blind_spots_of_all_flanders_and_of_a_province(client, services_in_limbu
 
 def test_blind_spots_are_the_same_for_everyone(client, services_in_limburg):
     public = client.get(url("blind-spots"), {"format": "json"}).json()
-    client.force_login(StaffFactory(is_superuser=True))
+    log_in_as(client, StaffFactory(is_superuser=True))
     full = client.get(url("blind-spots"), {"format": "json"}).json()
     assert public["rows"] == full["rows"]
     assert public["threshold"] is None
@@ -811,7 +912,7 @@ def test_a_valid_filter_adds_one_query_to_check_it(client, world, django_assert_
 def test_the_regional_view_and_its_list_run_a_fixed_number_of_queries(
     client, world, django_assert_num_queries
 ):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     params = {"region": "zuidoost-limburg", "row": "2016:limburg", "column": "client"}
     # session, user, the region's check, the mode (is this regisseur one of the region's?),
     # the page's own (form, version, report), the organisations behind.

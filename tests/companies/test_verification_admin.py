@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from companies.models import Membership, Organisation
 from portal.models import Region
-from tests.factories import OrganisationFactory, StaffFactory, postcode
+from tests.factories import OrganisationFactory, StaffFactory, log_in_as, postcode
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def listed(response):
 def test_the_filter_lists_the_unverified_organisations_of_my_regions(
     client, organisations, regisseur
 ):
-    client.force_login(regisseur)
+    log_in_as(client, regisseur)
 
     response = client.get(CHANGELIST, {"scope": "unverified-mine"})
 
@@ -57,7 +57,7 @@ def verify(client, *organisations):
 def test_a_regisseur_verifies_in_their_regions_and_is_refused_elsewhere(
     client, organisations, regisseur
 ):
-    client.force_login(regisseur)
+    log_in_as(client, regisseur)
 
     response = verify(client, organisations["mine"], organisations["elsewhere"])
 
@@ -72,7 +72,7 @@ def test_a_regisseur_verifies_in_their_regions_and_is_refused_elsewhere(
 
 def test_an_administrator_verifies_anywhere(client, organisations):
     administrator = StaffFactory(is_superuser=True)
-    client.force_login(administrator)
+    log_in_as(client, administrator)
 
     verify(client, organisations["mine"], organisations["elsewhere"])
 
@@ -80,7 +80,7 @@ def test_an_administrator_verifies_anywhere(client, organisations):
 
 
 def test_a_staff_member_without_regions_sees_no_organisations(client, organisations):
-    client.force_login(StaffFactory())
+    log_in_as(client, StaffFactory())
 
     index = client.get("/en/admin/")
     changelist = client.get(CHANGELIST)
@@ -91,7 +91,7 @@ def test_a_staff_member_without_regions_sees_no_organisations(client, organisati
 
 def test_a_regisseur_cannot_change_a_profile_in_the_admin(client, organisations, regisseur):
     organisation = organisations["mine"]
-    client.force_login(regisseur)
+    log_in_as(client, regisseur)
 
     client.post(
         f"{CHANGELIST}{organisation.pk}/change/",
@@ -125,7 +125,7 @@ def test_a_regisseur_sees_an_organisation_in_the_admin_without_its_people(
 ):
     # Regisseurs have no model permissions on memberships: the change page of an organisation,
     # in their regions or not, shows no member names or addresses.
-    client.force_login(regisseur)
+    log_in_as(client, regisseur)
 
     for organisation in (organisations["mine"], organisations["elsewhere"]):
         response = client.get(f"{CHANGELIST}{organisation.pk}/change/")

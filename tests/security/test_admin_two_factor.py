@@ -1,6 +1,7 @@
-"""Two-factor authentication (allauth.mfa): staff need an authenticator app before the admin
-(portal/twofactor.py); everybody is asked for the code at login once one is active; recovery
-codes work once each; people who are not staff may turn it on, and need not."""
+"""Two-factor authentication (allauth.mfa): staff need an authenticator app, and a session that
+passed it, before the admin (portal/twofactor.py); everybody is asked for the code at login once
+one is active; recovery codes work once each; people who are not staff may turn it on, and need
+not. The secrets are stored encrypted (portal/mfa.py)."""
 
 import re
 from io import StringIO
@@ -15,11 +16,19 @@ from django.utils.translation import gettext as _
 
 from portal.demo import DEMO_TOTP_SECRET
 from portal.models import Region, User
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, StaffFactory, UserFactory, totp_code
+from tests.factories import (
+    PASSWORD,
+    STAFF_TOTP_SECRET,
+    StaffFactory,
+    UserFactory,
+    log_in_with_second_factor,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db
 
 SETUP = "/accounts/2fa/totp/activate/"
+CODE_STEP = "/accounts/2fa/reauthenticate/"
 
 
 def regisseur(**fields):
@@ -76,7 +85,7 @@ def test_staff_without_an_authenticator_are_sent_from_the_admin_to_the_setup(
     assert response["Location"] == setup
     with translation.override("en" if setup.startswith("/en/") else "nl"):
         message = _(
-            "Staff members use the admin with two-factor authentication. "
+            "Staff members see this page only with two-factor authentication. "
             "Activate an authenticator app first."
         )
     assert message in client.get(setup, follow=True).content.decode()
@@ -104,11 +113,64 @@ def test_recovery_codes_alone_are_not_enough_for_the_admin(client):
     assert client.get("/admin/")["Location"] == SETUP
 
 
-def test_staff_with_an_authenticator_use_the_admin(client, reference_data):
-    client.force_login(regisseur())
+def test_staff_who_logged_in_with_the_code_use_the_admin(client, reference_data):
+    log_in_with_second_factor(client, regisseur())
 
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/vouchers/voucher/").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["regisseur", "administrator"])
+def test_an_authenticator_is_not_enough_the_session_must_have_passed_the_code(
+    client, reference_data, who
+):
+    """A session that logged in with the password before the app was activated (here: on
+    another device) holds no second factor: the admin sends it to the code, and back."""
+    staff = (
+        regisseur(authenticator=False)
+        if who == "regisseur"
+        else StaffFactory(is_superuser=True, authenticator=False)
+    )
+    assert log_in(client, staff) is True
+    TOTP.activate(staff, STAFF_TOTP_SECRET)
+
+    response = client.get("/admin/vouchers/voucher/?o=1")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{CODE_STEP}?next=%2Fadmin%2Fvouchers%2Fvoucher%2F%3Fo%3D1"
+    step = client.get(response["Location"])
+    assert step.status_code == 200
+    assert (
+        _(
+            "Staff members see this page only with two-factor authentication. Enter the code of "
+            "your authenticator app to continue."
+        )
+        in step.content.decode()
+    )
+    wrong = client.post(response["Location"], {"code": "000000"})
+    assert wrong.status_code == 200
+    assert client.get("/admin/").status_code == 302
+
+    right = client.post(response["Location"], {"code": totp_code()})
+
+    assert right["Location"] == "/admin/vouchers/voucher/?o=1"
+    assert client.get(right["Location"]).status_code == 200
+
+
+def test_a_forced_session_of_staff_with_an_app_is_sent_to_the_code_with_nothing_changed(
+    client, reference_data
+):
+    administrator = StaffFactory(is_superuser=True)
+    other = UserFactory(name="Ongewijzigd")
+    client.force_login(administrator)
+
+    response = client.post(
+        f"/admin/portal/user/{other.pk}/change/", {"email": other.email, "name": "Gewijzigd"}
+    )
+
+    assert response["Location"] == CODE_STEP
+    other.refresh_from_db()
+    assert other.name == "Ongewijzigd"
 
 
 def test_staff_log_in_with_password_and_code_and_reach_the_admin(client):
@@ -166,6 +228,11 @@ def test_staff_activate_an_authenticator_app_and_then_use_the_admin(client):
     # allauth adds recovery codes with the first authenticator and shows them next.
     assert Authenticator.objects.filter(user=staff, type="recovery_codes").exists()
     assert client.get(done["Location"]).status_code == 200
+    # Activating proves the app, not this session: the admin asks for a code once more.
+    to_code = client.get("/admin/")
+    assert to_code["Location"] == f"{CODE_STEP}?next=%2Fadmin%2F"
+    back = client.post(to_code["Location"], {"code": totp_code(secret)})
+    assert back["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 
 
@@ -221,5 +288,6 @@ def test_seed_demo_gives_staff_an_authenticator_app_and_prints_its_secret(refere
     assert DEMO_TOTP_SECRET in output.getvalue()
     for staff in User.objects.filter(is_staff=True):
         totp = Authenticator.objects.get(user=staff, type="totp")
+        assert DEMO_TOTP_SECRET not in str(totp.data)
         assert TOTP(totp).validate_code(totp_code(DEMO_TOTP_SECRET))
     assert not Authenticator.objects.filter(user__is_staff=False).exists()

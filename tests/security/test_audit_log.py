@@ -17,6 +17,7 @@ from tests.factories import (
     OwnerFactory,
     StaffFactory,
     UserFactory,
+    log_in_as,
     postcode,
     region,
 )
@@ -123,7 +124,7 @@ def programme_data(programme, **changes):
 
 
 def test_changing_a_programme_in_the_admin_writes_one_entry_with_the_changes(client, world):  # noqa: F811
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     before = last_pk()
     url = reverse("admin:vouchers_programme_change", args=[world.programme.pk])
 
@@ -136,7 +137,7 @@ def test_changing_a_programme_in_the_admin_writes_one_entry_with_the_changes(cli
 
 
 def test_creating_a_programme_in_the_admin_writes_one_entry(client, world):  # noqa: F811
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     before = last_pk()
     data = programme_data(world.programme, name="Nieuwe cheques", slug="nieuwe-cheques")
 
@@ -152,7 +153,7 @@ def test_creating_a_programme_in_the_admin_writes_one_entry(client, world):  # n
 
 
 def test_deleting_a_programme_in_the_admin_writes_one_entry(client, world):  # noqa: F811
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     before = last_pk()
     url = reverse("admin:vouchers_programme_delete", args=[world.programme.pk])
 
@@ -267,7 +268,7 @@ def test_accepting_an_invitation_writes_one_entry_by_the_invitee(team):
 def test_administrators_read_the_log_and_nobody_changes_it(client, team):
     verification.verify(team["organisation"], by=team["regisseur"])
     entry = AuditEntry.objects.get()
-    client.force_login(StaffFactory(is_superuser=True))
+    log_in_as(client, StaffFactory(is_superuser=True))
 
     listing = client.get(reverse("admin:portal_auditentry_changelist"))
     change = reverse("admin:portal_auditentry_change", args=[entry.pk])
@@ -285,7 +286,7 @@ def test_administrators_read_the_log_and_nobody_changes_it(client, team):
 
 def test_regisseurs_and_members_do_not_read_the_log(client, team):
     url = reverse("admin:portal_auditentry_changelist")
-    client.force_login(team["regisseur"])
+    log_in_as(client, team["regisseur"])
     assert client.get(url).status_code == 403
 
     client.force_login(team["owner"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, log_in_as
 from tests.portal.test_settings import PRODUCTION, run_django
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_the_policy_allows_no_inline_code_and_data_addresses_for_images_only(set
 
 
 def test_the_admin_carries_the_policy_too(client):
-    client.force_login(StaffFactory(is_superuser=True))
+    log_in_as(client, StaffFactory(is_superuser=True))
 
     response = client.get("/admin/")
 

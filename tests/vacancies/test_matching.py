@@ -17,6 +17,7 @@ from tests.factories import (
     ServiceRequestFactory,
     SocialEnterpriseFactory,
     VacancyFactory,
+    log_in_as,
     postcode,
     sector,
 )
@@ -282,7 +283,7 @@ def test_the_admin_lists_matches_with_their_reasons_read_only(client, request_):
 
     enterprise_offering("3500")
     matching.match(request_)
-    client.force_login(StaffFactory(is_superuser=True))
+    log_in_as(client, StaffFactory(is_superuser=True))
 
     page = client.get("/admin/vacancies/match/")
     match = Match.objects.get()

@@ -28,6 +28,7 @@ from tests.factories import (
     SocialEnterpriseFactory,
     StaffFactory,
     VacancyFactory,
+    log_in_as,
     postcode,
 )
 from vacancies.models import Placement
@@ -122,7 +123,7 @@ OTHERS = ("oost-vlaanderen", "west-vlaanderen")
 
 
 def test_vacancies_and_doorstroom_per_province_and_year_in_full(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     assert figures(client, "vacancies", **{"from": "2019", "to": "2020"}) == {
         "2019:antwerpen": {"vacancies": 4, "open": 2, "placed": 3},
         "2019:limburg": {"vacancies": 1, "open": 0, "placed": 1},
@@ -146,7 +147,7 @@ def test_vacancies_in_public_hide_figures_of_fewer_than_3_employers(client, worl
 
 
 def test_requests_and_accepted_offers_per_province_and_year(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     found = figures(client, "requests", **{"from": "2021", "to": "2021"})
     assert found["2021:antwerpen"] == {"requests": 4, "accepted": 4}
     assert found["2021:limburg"] == {"requests": 1, "accepted": 0}
@@ -159,7 +160,7 @@ def test_requests_and_accepted_offers_per_province_and_year(client, world):
 
 
 def test_the_category_filter_narrows_requests_and_offers(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     params = {"from": "2021", "to": "2021", "category": "catering"}
     assert figures(client, "requests", **params)["2021:antwerpen"] == {
         "requests": 1,
@@ -168,13 +169,13 @@ def test_the_category_filter_narrows_requests_and_offers(client, world):
 
 
 def test_the_province_filter_narrows_to_one_province(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     found = figures(client, "vacancies", **{"from": "2019", "to": "2019", "province": "limburg"})
     assert found == {"2019:limburg": {"vacancies": 1, "open": 0, "placed": 1}}
 
 
 def test_a_regisseur_sees_their_region_in_full_and_the_employers_behind(client, world):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     params = {"from": "2019", "to": "2019", "region": "zuidoost-limburg"}
     assert figures(client, "vacancies", **params) == {
         "2019:limburg": {"vacancies": 1, "open": 0, "placed": 1}
@@ -187,14 +188,14 @@ def test_a_regisseur_of_another_region_and_visitors_see_public_figures(client, w
     params = {"from": "2019", "to": "2019", "region": "zuidoost-limburg"}
     for user in (None, world.other_regisseur):
         if user:
-            client.force_login(user)
+            log_in_as(client, user)
         assert figures(client, "vacancies", **params)["2019:limburg"]["vacancies"] == "<3"
         response = client.get(url("vacancies"), {**params, "row": "2019:limburg", "column": "open"})
         assert response.context["behind"] is None
 
 
 def test_an_administrator_sees_who_is_behind_accepted_offers(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     response = client.get(
         url("requests"),
         {"from": "2021", "to": "2021", "row": "2021:antwerpen", "column": "accepted"},
@@ -209,7 +210,7 @@ def test_an_administrator_sees_who_is_behind_accepted_offers(client, world):
 def test_the_exports_say_exactly_what_the_page_says(client, world, slug, who):
     params = {"from": "2019", "to": "2021"}
     if who != "anonymous":
-        client.force_login(getattr(world, who))
+        log_in_as(client, getattr(world, who))
     if who == "regisseur":
         params["region"] = "zuidoost-limburg"
     page = page_table(client.get(url(slug), params))

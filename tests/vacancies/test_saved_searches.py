@@ -21,6 +21,7 @@ from tests.factories import (
     UserFactory,
     listed_organisation,
     listed_vacancy,
+    log_in_as,
     reference_rows_in_memory,
 )
 from tests.factories import listed_request as listed_service_request
@@ -439,7 +440,7 @@ def test_changing_is_post_only_and_for_logged_in_users(client, member, url):
 
 def test_the_admin_shows_saved_searches_read_only(client, member):
     saved(member, query="sector=H", name="Magazijn")
-    client.force_login(StaffFactory(is_superuser=True))
+    log_in_as(client, StaffFactory(is_superuser=True))
     row = SavedSearch.objects.get()
 
     listing = client.get("/en/admin/vacancies/savedsearch/").content.decode()

@@ -22,6 +22,7 @@ from tests.factories import (
     StaffFactory,
     VoucherFactory,
     in_days,
+    log_in_as,
     postcode,
     region,
 )
@@ -129,7 +130,7 @@ def test_people_who_are_not_staff_are_sent_to_the_admin_login(client, world, min
 def test_a_staff_member_without_a_region_sees_no_vouchers_and_no_programmes(
     client, world, mine, elsewhere
 ):
-    client.force_login(StaffFactory())
+    log_in_as(client, StaffFactory())
 
     index = client.get(ADMIN).content.decode()
 
@@ -145,7 +146,7 @@ def test_a_staff_member_without_a_region_sees_no_vouchers_and_no_programmes(
 
 
 def test_a_regisseur_finds_vouchers_and_programmes_on_the_admin_index(client, world):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     index = client.get(ADMIN).content.decode()
 
@@ -157,7 +158,7 @@ def test_a_regisseur_finds_vouchers_and_programmes_on_the_admin_index(client, wo
 
 
 def test_a_regisseur_lists_only_the_vouchers_of_their_regions(client, world, mine, elsewhere):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.get(VOUCHERS)
 
@@ -166,7 +167,7 @@ def test_a_regisseur_lists_only_the_vouchers_of_their_regions(client, world, min
 
 
 def test_the_other_regisseur_lists_only_theirs(client, world, mine, elsewhere):
-    client.force_login(world.other_regisseur)
+    log_in_as(client, world.other_regisseur)
 
     response = client.get(VOUCHERS)
 
@@ -174,7 +175,7 @@ def test_the_other_regisseur_lists_only_theirs(client, world, mine, elsewhere):
 
 
 def test_an_administrator_lists_every_voucher_and_programme(client, world, mine, elsewhere):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
 
     vouchers = client.get(VOUCHERS)
     programmes = client.get(PROGRAMMES)
@@ -184,7 +185,7 @@ def test_an_administrator_lists_every_voucher_and_programme(client, world, mine,
 
 
 def test_another_regions_voucher_is_missing_for_a_regisseur(client, world, elsewhere):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.get(change_url(elsewhere.submitted))
 
@@ -196,7 +197,7 @@ def test_another_regions_voucher_is_missing_for_a_regisseur(client, world, elsew
 
 @pytest.mark.parametrize("step", ["approve", "reject", "pay"])
 def test_another_regions_voucher_has_no_step_pages_for_a_regisseur(client, world, elsewhere, step):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     data = {"note": "", "reason": "Past niet.", "paid_on": TODAY, "reference": "B-1"}
 
     shown = client.get(step_url(elsewhere.redeemed, step))
@@ -210,7 +211,7 @@ def test_another_regions_voucher_has_no_step_pages_for_a_regisseur(client, world
 
 @pytest.mark.parametrize("object_id", ["abc", "999999", "1%2F2"])
 def test_a_forged_voucher_id_gives_404_not_an_error(client, world, object_id):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     assert client.get(f"{VOUCHERS}{object_id}/approve/").status_code == 404
     assert client.post(f"{VOUCHERS}{object_id}/reject/", {"reason": "x"}).status_code == 404
@@ -218,7 +219,7 @@ def test_a_forged_voucher_id_gives_404_not_an_error(client, world, object_id):
 
 @pytest.mark.parametrize("action", ["approve", "reject", "mark_paid"])
 def test_actions_with_another_regions_ids_touch_nothing(client, world, mine, elsewhere, action):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     data = {"reason": "Niet van u.", "paid_on": TODAY, "reference": "BETAALD-9"}
 
     if action == "approve":
@@ -234,7 +235,7 @@ def test_actions_with_another_regions_ids_touch_nothing(client, world, mine, els
 
 
 def test_a_mixed_selection_acts_on_the_regisseurs_own_vouchers_only(client, world, mine, elsewhere):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = act(client, "approve", mine.submitted, elsewhere.submitted)
 
@@ -245,7 +246,7 @@ def test_a_mixed_selection_acts_on_the_regisseurs_own_vouchers_only(client, worl
 
 @pytest.mark.parametrize("forged", ["abc", "1 OR 1=1", ""])
 def test_an_action_with_a_forged_id_that_is_no_number_is_refused(client, world, mine, forged):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.post(
         VOUCHERS, {"action": "approve", "index": "0", "_selected_action": [forged]}
@@ -257,7 +258,7 @@ def test_an_action_with_a_forged_id_that_is_no_number_is_refused(client, world, 
 
 
 def test_a_regisseur_cannot_edit_a_voucher_by_hand(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     page = client.get(change_url(mine.submitted))
     response = client.post(
@@ -272,7 +273,7 @@ def test_a_regisseur_cannot_edit_a_voucher_by_hand(client, world, mine):
 
 
 def test_nobody_adds_or_deletes_vouchers_in_the_admin(client, world, mine):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
 
     assert client.get(f"{VOUCHERS}add/").status_code == 403
     assert client.post(f"{VOUCHERS}{mine.submitted.pk}/delete/").status_code == 403
@@ -291,7 +292,7 @@ def test_the_filters_offer_only_what_lies_in_the_regisseurs_regions(client, worl
     second = ProgrammeFactory(name="Tweede programma")
     VoucherFactory(programme=second, applicant__postcode=postcode("3770"))
     ProgrammeFactory(region=region("vlaams-brabant"), name="Nog een programma elders")
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.get(VOUCHERS)
 
@@ -304,7 +305,7 @@ def test_the_filters_offer_only_what_lies_in_the_regisseurs_regions(client, worl
 
 
 def test_filters_narrow_the_list(client, world, mine, elsewhere):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     tongeren = postcode("3700").municipality
 
     by_status = client.get(VOUCHERS, {"status__exact": "redeemed"})
@@ -317,7 +318,7 @@ def test_filters_narrow_the_list(client, world, mine, elsewhere):
 
 
 def test_filtering_on_another_regions_programme_shows_nothing_of_it(client, world, elsewhere):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.get(VOUCHERS, {"programme__id__exact": elsewhere.programme.pk})
 
@@ -328,7 +329,7 @@ def test_filtering_on_another_regions_programme_shows_nothing_of_it(client, worl
 def test_search_by_code_applicant_and_provider(client, world, mine, elsewhere):
     mine.paid.provider.name = "Groenwerk Hasselt"
     mine.paid.provider.save()
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     by_code = client.get(VOUCHERS, {"q": mine.approved.code.lower()})
     by_applicant = client.get(VOUCHERS, {"q": "Drukkerij Peeters"})
@@ -340,7 +341,7 @@ def test_search_by_code_applicant_and_provider(client, world, mine, elsewhere):
 
 
 def test_the_search_does_not_reach_another_region(client, world, elsewhere):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.get(VOUCHERS, {"q": "Bakkerij Leuven"})
 
@@ -352,7 +353,7 @@ def test_the_search_does_not_reach_another_region(client, world, elsewhere):
 
 def test_the_change_page_shows_the_history_and_the_buttons_that_fit(client, world, apply_for):
     voucher = apply_for()
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     page = client.get(change_url(voucher)).content.decode()
 
@@ -366,7 +367,7 @@ def test_the_change_page_shows_the_history_and_the_buttons_that_fit(client, worl
 
 
 def test_a_redeemed_voucher_offers_only_mark_as_paid(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     page = client.get(change_url(mine.redeemed)).content.decode()
 
@@ -379,7 +380,7 @@ def test_a_redeemed_voucher_offers_only_mark_as_paid(client, world, mine):
 
 
 def test_a_regisseur_approves_through_the_action(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = act(client, "approve", mine.submitted)
 
@@ -395,7 +396,7 @@ def test_a_regisseur_approves_through_the_action(client, world, mine):
 def test_approving_beyond_the_budget_reports_each_failure(client, world):
     programme = ProgrammeFactory(budget=1000)
     first, second, third = (VoucherFactory(programme=programme) for _ in range(3))
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = act(client, "approve", third, second, first)
 
@@ -410,7 +411,7 @@ def test_approving_beyond_the_budget_reports_each_failure(client, world):
 
 
 def test_approving_a_voucher_twice_is_refused_with_the_lifecycles_message(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = act(client, "approve", mine.approved)
 
@@ -421,7 +422,7 @@ def test_approving_a_voucher_twice_is_refused_with_the_lifecycles_message(client
 
 
 def test_a_regisseur_approves_with_the_button_on_the_voucher(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     form = client.get(step_url(mine.submitted, "approve"))
     response = client.post(step_url(mine.submitted, "approve"), {"note": "Goed dossier."})
@@ -436,7 +437,7 @@ def test_a_regisseur_approves_with_the_button_on_the_voucher(client, world, mine
 
 
 def test_showing_a_step_page_changes_nothing(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     for step in ("approve", "reject", "pay"):
         assert client.get(step_url(mine.submitted, step)).status_code == 200
@@ -449,7 +450,7 @@ def test_the_button_reports_a_budget_used_up(client, world):
     programme = ProgrammeFactory(budget=500)
     VoucherFactory(programme=programme, approved=True)
     voucher = VoucherFactory(programme=programme)
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.post(step_url(voucher, "approve"), {"note": ""})
 
@@ -464,7 +465,7 @@ def test_the_button_reports_a_budget_used_up(client, world):
 
 
 def test_reject_asks_for_a_reason_on_an_intermediate_page(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = act(client, "reject", mine.submitted)
 
@@ -478,7 +479,7 @@ def test_reject_asks_for_a_reason_on_an_intermediate_page(client, world, mine):
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_reject_without_a_reason_is_refused(client, world, mine, reason):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     through_action = confirm(client, "reject", mine.submitted, reason=reason)
     through_button = client.post(step_url(mine.submitted, "reject"), {"reason": reason})
@@ -490,7 +491,7 @@ def test_reject_without_a_reason_is_refused(client, world, mine, reason):
 
 
 def test_a_regisseur_rejects_with_a_reason(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = confirm(client, "reject", mine.submitted, reason="Geen sociale onderneming.")
 
@@ -501,7 +502,7 @@ def test_a_regisseur_rejects_with_a_reason(client, world, mine):
 
 
 def test_a_regisseur_rejects_with_the_button(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.post(step_url(mine.submitted, "reject"), {"reason": "Budget voor 2026."})
 
@@ -510,7 +511,7 @@ def test_a_regisseur_rejects_with_the_button(client, world, mine):
 
 
 def test_a_reason_too_long_is_refused(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.post(step_url(mine.submitted, "reject"), {"reason": "x" * 2001})
 
@@ -523,7 +524,7 @@ def test_a_reason_too_long_is_refused(client, world, mine):
 
 
 def test_mark_paid_asks_for_the_date_and_the_reference(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = act(client, "mark_paid", mine.redeemed)
 
@@ -534,7 +535,7 @@ def test_mark_paid_asks_for_the_date_and_the_reference(client, world, mine):
 
 
 def test_a_regisseur_marks_vouchers_paid(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     paid_on = in_days(0)
 
     response = confirm(
@@ -551,7 +552,7 @@ def test_a_regisseur_marks_vouchers_paid(client, world, mine):
 
 
 def test_marking_paid_a_voucher_that_was_not_redeemed_is_refused(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = confirm(
         client,
@@ -580,7 +581,7 @@ def test_marking_paid_a_voucher_that_was_not_redeemed_is_refused(client, world, 
     ],
 )
 def test_bad_payment_input_gets_a_form_error(client, world, mine, data):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     through_action = confirm(client, "mark_paid", mine.redeemed, **data)
     through_button = client.post(step_url(mine.redeemed, "pay"), data)
@@ -592,7 +593,7 @@ def test_bad_payment_input_gets_a_form_error(client, world, mine, data):
 
 
 def test_a_payment_date_the_lifecycle_refuses_is_reported(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.post(
         step_url(mine.redeemed, "pay"), {"paid_on": in_days(1).isoformat(), "reference": "OV-4"}
@@ -606,7 +607,7 @@ def test_a_payment_date_the_lifecycle_refuses_is_reported(client, world, mine):
 
 
 def test_a_regisseur_marks_paid_with_the_button(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.post(step_url(mine.redeemed, "pay"), {"paid_on": TODAY, "reference": "OV-3"})
 
@@ -633,7 +634,7 @@ def budget(world):
 
 
 def test_the_budget_panel_on_the_programme_page_is_exact(client, world, budget, elsewhere):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     page = client.get(f"{PROGRAMMES}{budget.pk}/change/").content.decode()
 
@@ -651,7 +652,7 @@ def test_the_budget_panel_on_the_programme_page_is_exact(client, world, budget, 
 
 
 def test_the_programme_list_shows_the_budget_columns(client, world, budget, elsewhere):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.get(PROGRAMMES)
 
@@ -670,7 +671,7 @@ def test_the_programme_list_shows_the_budget_columns(client, world, budget, else
 
 
 def test_the_budget_panel_is_in_dutch_figures_at_the_root(client, world, budget):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     page = client.get(f"/admin/vouchers/programme/{budget.pk}/change/").content.decode()
 
@@ -678,7 +679,7 @@ def test_the_budget_panel_is_in_dutch_figures_at_the_root(client, world, budget)
 
 
 def test_another_regions_programme_is_missing_for_a_regisseur(client, world, elsewhere):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     page = client.get(f"{PROGRAMMES}{elsewhere.programme.pk}/change/")
     changed = client.post(
@@ -710,7 +711,7 @@ def programme_data(programme, **changes):
 
 
 def test_a_regisseur_edits_the_programme_of_their_region(client, world):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     url = f"{PROGRAMMES}{world.programme.pk}/change/"
 
     response = client.post(url, programme_data(world.programme, budget="20000"))
@@ -720,7 +721,7 @@ def test_a_regisseur_edits_the_programme_of_their_region(client, world):
 
 
 def test_the_budget_cannot_fall_below_what_the_vouchers_hold(client, world, budget):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     url = f"{PROGRAMMES}{budget.pk}/change/"
 
     too_low = client.post(url, programme_data(budget, budget="1249.99"))
@@ -735,7 +736,7 @@ def test_the_budget_cannot_fall_below_what_the_vouchers_hold(client, world, budg
 
 
 def test_a_regisseur_can_choose_only_their_own_regions(client, world):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     url = f"{PROGRAMMES}{world.programme.pk}/change/"
 
     form = client.get(url).context["adminform"].form
@@ -748,7 +749,7 @@ def test_a_regisseur_can_choose_only_their_own_regions(client, world):
 
 
 def test_an_administrator_chooses_any_region(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
 
     form = client.get(f"{PROGRAMMES}add/").context["adminform"].form
 
@@ -756,7 +757,7 @@ def test_an_administrator_chooses_any_region(client, world):
 
 
 def test_a_regisseur_adds_a_programme_for_their_region(client, world):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     tongeren = postcode("3700").municipality
     data = programme_data(world.programme, name="Cheques 2027", slug="cheques-2027", year=2027)
     data["municipalities"] = [tongeren.pk]
@@ -769,7 +770,7 @@ def test_a_regisseur_adds_a_programme_for_their_region(client, world):
 
 
 def test_eligible_municipalities_lie_in_the_programmes_region(client, world):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     url = f"{PROGRAMMES}{world.programme.pk}/change/"
     leuven = Municipality.objects.get(name_nl="Leuven")
 
@@ -782,7 +783,7 @@ def test_eligible_municipalities_lie_in_the_programmes_region(client, world):
 
 
 def test_an_administrator_cannot_pick_municipalities_outside_the_region(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     leuven = Municipality.objects.get(name_nl="Leuven")
 
     response = client.post(
@@ -798,7 +799,7 @@ def test_an_administrator_cannot_pick_municipalities_outside_the_region(client, 
 
 
 def test_a_programme_with_vouchers_cannot_be_deleted(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.post(f"{PROGRAMMES}{world.programme.pk}/delete/", {"post": "yes"})
 
@@ -809,7 +810,7 @@ def test_a_programme_with_vouchers_cannot_be_deleted(client, world, mine):
 
 def test_a_regisseur_deletes_an_empty_programme_of_their_region(client, world):
     programme = ProgrammeFactory()
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     response = client.post(
         PROGRAMMES,
@@ -837,7 +838,7 @@ def test_the_payouts_file_lists_the_redeemed_and_paid_vouchers_of_my_regions(
     Voucher.objects.filter(pk=mine.paid.pk).update(
         paid_on=date(2025, 3, 4), payment_reference="=HYPERLINK(1)"
     )
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     header, *rows = read_csv(client.get(PAYOUTS))
 
@@ -876,7 +877,7 @@ def test_the_payouts_file_lists_the_redeemed_and_paid_vouchers_of_my_regions(
 
 
 def test_the_payouts_file_uses_the_decimal_comma_in_dutch(client, world, mine):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     header, *rows = read_csv(client.get("/admin/vouchers/voucher/payouts/"))
 
@@ -886,7 +887,7 @@ def test_the_payouts_file_uses_the_decimal_comma_in_dutch(client, world, mine):
 def test_the_payouts_file_of_one_programme(client, world, mine):
     other = ProgrammeFactory(name="Tweede programma")
     VoucherFactory(programme=other, paid=True)
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     header, *rows = read_csv(client.get(PAYOUTS, {"programme": world.programme.pk}))
 
@@ -898,7 +899,7 @@ def test_the_payouts_file_of_one_programme(client, world, mine):
 def test_the_payouts_of_another_regions_or_a_forged_programme_are_not_found(
     client, world, elsewhere, programme
 ):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     if programme == "elsewhere":
         programme = elsewhere.programme.pk
 
@@ -908,7 +909,7 @@ def test_the_payouts_of_another_regions_or_a_forged_programme_are_not_found(
 
 
 def test_an_administrator_exports_every_payout(client, world, mine, elsewhere):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
 
     header, *rows = read_csv(client.get(PAYOUTS))
 
@@ -916,7 +917,7 @@ def test_an_administrator_exports_every_payout(client, world, mine, elsewhere):
 
 
 def test_the_payouts_link_is_on_the_voucher_list(client, world):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     page = client.get(VOUCHERS).content.decode()
 
@@ -925,10 +926,10 @@ def test_the_payouts_link_is_on_the_voucher_list(client, world):
 
 # --- query counts --------------------------------------------------------------------------------
 
-# The session and the user, the staff member's authenticator (portal/twofactor.py), the user's
-# permissions, the regions (asked once: User.is_regisseur is kept on the request's user), the
-# choices of the related filters, the two counts, the rows with their related rows.
-LIST_QUERIES = 11
+# The session and the user (portal/twofactor.py reads the second factor from the session), the
+# user's permissions, the regions (asked once: User.is_regisseur is kept on the request's user),
+# the choices of the related filters, the two counts, the rows with their related rows.
+LIST_QUERIES = 10
 
 
 @pytest.mark.parametrize(
@@ -938,7 +939,7 @@ LIST_QUERIES = 11
 def test_the_voucher_list_runs_a_fixed_number_of_queries(
     client, world, django_assert_num_queries, params
 ):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     VoucherFactory.create_batch(2, programme=world.programme, redeemed=True)
 
     with django_assert_num_queries(LIST_QUERIES):
@@ -955,7 +956,7 @@ def test_the_voucher_list_runs_a_fixed_number_of_queries(
 def test_the_programme_list_runs_a_fixed_number_of_queries(
     client, world, django_assert_num_queries
 ):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
 
     with django_assert_num_queries(LIST_QUERIES):
         client.get(PROGRAMMES)
@@ -971,7 +972,7 @@ def test_a_regisseur_with_a_second_region_sees_both(client, world, mine, elsewhe
     regisseur = StaffFactory()
     region().regisseurs.add(regisseur)
     region("vlaams-brabant").regisseurs.add(regisseur)
-    client.force_login(regisseur)
+    log_in_as(client, regisseur)
 
     assert len(listed(client.get(VOUCHERS))) == 7
     assert len(listed(client.get(PROGRAMMES))) == 2

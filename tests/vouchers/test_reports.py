@@ -19,6 +19,7 @@ from tests.factories import (
     ProgrammeFactory,
     StaffFactory,
     VoucherFactory,
+    log_in_as,
     postcode,
     region,
 )
@@ -100,7 +101,7 @@ def world(reference_data, db):
 
 
 def test_every_programme_in_full_for_an_administrator(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     found = figures(client, "vouchers")
     assert found == {
         "cheques-vlaams-brabant": dict(zip(COLUMNS, (2, 1, 0, 0, 0, 0), strict=True)),
@@ -111,7 +112,7 @@ def test_every_programme_in_full_for_an_administrator(client, world):
 
 
 def test_a_collaboration_ending_on_the_day_a_year_after_redemption_still_counts(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     programme = ProgrammeFactory(name="Grens", slug="grens", year=world.this_year)
     on_the_day = VoucherFactory(programme=programme, redeemed=True, redeemed_at=ago(400))
     working_together(on_the_day, ended_after_days=365)
@@ -131,7 +132,7 @@ def test_public_figures_hide_what_fewer_than_3_applicants_did(client, world):
 
 
 def test_the_year_region_and_category_filters(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     assert list(figures(client, "vouchers", **{"from": "2020"})) == [
         "cheques-vlaams-brabant",
         "cheques-zol",
@@ -144,7 +145,7 @@ def test_the_year_region_and_category_filters(client, world):
 
 
 def test_a_regisseur_sees_their_regions_programmes_in_full_and_the_applicants(client, world):
-    client.force_login(world.regisseur)
+    log_in_as(client, world.regisseur)
     found = figures(client, "vouchers", region="zuidoost-limburg")
     assert found["cheques-zol"]["paid"] == 2
     assert found["all"]["applied"] == 10
@@ -158,7 +159,7 @@ def test_a_regisseur_sees_their_regions_programmes_in_full_and_the_applicants(cl
 
 
 def test_a_regisseur_of_another_region_sees_public_figures_there(client, world):
-    client.force_login(world.other_regisseur)
+    log_in_as(client, world.other_regisseur)
     params = {"region": "zuidoost-limburg", "row": "cheques-zol", "column": "paid"}
     response = client.get(url("vouchers"), params)
     assert response.context["behind"] is None
@@ -174,7 +175,7 @@ def test_a_regisseur_of_another_region_sees_public_figures_there(client, world):
 def test_the_exports_say_exactly_what_the_page_says(client, world, who):
     params = {}
     if who != "anonymous":
-        client.force_login(getattr(world, who))
+        log_in_as(client, getattr(world, who))
     if who == "regisseur":
         params["region"] = "zuidoost-limburg"
     page = page_table(client.get(url("vouchers"), params))

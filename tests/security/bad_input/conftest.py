@@ -29,6 +29,7 @@ from tests.factories import (
     first_service_category,
     listed_request,
     listed_vacancy,
+    log_in_as,
     postcode,
 )
 
@@ -67,7 +68,7 @@ def fuzz(request):
 def _client(user=None):
     client = Client()
     if user is not None:
-        client.force_login(user)
+        log_in_as(client, user)
     return client
 
 
