@@ -391,3 +391,22 @@ def test_drawing_that_takes_longer_than_allowed_is_refused(client, world, media,
     assert refused(response, COSTLY)
     world.organisation.refresh_from_db()
     assert not world.organisation.logo
+
+
+def test_the_admin_checks_an_uploaded_logo_as_the_profile_page_does(rf, world):
+    from django.contrib import admin
+
+    from companies.models import Organisation
+    from tests.factories import StaffFactory
+
+    request = rf.get("/admin/")
+    request.user = StaffFactory(is_superuser=True)
+    form = admin.site._registry[Organisation].get_form(request, world.organisation)
+    field = form.base_fields["logo"]
+
+    with pytest.raises(ValidationError) as refusal:
+        field.clean(progressive_jpeg((1000, 1000), scans=3000))
+    ordinary = field.clean(image_file("logo.png"))
+
+    assert "3000 scans" in " ".join(refusal.value.messages)
+    assert ordinary.size > 0
