@@ -870,13 +870,12 @@ class Generator:
                     if rng.random() < 0.65
                     else CollaborationSource.IMPORT
                 )
+            confirmed = min(started_at + timedelta(days=rng.randint(0, 14)), self.now)
             role = rng.choices(*ROLES)[0]
             category_id = rng.choice(partner.services)[0]
             while (regular.pk, partner.pk, role, category_id, started) in identities:
-                started_at -= timedelta(days=1)
-                started = started_at.date()
+                started -= timedelta(days=1)
             identities.add((regular.pk, partner.pk, role, category_id, started))
-            confirmed = min(started_at + timedelta(days=rng.randint(0, 14)), self.now)
             rows.append(
                 Collaboration(
                     regular_id=regular.pk,

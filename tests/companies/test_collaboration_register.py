@@ -110,7 +110,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, sides):
 
 
 def test_a_stranger_gets_404_and_declares_nothing(client, sides):
-    client.force_login(sides.stranger)
+    log_in_as(client, sides.stranger)
 
     assert client.get(url(sides.firm, "declare/")).status_code == 404
     response = client.post(url(sides.firm, "declare/"), form_data(sides.enterprise))
@@ -121,7 +121,7 @@ def test_a_stranger_gets_404_and_declares_nothing(client, sides):
 
 def test_the_search_finds_the_other_kind_by_name_or_enterprise_number(client, sides):
     other_firm = OrganisationFactory(name="Groenten Tongeren")
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
 
     by_name = client.get(url(sides.firm, "declare/"), {"q": "groen"}).content.decode()
     number = sides.enterprise.enterprise_number
@@ -136,7 +136,7 @@ def test_the_search_finds_the_other_kind_by_name_or_enterprise_number(client, si
 
 
 def test_a_social_enterprise_searches_among_regular_organisations(client, sides):
-    client.force_login(sides.enterprise_editor)
+    log_in_as(client, sides.enterprise_editor)
 
     page = client.get(url(sides.enterprise, "declare/"), {"q": "Tongeren"}).content.decode()
 
@@ -148,7 +148,7 @@ def test_a_social_enterprise_searches_among_regular_organisations(client, sides)
 
 
 def test_choosing_the_other_side_shows_the_form(client, sides):
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
 
     page = client.get(url(sides.firm, "declare/"), {"partner": sides.enterprise.slug})
 
@@ -166,7 +166,7 @@ def test_a_partner_that_cannot_be_chosen_is_refused_with_a_message(client, sides
         "itself": sides.firm.slug,
         "unknown": "bestaat-niet",
     }[partner]
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
 
     shown = client.get(url(sides.firm, "declare/"), {"partner": slug})
     posted = client.post(url(sides.firm, "declare/"), form_data(sides.enterprise, partner=slug))
@@ -179,7 +179,7 @@ def test_a_partner_that_cannot_be_chosen_is_refused_with_a_message(client, sides
 
 
 def test_an_editor_declares_and_the_other_sides_members_are_asked_to_confirm(client, sides):
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
 
     response = client.post(
         url(sides.firm, "declare/"), form_data(sides.enterprise, ended="2023-06-30")
@@ -211,7 +211,7 @@ def test_an_editor_declares_and_the_other_sides_members_are_asked_to_confirm(cli
 
 
 def test_a_social_enterprise_declares_with_a_firm(client, sides):
-    client.force_login(sides.enterprise_owner)
+    log_in_as(client, sides.enterprise_owner)
 
     client.post(
         url(sides.enterprise, "declare/"),
@@ -247,7 +247,7 @@ def test_bad_input_is_refused_with_the_reason_and_the_input_kept(
 ):
     if changes.get("started") == "in-days:1":
         changes["started"] = (timezone.localdate() + timedelta(days=1)).isoformat()
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
 
     response = client.post(url(sides.firm, "declare/"), form_data(sides.enterprise, **changes))
 
@@ -263,7 +263,7 @@ def test_bad_input_is_refused_with_the_reason_and_the_input_kept(
 
 
 def test_today_and_the_first_day_of_2012_are_allowed(client, sides):
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
 
     client.post(url(sides.firm, "declare/"), form_data(sides.enterprise, started="2012-01-01"))
     client.post(
@@ -276,7 +276,7 @@ def test_today_and_the_first_day_of_2012_are_allowed(client, sides):
 
 def test_declaring_the_same_again_points_to_the_one_there(client, sides):
     first = declare(sides)
-    client.force_login(sides.firm_owner)
+    log_in_as(client, sides.firm_owner)
 
     response = client.post(url(sides.firm, "declare/"), form_data(sides.enterprise))
 
@@ -320,7 +320,7 @@ def test_declaring_needs_membership_of_the_declaring_side(sides):
 
 def test_any_member_of_the_other_side_confirms_and_it_counts(client, sides):
     collaboration = declare(sides)
-    client.force_login(sides.enterprise_editor)
+    log_in_as(client, sides.enterprise_editor)
 
     response = client.post(action(sides.enterprise, collaboration, "confirm"))
 
@@ -336,7 +336,7 @@ def test_any_member_of_the_other_side_confirms_and_it_counts(client, sides):
 
 def test_confirming_twice_changes_nothing_and_says_so(client, sides):
     collaboration = declare(sides)
-    client.force_login(sides.firm_owner)
+    log_in_as(client, sides.firm_owner)
 
     response = client.post(action(sides.firm, collaboration, "confirm"), follow=True)
 
@@ -361,9 +361,9 @@ def test_strangers_and_members_of_a_third_organisation_get_404(client, sides, ve
     collaboration = declare(sides)
     before = Collaboration.objects.values().get()
 
-    client.force_login(sides.stranger)
+    log_in_as(client, sides.stranger)
     assert client.post(action(sides.enterprise, collaboration, verb)).status_code == 404
-    client.force_login(sides.third_owner)
+    log_in_as(client, sides.third_owner)
     # Through their own organisation: not a side of it.
     assert client.post(action(sides.third, collaboration, verb)).status_code == 404
     # Through the enterprise's address: not a member.
@@ -378,14 +378,14 @@ def test_strangers_and_members_of_a_third_organisation_get_404(client, sides, ve
 @pytest.mark.parametrize("verb", ["confirm", "dispute", "end", "withdraw"])
 def test_acting_on_a_collaboration_is_post_only(client, sides, verb):
     collaboration = declare(sides)
-    client.force_login(sides.enterprise_owner)
+    log_in_as(client, sides.enterprise_owner)
 
     assert client.get(action(sides.enterprise, collaboration, verb)).status_code == 405
 
 
 def test_the_other_side_disputes_with_a_note_and_it_does_not_count(client, sides):
     collaboration = declare(sides)
-    client.force_login(sides.enterprise_editor)
+    log_in_as(client, sides.enterprise_editor)
 
     response = client.post(
         action(sides.enterprise, collaboration, "dispute"),
@@ -401,13 +401,13 @@ def test_the_other_side_disputes_with_a_note_and_it_does_not_count(client, sides
     assert {n.recipient for n in told} == {sides.firm_owner, sides.firm_editor}
     assert "Wij kennen deze bakkerij niet." in told.first().body
     # Both sides see it as disputed.
-    client.force_login(sides.firm_owner)
+    log_in_as(client, sides.firm_owner)
     assert list(client.get(url(sides.firm)).context["disputed"]) == [collaboration]
 
 
 def test_the_note_is_optional(client, sides):
     collaboration = declare(sides)
-    client.force_login(sides.enterprise_owner)
+    log_in_as(client, sides.enterprise_owner)
 
     client.post(action(sides.enterprise, collaboration, "dispute"))
 
@@ -418,7 +418,7 @@ def test_the_note_is_optional(client, sides):
 
 def test_a_note_too_long_comes_back_with_the_error_and_nothing_changes(client, sides):
     collaboration = declare(sides)
-    client.force_login(sides.enterprise_owner)
+    log_in_as(client, sides.enterprise_owner)
 
     response = client.post(action(sides.enterprise, collaboration, "dispute"), {"note": "x" * 2001})
 
@@ -430,7 +430,7 @@ def test_a_note_too_long_comes_back_with_the_error_and_nothing_changes(client, s
 
 def test_the_declaring_side_cannot_dispute_its_own_declaration(client, sides):
     collaboration = declare(sides)
-    client.force_login(sides.firm_owner)
+    log_in_as(client, sides.firm_owner)
 
     response = client.post(action(sides.firm, collaboration, "dispute"), follow=True)
 
@@ -444,7 +444,7 @@ def test_a_dispute_is_not_repeated_but_can_be_confirmed_after_all(client, sides)
     collaboration = collaborations.dispute(
         collaboration, organisation=sides.enterprise, by=sides.enterprise_owner, note="Nee"
     )
-    client.force_login(sides.enterprise_editor)
+    log_in_as(client, sides.enterprise_editor)
 
     again = client.post(action(sides.enterprise, collaboration, "dispute"), follow=True)
     assert "already disputed" in again.content.decode()
@@ -471,7 +471,7 @@ def confirmed(sides):
 @pytest.mark.parametrize("who", ["firm_editor", "enterprise_editor"])
 def test_either_side_ends_a_running_collaboration(client, sides, confirmed, who):
     organisation = sides.firm if who == "firm_editor" else sides.enterprise
-    client.force_login(getattr(sides, who))
+    log_in_as(client, getattr(sides, who))
 
     response = client.post(action(organisation, confirmed, "end"), {"ended": "2024-12-31"})
 
@@ -494,7 +494,7 @@ def test_either_side_ends_a_running_collaboration(client, sides, confirmed, who)
 def test_a_bad_end_comes_back_with_the_reason(client, sides, confirmed, ended, text):
     if ended == "in-days:1":
         ended = (timezone.localdate() + timedelta(days=1)).isoformat()
-    client.force_login(sides.firm_owner)
+    log_in_as(client, sides.firm_owner)
 
     response = client.post(action(sides.firm, confirmed, "end"), {"ended": ended})
 
@@ -508,7 +508,7 @@ def test_an_ended_collaboration_cannot_be_ended_again(client, sides, confirmed):
     collaborations.end(
         confirmed, organisation=sides.firm, by=sides.firm_owner, ended=date(2022, 1, 31)
     )
-    client.force_login(sides.enterprise_owner)
+    log_in_as(client, sides.enterprise_owner)
 
     response = client.post(
         action(sides.enterprise, confirmed, "end"), {"ended": "2023-01-01"}, follow=True
@@ -521,7 +521,7 @@ def test_an_ended_collaboration_cannot_be_ended_again(client, sides, confirmed):
 
 def test_a_side_that_has_not_confirmed_cannot_end_it(client, sides):
     collaboration = declare(sides)
-    client.force_login(sides.enterprise_owner)
+    log_in_as(client, sides.enterprise_owner)
 
     response = client.post(
         action(sides.enterprise, collaboration, "end"), {"ended": "2024-01-01"}, follow=True
@@ -534,7 +534,7 @@ def test_a_side_that_has_not_confirmed_cannot_end_it(client, sides):
 
 def test_the_declaring_side_withdraws_an_unconfirmed_declaration(client, sides):
     collaboration = declare(sides)
-    client.force_login(sides.firm_owner)  # any member of the declaring side, not only its author
+    log_in_as(client, sides.firm_owner)  # any member of the declaring side, not only its author
 
     response = client.post(action(sides.firm, collaboration, "withdraw"))
 
@@ -556,10 +556,10 @@ def test_the_other_side_cannot_withdraw_and_a_confirmed_one_cannot_be_withdrawn(
     client, sides, confirmed
 ):
     pending = declare(sides, started=date(2021, 1, 1))
-    client.force_login(sides.enterprise_owner)
+    log_in_as(client, sides.enterprise_owner)
 
     refused = client.post(action(sides.enterprise, pending, "withdraw"), follow=True)
-    client.force_login(sides.firm_owner)
+    log_in_as(client, sides.firm_owner)
     client.post(action(sides.firm, confirmed, "withdraw"))
 
     assert "Only a declaration of your own" in refused.content.decode()
@@ -596,9 +596,9 @@ def test_each_side_sees_its_collaborations_by_state(client, sides, confirmed):
     )
     collaborations.dispute(disputed, organisation=sides.firm, by=sides.firm_owner, note="Onbekend")
 
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
     firm_page = client.get(url(sides.firm))
-    client.force_login(sides.enterprise_editor)
+    log_in_as(client, sides.enterprise_editor)
     enterprise_page = client.get(url(sides.enterprise))
 
     assert list(firm_page.context["awaiting_us"]) == []
@@ -622,9 +622,9 @@ def test_the_page_is_for_members_only(client, sides):
     declare(sides)
 
     assert client.get(url(sides.firm)).status_code == 302
-    client.force_login(sides.stranger)
+    log_in_as(client, sides.stranger)
     assert client.get(url(sides.firm)).status_code == 404
-    client.force_login(sides.third_owner)
+    log_in_as(client, sides.third_owner)
     assert client.get(url(sides.firm)).status_code == 404
 
 
@@ -635,7 +635,7 @@ PAGE_QUERIES = 8
 def test_the_page_runs_a_fixed_number_of_queries(
     client, sides, confirmed, django_assert_num_queries
 ):
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
     with django_assert_num_queries(PAGE_QUERIES):
         client.get(url(sides.firm))
 
@@ -669,9 +669,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
 def test_the_dashboard_lists_declarations_to_confirm_for_the_other_side(client, sides):
     collaboration = declare(sides)
 
-    client.force_login(sides.enterprise_editor)
+    log_in_as(client, sides.enterprise_editor)
     page = client.get("/en/dashboard/").content.decode()
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
     declarer_page = client.get("/en/dashboard/").content.decode()
 
     assert "Collaborations to confirm" in page
@@ -682,7 +682,7 @@ def test_the_dashboard_lists_declarations_to_confirm_for_the_other_side(client, 
 
 def test_confirming_from_the_dashboard_returns_there(client, sides):
     collaboration = declare(sides)
-    client.force_login(sides.enterprise_editor)
+    log_in_as(client, sides.enterprise_editor)
 
     response = client.post(
         action(sides.enterprise, collaboration, "confirm"), {"next": "/en/dashboard/"}
@@ -695,7 +695,7 @@ def test_confirming_from_the_dashboard_returns_there(client, sides):
 def test_the_dashboard_section_costs_one_query_however_many_wait(
     client, sides, django_assert_num_queries
 ):
-    client.force_login(sides.enterprise_editor)
+    log_in_as(client, sides.enterprise_editor)
     with CaptureQueriesContext(connection) as empty:
         client.get("/en/dashboard/")
     declare(sides)
@@ -731,7 +731,7 @@ def test_profiles_show_confirmed_collaborations_only_when_both_sides_allow(clien
 
 
 def test_members_find_the_collaborations_page_from_the_profile_and_the_tabs(client, sides):
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
 
     profile = client.get(f"/en/organisations/{sides.firm.slug}/").content.decode()
     tabs = client.get(url(sides.firm, "declare/")).content.decode()
@@ -843,7 +843,7 @@ def test_the_database_holds_one_row_per_pair_role_category_and_start(sides, slug
 @pytest.mark.parametrize("slug", ["groenonderhoud", None], ids=["a-category", "no-category"])
 def test_the_admin_answers_a_twin_with_a_form_error(client, sides, slug):
     first = declare(sides, category=category(slug) if slug else None)
-    client.force_login(StaffFactory(is_superuser=True))
+    log_in_as(client, StaffFactory(is_superuser=True))
     empty = {
         f"{name}_{part}": ""
         for name in ("confirmed_by_regular_at", "confirmed_by_social_at", "disputed_at")
@@ -950,7 +950,7 @@ def test_a_declaration_while_an_import_of_the_same_collaboration_writes_finds_th
     importer = threading.Thread(target=import_the_same)
     importer.start()
     assert written.wait(timeout=60)
-    client.force_login(sides.firm_editor)
+    log_in_as(client, sides.firm_editor)
 
     response = client.post(url(sides.firm, "declare/"), form_data(sides.enterprise))
     importer.join()

@@ -21,6 +21,7 @@ from tests.factories import (
     OwnerFactory,
     StaffFactory,
     UserFactory,
+    log_in_as,
     postcode,
 )
 from tests.vacancies.conftest import vacancy_data
@@ -50,7 +51,7 @@ def original(reference_data, media):
 @pytest.fixture
 def creator(client, reference_data):
     user = UserFactory(name="Carl Creator")
-    client.force_login(user)
+    log_in_as(client, user)
     return user
 
 
@@ -245,7 +246,7 @@ def listed(response):
 
 def test_the_regisseur_filters_the_look_alikes(client, regisseur, original, look_alike):
     honest = OrganisationFactory(name="Bakkerij De Korenaar", postcode=postcode("3700"))
-    client.force_login(regisseur)
+    log_in_as(client, regisseur)
 
     alike = client.get(CHANGELIST, {"look_alike": "yes"})
     not_alike = client.get(CHANGELIST, {"look_alike": "no"})
@@ -258,7 +259,7 @@ def test_the_regisseur_filters_the_look_alikes(client, regisseur, original, look
 
 def test_the_list_flags_each_look_alike(client, regisseur, original, look_alike):
     OrganisationFactory(name="Bakkerij De Korenaar", postcode=postcode("3700"))
-    client.force_login(regisseur)
+    log_in_as(client, regisseur)
 
     response = client.get(CHANGELIST)
 
@@ -273,7 +274,7 @@ def test_the_list_flags_each_look_alike(client, regisseur, original, look_alike)
 
 
 def test_the_change_page_links_the_other_organisation(client, regisseur, original, look_alike):
-    client.force_login(regisseur)
+    log_in_as(client, regisseur)
 
     page = client.get(f"{CHANGELIST}{look_alike.pk}/change/").content.decode()
 
@@ -283,7 +284,7 @@ def test_the_change_page_links_the_other_organisation(client, regisseur, origina
 
 
 def test_the_change_page_of_an_honest_name_names_no_look_alike(client, regisseur, original):
-    client.force_login(regisseur)
+    log_in_as(client, regisseur)
 
     page = client.get(f"{CHANGELIST}{original.pk}/change/").content.decode()
 
@@ -294,7 +295,7 @@ def test_the_change_page_of_an_honest_name_names_no_look_alike(client, regisseur
 def test_an_administrator_renaming_in_the_admin_stores_the_normalised_name(
     client, reference_data, original
 ):
-    client.force_login(StaffFactory(is_superuser=True))
+    log_in_as(client, StaffFactory(is_superuser=True))
 
     page = client.get(f"{CHANGELIST}{original.pk}/change/")
     form = page.context["adminform"].form
@@ -325,7 +326,7 @@ def test_an_administrator_renaming_in_the_admin_stores_the_normalised_name(
 
 def test_an_administrator_changing_a_users_name_stores_it_normalised(client, reference_data):
     person = UserFactory(name="Piet")
-    client.force_login(StaffFactory(is_superuser=True))
+    log_in_as(client, StaffFactory(is_superuser=True))
 
     response = client.post(
         f"/en/admin/portal/user/{person.pk}/change/",
@@ -345,7 +346,7 @@ def test_an_administrator_changing_a_users_name_stores_it_normalised(client, ref
 
 def test_a_vacancy_title_is_stored_without_invisible_characters(client, reference_data):
     owner = OwnerFactory(organisation__postcode=postcode("3700")).user
-    client.force_login(owner)
+    log_in_as(client, owner)
 
     response = client.post(
         "/en/vacancies/new/",

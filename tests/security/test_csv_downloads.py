@@ -22,6 +22,7 @@ from tests.factories import (
     listed_organisation,
     listed_request,
     listed_vacancy,
+    log_in_as,
     postcode,
     reference_rows_in_memory,
     region,
@@ -40,6 +41,10 @@ DEFUSED = {
     "\t=1+1": "'\t'=1+1",
     "\r=1+1": "'\r'=1+1",
 }
+# Organisation names lose tabs and line breaks before they are stored (portal/names.py), so
+# those two come back as a plain formula, defused all the same.
+NAME_DEFUSED = {**DEFUSED, "\t=1+1": "'=1+1", "\r=1+1": "'=1+1"}
+NAME_COLUMNS = {"Name", "Organisation"}
 RUNS = ("=", "+", "-", "@")
 
 
@@ -90,7 +95,8 @@ def assert_quoted_and_defused(text, *, columns):
     csv.writer(again, delimiter=";", quoting=csv.QUOTE_ALL).writerows([header, *rows])
     assert again.getvalue() == text
     for column in columns:
-        assert set(DEFUSED.values()) <= {row[header.index(column)] for row in rows}, column
+        expected = NAME_DEFUSED if column in NAME_COLUMNS else DEFUSED
+        assert set(expected.values()) <= {row[header.index(column)] for row in rows}, column
     for delimiter in (";", ","):
         cells = [value for row in read(text, delimiter) for value in row]
         assert not [value for value in cells if value.startswith(RUNS)], delimiter
@@ -133,10 +139,10 @@ def test_the_report_csv(client, hostile, django_assert_num_queries):
 
 
 def test_the_payouts_csv(client, hostile, django_assert_num_queries):
-    client.force_login(hostile)
-    # Session, user, second factor, permissions (two), regions, then the vouchers with their
-    # programme and both sides in one query.
-    with django_assert_num_queries(7):
+    log_in_as(client, hostile)
+    # Session, user, permissions (two), regions, then the vouchers with their programme and both
+    # sides in one query (a session that passed the second factor asks no more about it).
+    with django_assert_num_queries(6):
         text = downloaded(client.get("/en/admin/vouchers/voucher/payouts/"))
 
     assert_quoted_and_defused(

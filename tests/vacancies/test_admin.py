@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.factories import log_in_as
 from vacancies.models import Support, Vacancy
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("model", ["vacancy", "servicerequest", "support"])
 def test_the_lists_filter_and_search(client, world, model):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     province = world.vacancy.province_id
 
     page = client.get(
@@ -28,7 +29,7 @@ def test_the_lists_filter_and_search(client, world, model):
 
 
 def test_the_change_page_shows_code_and_dates_read_only(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
 
     page = client.get(f"/en/admin/vacancies/vacancy/{world.vacancy.pk}/change/").content.decode()
 
@@ -38,7 +39,7 @@ def test_the_change_page_shows_code_and_dates_read_only(client, world):
 
 
 def test_an_edit_in_the_admin_keeps_the_doorstroom_flag_and_the_index_in_step(client, world):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
     vacancy = world.vacancy
     mentor = Support.objects.get(slug="mentor")
 

@@ -9,6 +9,7 @@ from tests.factories import (
     MembershipFactory,
     OfferFactory,
     OrganisationFactory,
+    log_in_as,
 )
 from vacancies.models import Response
 
@@ -74,7 +75,7 @@ def test_anonymous_is_sent_to_log_in(client, world, kind):
 @pytest.mark.parametrize("who", ["stranger", "regisseur", "other_regisseur", "administrator"])
 def test_users_without_a_social_enterprise_are_refused_clearly(client, world, kind, who):
     url, data = respond_url(world, kind)
-    client.force_login(getattr(world, who))
+    log_in_as(client, getattr(world, who))
 
     answer = client.post(url, data)
 
@@ -86,7 +87,7 @@ def test_users_without_a_social_enterprise_are_refused_clearly(client, world, ki
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_member_of_a_regular_firm_is_refused(client, world, firm_member, kind):
     url, data = respond_url(world, kind)
-    client.force_login(firm_member)
+    log_in_as(client, firm_member)
 
     answer = client.post(url, data)
 
@@ -101,7 +102,7 @@ def test_a_member_of_a_regular_firm_is_refused(client, world, firm_member, kind)
 @pytest.mark.parametrize("who", ["owner", "editor"])
 def test_the_posters_members_cannot_answer_their_own(client, world, kind, who):
     url, data = respond_url(world, kind)
-    client.force_login(getattr(world, who))
+    log_in_as(client, getattr(world, who))
     # Even when acting for a social enterprise they also belong to.
     MembershipFactory(user=getattr(world, who), organisation=world.enterprise)
     client.post(f"/en/organisations/{world.enterprise.slug}/act/")
@@ -121,7 +122,7 @@ def test_a_social_enterprise_posting_cannot_answer_its_own(client, world, kind):
     own = factory(organisation=world.enterprise, status="published")
     path = "vacancies" if kind == "vacancy" else "requests"
     action = "respond" if kind == "vacancy" else "offer"
-    client.force_login(world.enterprise_member)
+    log_in_as(client, world.enterprise_member)
 
     answer = client.post(
         f"/en/{path}/{own.code}/{action}/", CANDIDATE if kind == "vacancy" else OFFER
@@ -134,7 +135,7 @@ def test_a_social_enterprise_posting_cannot_answer_its_own(client, world, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_member_of_a_social_enterprise_may_answer(client, world, kind):
     url, data = respond_url(world, kind)
-    client.force_login(world.enterprise_member)
+    log_in_as(client, world.enterprise_member)
 
     assert client.get(url).status_code == 200
     assert client.post(url, data).status_code == 302
@@ -145,7 +146,7 @@ def test_a_user_of_several_organisations_answers_for_the_one_they_act_for(
     client, world, firm_member
 ):
     MembershipFactory(user=firm_member, organisation=world.enterprise)
-    client.force_login(firm_member)
+    log_in_as(client, firm_member)
     url, data = respond_url(world, "request")
 
     client.post(f"/en/organisations/{world.enterprise.slug}/act/")
@@ -159,7 +160,7 @@ def test_a_user_of_several_organisations_answers_for_the_one_they_act_for(
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_unknown_code_is_not_found(client, world, kind):
-    client.force_login(world.enterprise_member)
+    log_in_as(client, world.enterprise_member)
     path, action = ("vacancies", "respond") if kind == "vacancy" else ("requests", "offer")
 
     assert client.post(f"/en/{path}/bestaat-niet/{action}/", {}).status_code == 404
@@ -187,7 +188,7 @@ def test_anonymous_is_sent_to_log_in_to_move(client, world, answers, kind):
 )
 def test_only_the_posters_members_find_the_move(client, world, answers, firm_member, kind, who):
     response = answers[kind]
-    client.force_login(firm_member if who == "firm" else getattr(world, who))
+    log_in_as(client, firm_member if who == "firm" else getattr(world, who))
 
     url = move_url(world, kind, response)
     assert client.get(url).status_code == 404
@@ -200,7 +201,7 @@ def test_only_the_posters_members_find_the_move(client, world, answers, firm_mem
 @pytest.mark.parametrize("who", ["owner", "editor"])
 def test_the_posters_members_move(client, world, answers, kind, who):
     response = answers[kind]
-    client.force_login(getattr(world, who))
+    log_in_as(client, getattr(world, who))
 
     answer = client.post(move_url(world, kind, response), move_data(response))
 
@@ -214,7 +215,7 @@ def test_a_forged_response_id_of_another_opportunity_is_not_found(client, world,
     factory = CandidateFactory if kind == "vacancy" else OfferFactory
     field = "vacancy" if kind == "vacancy" else "service_request"
     elsewhere = factory(**{field: getattr(other_world, field)}, enterprise=world.enterprise)
-    client.force_login(world.owner)
+    log_in_as(client, world.owner)
 
     # The poster's own opportunity, another poster's response.
     answer = client.post(move_url(world, kind, elsewhere), move_data(elsewhere))
@@ -230,7 +231,7 @@ def test_a_response_to_another_opportunity_of_the_same_poster_is_not_found(
 ):
     # A vacancy's candidate through a request's address, and the other way round.
     other_kind = "request" if kind == "vacancy" else "vacancy"
-    client.force_login(world.owner)
+    log_in_as(client, world.owner)
 
     answer = client.post(move_url(world, other_kind, answers[kind]), move_data(answers[kind]))
 
@@ -243,7 +244,7 @@ def test_another_posters_code_is_not_found(client, world, other_world, kind):
     field = "vacancy" if kind == "vacancy" else "service_request"
     theirs = factory(**{field: getattr(other_world, field)}, enterprise=world.enterprise)
     path = "vacancies" if kind == "vacancy" else "requests"
-    client.force_login(world.owner)
+    log_in_as(client, world.owner)
 
     url = f"/en/{path}/{getattr(other_world, field).code}/responses/{theirs.pk}/move/"
     answer = client.post(url, move_data(theirs))
@@ -257,7 +258,7 @@ def test_another_posters_code_is_not_found(client, world, other_world, kind):
 
 
 def test_administrators_see_responses_in_the_admin_but_cannot_change_them(client, world, answers):
-    client.force_login(world.administrator)
+    log_in_as(client, world.administrator)
 
     listing = client.get("/en/admin/vacancies/response/")
     detail = client.get(f"/en/admin/vacancies/response/{answers['request'].pk}/change/")
