@@ -44,7 +44,7 @@ DEFUSED = {
 # Organisation names lose tabs and line breaks before they are stored (portal/names.py), so
 # those two come back as a plain formula, defused all the same.
 NAME_DEFUSED = {**DEFUSED, "\t=1+1": "'=1+1", "\r=1+1": "'=1+1"}
-NAME_COLUMNS = {"Name", "Organisation"}
+NAME_COLUMNS = {"Name", "Organisation", "Applicant", "Provider"}
 RUNS = ("=", "+", "-", "@")
 
 
