@@ -35,9 +35,10 @@ Tracking a table
     Each app installs the triggers for its own tables in its own migration with `track([...])`
     (portal first: `install()` creates the function the PostgreSQL triggers call).
     tests/portal/test_datachanges.py checks that every table a report reads is tracked. On
-    SQLite, a migration that rebuilds a tracked table (most AlterField and some AddField do)
-    drops its triggers with the old table: call `track()` for that table again in the same
-    migration, after the change. The names of the triggers are part of the migrations that
+    SQLite, a migration that rebuilds a tracked table (most AlterField, an AddField with a
+    default, a unique constraint) drops its triggers with the old table; `restore_sqlite_triggers`
+    (post_migrate) puts back the missing triggers of every table that a loaded migration tracks,
+    so no migration has to remember it. The names of the triggers are part of the migrations that
     created them: do not change them.
 """
 
@@ -49,6 +50,9 @@ from .models import DataChange
 LOG = DataChange._meta.db_table
 FUNCTION = "portal_record_data_change"
 SQLITE_EVENTS = ("insert", "update", "delete")
+# The tables that the migrations loaded in this process track (track() adds them as the
+# migration modules are imported, which `migrate` does before it runs any).
+TRACKED = set()
 
 
 def version(using=DEFAULT_DB_ALIAS):
@@ -126,7 +130,8 @@ def _sqlite_triggers(quote, table):
         trigger = quote(f"{table}_data_change_{event}")
         install.append(
             f"""
-            CREATE TRIGGER {trigger} AFTER {event.upper()} ON {quote(table)} FOR EACH ROW
+            CREATE TRIGGER IF NOT EXISTS {trigger} AFTER {event.upper()} ON {quote(table)}
+            FOR EACH ROW
             BEGIN
                 INSERT INTO {log} (changes) SELECT COALESCE(SUM(changes), 0) + 1 FROM {log};
                 DELETE FROM {log} WHERE id < (SELECT MAX(id) FROM {log});
@@ -168,6 +173,7 @@ def install():
 def track(tables):
     """Migration operations that make every write to `tables` (names) move the data version."""
     tables = list(tables)
+    TRACKED.update(tables)
 
     def statements(vendor, quote):
         triggers = _postgresql_triggers if vendor == "postgresql" else _sqlite_triggers
@@ -179,3 +185,18 @@ def track(tables):
         return install, remove
 
     return [_operation(statements)]
+
+
+def restore_sqlite_triggers(*, using=DEFAULT_DB_ALIAS, **kwargs):
+    """After `migrate` on SQLite: the triggers of every tracked table, where a migration that
+    rebuilt the table dropped them (SQLite copies a table to alter it, without its triggers).
+    PostgreSQL alters tables in place and keeps them."""
+    connection = connections[using]
+    if connection.vendor != "sqlite" or not TRACKED:
+        return
+    present = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table in sorted(TRACKED & present):
+            install, _ = _sqlite_triggers(connection.ops.quote_name, table)
+            for statement in install:
+                cursor.execute(statement)
