@@ -139,6 +139,11 @@ class OrganisationForm(forms.ModelForm):
             "website",
             "email",
             "phone",
+            # Issue 17 (part p): each public contact detail may be hidden.
+            "show_address",
+            "show_phone",
+            "show_email",
+            "show_website",
             "logo",
             "recognitions",
             "target_groups",

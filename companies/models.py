@@ -121,6 +121,23 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
+def phone_uri(number):
+    """`number` as people write it ("012 34 56 78", "+32 (0)12/34.56.78") as a tel: address
+    (RFC 3966), or "" when it holds no digits. A national number (0...) is Belgian: +32."""
+    # "(0)" is the trunk prefix that is not dialled after a country code.
+    number = (number or "").replace("(0)", "").strip()
+    digits = "".join(character for character in number if character.isdigit())
+    if not digits:
+        return ""
+    if number.startswith("+"):
+        return f"tel:+{digits}"
+    if digits.startswith("00"):
+        return f"tel:+{digits[2:]}"
+    if digits.startswith("0"):
+        return f"tel:+32{digits[1:]}"
+    return f"tel:{digits}"
+
+
 class Organisation(Located):
     kind = models.CharField(_("kind"), max_length=10, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -141,7 +158,7 @@ class Organisation(Located):
     email = models.EmailField(
         _("email address"),
         blank=True,
-        help_text=_("Not published; used by the portal to reach you."),
+        help_text=_("Shown on the profile and in the guides unless you hide it."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     logo = models.ImageField(_("logo"), upload_to=logo_path, blank=True)
@@ -161,6 +178,14 @@ class Organisation(Located):
     # (companies/search.py keeps both up to date).
     search_text = models.TextField(editable=False, blank=True)
     search_vector = SearchVectorField(editable=False, null=True)
+    # --- Issue 17, public contact details (part p): what the profile and the guides show ---
+    # Organisations are businesses: their contact details are public unless a member hides
+    # one (the public_* properties below read these).
+    show_address = models.BooleanField(_("show the street address publicly"), default=True)
+    show_phone = models.BooleanField(_("show the phone number publicly"), default=True)
+    show_email = models.BooleanField(_("show the email address publicly"), default=True)
+    show_website = models.BooleanField(_("show the website publicly"), default=True)
+    # --- end of part p's fields ---
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -240,6 +265,31 @@ class Organisation(Located):
     @property
     def enterprise_number_display(self):
         return enterprise_number.display(self.enterprise_number)
+
+    # What visitors see of the contact details (profile, CSV and printed guide): a hidden or
+    # empty field is "". The postcode and municipality stay public: the directory places the
+    # organisation by them.
+    @property
+    def public_street(self):
+        return self.street if self.show_address else ""
+
+    @property
+    def public_phone(self):
+        return self.phone if self.show_phone else ""
+
+    @property
+    def public_email(self):
+        return self.email if self.show_email else ""
+
+    @property
+    def public_website(self):
+        return self.website if self.show_website else ""
+
+    @property
+    def public_phone_uri(self):
+        """The public phone number as a tel: address (RFC 3966): digits and a leading +;
+        a Belgian national number (0...) gets the country code +32."""
+        return phone_uri(self.public_phone)
 
     def _unique_slug(self):
         base = slugify(self.name)[:200] or "organisatie"

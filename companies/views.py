@@ -43,6 +43,8 @@ def directory(request):
     search = DirectoryFilter(request.GET, queryset=Organisation.objects.all())
     if request.GET.get("format") == "csv":
         return guide.response(search.qs, with_distance=search.point is not None)
+    if request.GET.get("format") == "print":
+        return _printed_guide(request, search)
     page = search.paginate(request.GET.get("page"), page_size(request.GET.get("per_page")))
     context = {
         "search": search,
@@ -52,8 +54,25 @@ def directory(request):
         "facets": search.facets(),
         "active_filters": search.active_filters(),
         "description": search.describe(),
+        "print_limit": guide.PRINT_LIMIT,
     }
     return render(request, "companies/directory.html", context)
+
+
+def _printed_guide(request, search):
+    """The directory search as a brochure to print: every result up to guide.PRINT_LIMIT."""
+    group, group_error = guide.grouping(request.GET.get("group"))
+    context = {
+        "search": search,
+        "description": search.describe(),
+        "group": group,
+        "group_error": group_error,
+        "groupings": guide.Grouping.CHOICES,
+        # The profiles' addresses are printed whole: paper has no links.
+        "site": request.build_absolute_uri("/").rstrip("/"),
+        **guide.printed(search, group=group),
+    }
+    return render(request, "companies/guide.html", context)
 
 
 def profile(request, slug):

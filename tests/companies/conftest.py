@@ -81,6 +81,10 @@ def profile_data(organisation, **changes):
         "email": organisation.email,
         "phone": organisation.phone,
         "show_collaborations": "on" if organisation.show_collaborations else "",
+        **{
+            name: "on" if getattr(organisation, name) else ""
+            for name in ("show_address", "show_phone", "show_email", "show_website")
+        },
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

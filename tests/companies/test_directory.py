@@ -353,7 +353,7 @@ def test_csv_holds_the_same_result_set_as_the_page_on_every_page(client, orgs):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="brugwerk-')
     header, *rows = csv_rows(response)
-    assert len(header) == 11
+    assert len(header) == 13
     assert [row[0] for row in rows] == names(page)
     groenwerk = next(row for row in rows if row[0] == "Groenwerk Haspengouw")
     assert groenwerk[2] == orgs.groenwerk.enterprise_number_display
@@ -383,11 +383,11 @@ def test_csv_adds_the_distance_when_searched_from_a_postcode(client, orgs):
     )
 
     header, *rows = csv_rows(response)
-    assert len(header) == 12
+    assert len(header) == 14
     assert [row[0] for row in rows] == names(
         client.get(URL, {"postcode": "3700", "km": "25", "sort": "distance"})
     )
-    assert rows[-1][11] in {"10,8", "10,9", "11,0", "10,7"}  # Bilzen, decimal comma in Dutch
+    assert rows[-1][13] in {"10,8", "10,9", "11,0", "10,7"}  # Bilzen, decimal comma in Dutch
 
 
 def test_csv_is_written_in_the_language_of_the_page(client, orgs):

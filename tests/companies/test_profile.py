@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from companies.models import Collaboration, OfferedService, TargetGroup
+from companies.models import Collaboration, OfferedService, TargetGroup, phone_uri
 from portal.models import Sector, ServiceCategory
+from tests.companies.conftest import profile_data
 from tests.factories import (
     MembershipFactory,
     OwnerFactory,
@@ -214,3 +215,149 @@ def test_the_profile_runs_a_fixed_number_of_queries(client, enterprise, django_a
     client.force_login(UserFactory())
     with django_assert_num_queries(LOGGED_IN_QUERIES):
         client.get(url(enterprise))
+
+
+# --- Public contact details (issue 17) ------------------------------------------------------
+
+CONTACT = {
+    "street": "Mergelweg 12",
+    "phone": "012 34 56 78",
+    "email": "info@groenwerk.example",
+    "website": "https://groenwerk.example",
+}
+
+
+def contact_details(response):
+    """The profile's contact-details block, as rendered."""
+    html = response.content.decode()
+    start = html.index('class="panel profile__contact"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_a_visitor_sees_the_address_phone_email_and_website(client, enterprise):
+    enterprise.__dict__.update(CONTACT)
+    enterprise.save()
+
+    block = contact_details(client.get(url(enterprise)))
+
+    assert "Mergelweg 12" in block
+    assert "3700 Tongeren" in block
+    assert '<a href="tel:+3212345678">012 34 56 78</a>' in block
+    assert '<a href="mailto:info@groenwerk.example">info@groenwerk.example</a>' in block
+    assert 'href="https://groenwerk.example"' in block
+
+
+@pytest.mark.parametrize(
+    ("hidden", "gone"),
+    [
+        ("show_address", "Mergelweg 12"),
+        ("show_phone", "012 34 56 78"),
+        ("show_email", "info@groenwerk.example"),
+        ("show_website", 'href="https://groenwerk.example"'),
+    ],
+)
+def test_a_hidden_contact_detail_is_not_on_the_profile(client, enterprise, hidden, gone):
+    enterprise.__dict__.update(CONTACT, **{hidden: False})
+    enterprise.save()
+
+    html = client.get(url(enterprise)).content.decode()
+
+    assert gone not in html
+    # The other details still show, and the place the directory finds it by.
+    block = contact_details(client.get(url(enterprise)))
+    assert "3700 Tongeren" in block
+    shown = {"show_address": "Mergelweg 12", "show_phone": "tel:+3212345678"}
+    shown |= {"show_email": "mailto:info@groenwerk.example", "show_website": "https://groen"}
+    for field, text in shown.items():
+        if field != hidden:
+            assert text in block
+
+
+def test_an_organisation_without_public_contact_details_says_so(client, enterprise):
+    enterprise.__dict__.update(CONTACT, show_phone=False, show_email=False, show_website=False)
+    enterprise.save()
+
+    block = contact_details(client.get(url(enterprise)))
+
+    assert "publiceert geen telefoonnummer, e-mailadres of website" in block
+
+
+@pytest.mark.parametrize(
+    ("written", "uri"),
+    [
+        ("012 34 56 78", "tel:+3212345678"),
+        ("+32 (0)12/34.56.78", "tel:+3212345678"),
+        ("0032 470 12 34 56", "tel:+32470123456"),
+        ("+31 20 123 4567", "tel:+31201234567"),
+        ("bel ons", ""),
+    ],
+)
+def test_a_phone_number_becomes_a_tel_link_as_written(written, uri):
+    assert phone_uri(written) == uri
+
+
+# --- Who may hide them ------------------------------------------------------------------------
+
+HIDE_ALL = dict.fromkeys(("show_address", "show_phone", "show_email", "show_website"), "")
+
+
+def edit_url(organisation):
+    return reverse("companies:organisation_edit", kwargs={"slug": organisation.slug})
+
+
+def hide_everything(client, organisation):
+    return client.post(edit_url(organisation), profile_data(organisation, **HIDE_ALL))
+
+
+def shown_fields(organisation):
+    organisation.refresh_from_db()
+    return [
+        organisation.show_address,
+        organisation.show_phone,
+        organisation.show_email,
+        organisation.show_website,
+    ]
+
+
+def test_new_organisations_show_every_contact_detail(world):
+    assert shown_fields(world.organisation) == [True, True, True, True]
+
+
+@pytest.mark.parametrize("who", ["owner", "editor"])
+def test_a_member_hides_each_contact_detail_in_the_edit_form(client, world, who):
+    client.force_login(getattr(world, who))
+    form = client.get(edit_url(world.organisation)).content.decode()
+    for name in HIDE_ALL:
+        assert f'name="{name}"' in form
+
+    response = hide_everything(client, world.organisation)
+
+    assert response.status_code == 302
+    assert shown_fields(world.organisation) == [False, False, False, False]
+
+
+def test_a_member_shows_them_again(client, world):
+    world.organisation.__dict__.update(show_phone=False, show_email=False)
+    world.organisation.save()
+    client.force_login(world.editor)
+    data = profile_data(world.organisation, show_phone="on", show_email="on")
+    assert client.post(edit_url(world.organisation), data).status_code == 302
+
+    assert shown_fields(world.organisation) == [True, True, True, True]
+
+
+@pytest.mark.parametrize("who", ["stranger", "regisseur", "other_regisseur"])
+def test_a_non_member_cannot_hide_contact_details(client, world, who):
+    # Regisseurs keep organisations through the admin, not through the members' form.
+    client.force_login(getattr(world, who))
+
+    assert hide_everything(client, world.organisation).status_code == 404
+    assert shown_fields(world.organisation) == [True, True, True, True]
+
+
+def test_a_visitor_is_sent_to_log_in_to_hide_contact_details(client, world):
+    response = hide_everything(client, world.organisation)
+
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+    assert shown_fields(world.organisation) == [True, True, True, True]
