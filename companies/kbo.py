@@ -26,6 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -142,7 +143,7 @@ def find(number):
     """The register's row for an enterprise number in any spelling, or None."""
     try:
         number = enterprise_number.normalise(number)
-    except Exception:
+    except ValidationError:
         return None
     return KboEnterprise.objects.filter(number=number).first()
 
@@ -155,7 +156,7 @@ def refusal_for(number):
     """
     try:
         number = enterprise_number.normalise(number)
-    except Exception:
+    except ValidationError:
         return None
     entry = KboEnterprise.objects.filter(number=number).only("number", "stopped").first()
     if entry is None:

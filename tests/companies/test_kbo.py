@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from companies import kbo
 from companies.models import KboEnterprise, Organisation
@@ -34,6 +34,13 @@ REORGANISING = "0700.000.005"  # judicial reorganisation: not stopped
 FRENCH = "0751.000.031"  # a French name only, no seat
 UNKNOWN = "0899.000.057"  # a valid number the KBO does not know
 ESTABLISHMENT = "2.100.000.001"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages made outside a request (the command, refusal_for) in the English source."""
+    with translation.override("en"):
+        yield
 
 
 def write(directory, name, header, rows):
@@ -295,6 +302,10 @@ def test_refusal_for_says_why_with_the_register_loaded(register):
     assert "does not know the enterprise number 0899.000.057" in kbo.refusal_for(UNKNOWN)
     assert "0882.000.016 has stopped" in kbo.refusal_for(STOPPED)
     assert "has stopped" in kbo.refusal_for(STRUCK)
+    with translation.override("nl"):
+        assert "kent het ondernemingsnummer 0899.000.057 niet" in kbo.refusal_for(UNKNOWN)
+    with translation.override("fr"):
+        assert "l’entreprise 0882.000.016 a cessé ses activités" in kbo.refusal_for(STOPPED)
 
 
 def test_an_unknown_number_is_refused_on_the_create_form_and_the_input_kept(
