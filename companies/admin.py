@@ -18,7 +18,6 @@ from .models import (
     Collaboration,
     Invitation,
     JoinRequest,
-    KboEnterprise,
     Membership,
     OfferedService,
     Organisation,
@@ -353,31 +352,3 @@ class CollaborationAdmin(admin.ModelAdmin):
             ),
             False,
         )
-
-
-@admin.register(KboEnterprise)
-class KboEnterpriseAdmin(admin.ModelAdmin):
-    """The KBO register as load_kbo left it (issue 17, item 4): to read, never to edit."""
-
-    list_display = ["number", "name", "postcode", "municipality", "stopped", "loaded_at"]
-    list_filter = ["stopped"]
-    search_fields = ["=number", "name"]
-    # About two million rows: no count of the unfiltered table on every page.
-    show_full_result_count = False
-
-    def get_search_results(self, request, queryset, search_term):
-        """An enterprise number in any spelling finds its row at once."""
-        try:
-            number = enterprise_number.normalise(search_term.strip())
-        except ValidationError:
-            return super().get_search_results(request, queryset, search_term)
-        return queryset.filter(number=number), False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

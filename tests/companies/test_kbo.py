@@ -505,12 +505,3 @@ def test_the_admin_says_when_the_register_is_not_loaded(client, regisseur, tmp_p
     assert "The KBO register is not loaded" in client.get(CHANGELIST).content.decode()
     call_command("load_kbo", str(extract(tmp_path / "kbo")), verbosity=0)
     assert "The KBO register is not loaded" not in client.get(CHANGELIST).content.decode()
-
-
-def test_an_administrator_reads_the_register_in_the_admin_by_number(client, register):
-    log_in_as(client, StaffFactory(is_superuser=True))
-    response = client.get("/en/admin/companies/kboenterprise/", {"q": "BE 0403 170 701"})
-    assert [entry.number for entry in response.context["cl"].result_list] == ["0403170701"]
-    page = client.get("/en/admin/companies/kboenterprise/0403170701/change/")
-    assert page.status_code == 200
-    assert client.post("/en/admin/companies/kboenterprise/0403170701/delete/").status_code == 403
