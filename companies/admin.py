@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import access, enterprise_number, verification
+from . import access, enterprise_number, kbo, verification
 from .forms import LogoField
 from .models import (
     Collaboration,
@@ -62,6 +65,26 @@ class LookAlikeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class KboStoppedFilter(admin.SimpleListFilter):
+    """Organisations whose enterprise the KBO register reports stopped (companies/kbo.py)."""
+
+    title = _("KBO register")
+    parameter_name = "kbo_stopped"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Stopped according to the KBO")),
+            ("no", _("Not stopped according to the KBO")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(kbo_stopped_on__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(kbo_stopped_on__isnull=True)
+        return queryset
+
+
 class OfferedServiceInline(admin.TabularInline):
     model = OfferedService
     extra = 0
@@ -84,12 +107,20 @@ class OrganisationAdmin(admin.ModelAdmin):
         "province",
         "verified_at",
     ]
-    list_filter = [RegionScopeFilter, LookAlikeFilter, "kind", "province", "recognitions"]
+    list_filter = [
+        RegionScopeFilter,
+        LookAlikeFilter,
+        KboStoppedFilter,
+        "kind",
+        "province",
+        "recognitions",
+    ]
     list_select_related = ["municipality", "province"]
     search_fields = ["name", "enterprise_number"]
     raw_id_fields = ["postcode"]
     readonly_fields = [
         "look_alikes",
+        "kbo_status",
         "municipality",
         "province",
         "latitude",
@@ -141,6 +172,26 @@ class OrganisationAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.display(description=_("KBO register"))
+    def kbo_status(self, organisation):
+        if organisation.kbo_stopped_on is None:
+            return self.get_empty_value_display()
+        leaves = organisation.kbo_stopped_on + timedelta(days=settings.KBO_STOPPED_GRACE_DAYS)
+        return format_html(
+            '<strong class="kbo-stopped">{}</strong>',
+            _(
+                "Stopped according to the KBO since %(since)s; the profile leaves the "
+                "directory on %(leaves)s."
+            )
+            % {"since": date_format(organisation.kbo_stopped_on), "leaves": date_format(leaves)},
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        note = kbo.register_note()
+        if note:
+            self.message_user(request, note, messages.WARNING)
+        return super().changelist_view(request, extra_context)
+
     # Regisseurs need no model permissions here: what they may do follows from their regions
     # (companies/access.py), so it cannot drift from what the portal itself allows.
     def has_module_permission(self, request):
@@ -160,6 +211,12 @@ class OrganisationAdmin(admin.ModelAdmin):
         # The look-alikes right under the name, where the regisseur reads it.
         fields = [field for field in super().get_fields(request, obj) if field != "look_alikes"]
         fields.insert(fields.index("name") + 1 if "name" in fields else 0, "look_alikes")
+        # The KBO's stop, if any, next to the number it is about.
+        fields.remove("kbo_status")
+        if "enterprise_number" in fields:
+            fields.insert(fields.index("enterprise_number") + 1, "kbo_status")
+        else:
+            fields.insert(0, "kbo_status")
         return fields
 
     def get_readonly_fields(self, request, obj=None):

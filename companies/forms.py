@@ -13,7 +13,7 @@ from portal.forms import ModelMultipleChoiceField
 from portal.models import Postcode, ServiceCategory
 from portal.names import NameField
 
-from . import collaborations, enterprise_number, logos
+from . import collaborations, enterprise_number, kbo, logos
 from .models import (
     CollaborationChannel,
     CollaborationRole,
@@ -180,6 +180,7 @@ class OrganisationForm(forms.ModelForm):
             self.initial["enterprise_number"] = self.instance.enterprise_number_display
         self.fields["size"].choices = [("", _("Not given"))] + list(self.fields["size"].choices)[1:]
         self.look_alikes = []
+        self.kbo_note = ""
 
     def clean_enterprise_number(self):
         number = enterprise_number.normalise(self.cleaned_data["enterprise_number"])
@@ -197,7 +198,54 @@ class OrganisationForm(forms.ModelForm):
                 ),
                 code="enterprise_number_taken",
             )
+        # With the KBO register loaded, a number it does not know or knows as stopped is
+        # refused (companies/kbo.py); a profile that keeps its number is not asked again.
+        if number != self.instance.enterprise_number:
+            refusal = kbo.refusal_for(number)
+            if refusal:
+                raise forms.ValidationError(refusal, code="kbo_refused")
         return number
+
+    # The fields "Look up in the KBO" fills when they are empty.
+    KBO_FIELDS = ("name", "street", "postcode", "sectors")
+
+    @classmethod
+    def looked_up(cls, data, *, instance=None):
+        """The form again, unbound, with what was typed and the empty name, street, postcode
+        and sectors filled from the KBO register; `kbo_note` says what happened. Works without
+        JavaScript: the "Look up in the KBO" button submits the form to its own page."""
+        form = cls(instance=instance)
+        typed = {
+            name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+            for name, field in form.fields.items()
+            if not isinstance(field, forms.FileField)
+        }
+        form.initial.update(typed)
+        number = typed.get("enterprise_number") or ""
+        try:
+            number = enterprise_number.normalise(number)
+        except forms.ValidationError as error:
+            form.kbo_note = error.messages[0]
+            return form
+        if not kbo.is_loaded():
+            form.kbo_note = _(
+                "The KBO register is not loaded on this portal: fill in the details yourself."
+            )
+            return form
+        refusal = kbo.refusal_for(number)
+        if refusal:
+            form.kbo_note = refusal
+            return form
+        found = kbo.profile_data(kbo.find(number))
+        filled = [name for name in cls.KBO_FIELDS if not typed.get(name) and found.get(name)]
+        form.initial.update({name: found[name] for name in filled})
+        form.kbo_note = (
+            _("Filled in from the KBO: %(fields)s. Check them and complete the form.")
+            % {"fields": ", ".join(str(form.fields[name].label) for name in filled)}
+            if filled
+            else _("The KBO knows this enterprise; the fields it could fill were filled already.")
+        )
+        return form
 
     def clean(self):
         cleaned = super().clean()

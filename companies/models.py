@@ -2,12 +2,14 @@
 
 import uuid
 from contextlib import suppress
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +99,15 @@ class OrganisationQuerySet(models.QuerySet):
                 .exclude(name_skeleton="")
                 .exclude(pk=models.OuterRef("pk"))
             )
+        )
+
+    def not_stopped(self, *, today=None):
+        """Leaves out organisations the KBO reported stopped more than
+        settings.KBO_STOPPED_GRACE_DAYS ago (issue 17, item 4); the directory's base."""
+        today = today or timezone.localdate()
+        since = today - timedelta(days=settings.KBO_STOPPED_GRACE_DAYS)
+        return self.filter(
+            models.Q(kbo_stopped_on__isnull=True) | models.Q(kbo_stopped_on__gt=since)
         )
 
     def for_directory(self):
@@ -197,6 +208,13 @@ class Organisation(Located):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # --- Issue 17, item 4: the KBO register (companies/kbo.py) ---
+    # The day load_kbo first found the enterprise stopped in the KBO; cleared when it is active
+    # again. After settings.KBO_STOPPED_GRACE_DAYS the profile leaves the directory.
+    kbo_stopped_on = models.DateField(
+        _("stopped according to the KBO on"), null=True, blank=True, editable=False
+    )
+    # --- end of issue 17, item 4 ---
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -614,3 +632,47 @@ class Collaboration(models.Model):
 
     def __str__(self):
         return f"{self.regular} – {self.social} ({self.get_role_display()})"
+
+
+# --- Issue 17, item 4: the KBO register (companies/kbo.py, manage.py load_kbo) ---------------
+
+
+class KboEnterprise(models.Model):
+    """An enterprise of the Crossroads Bank for Enterprises, as its Open Data extract gives it.
+
+    Filled in bulk by load_kbo (companies/kbo.py); never edited by hand. One row per enterprise
+    (establishment units are left out).
+    """
+
+    # Ten digits, as companies.enterprise_number.normalise writes them.
+    number = models.CharField(_("enterprise number"), max_length=10, primary_key=True)
+    status = models.CharField(_("status"), max_length=2)
+    juridical_situation = models.CharField(_("juridical situation"), max_length=3, blank=True)
+    juridical_form = models.CharField(_("legal form"), max_length=3, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    # Status other than "AC", or a juridical situation that code.csv describes as a closing
+    # (companies.kbo.stopped_situations).
+    stopped = models.BooleanField(_("stopped"), default=False)
+    # The official name (TypeOfDenomination 001): one primary name (Dutch, else French, else
+    # any) and the names per language, {"nl": ..., "fr": ...}.
+    name = models.CharField(_("name"), max_length=320, blank=True)
+    names = models.JSONField(_("names"), default=dict, blank=True)
+    # The registered seat (TypeOfAddress REGO).
+    postcode = models.CharField(_("postcode"), max_length=15, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=200, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    house_number = models.CharField(_("number"), max_length=40, blank=True)
+    # The main NACE codes of the newest NACE version the enterprise has, e.g. ["88101"].
+    nace_codes = models.JSONField(_("NACE codes"), default=list, blank=True)
+    nace_version = models.CharField(_("NACE version"), max_length=4, blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"))
+
+    class Meta:
+        verbose_name = _("KBO enterprise")
+        verbose_name_plural = _("KBO enterprises")
+
+    def __str__(self):
+        return f"{enterprise_number.display(self.number)} {self.name}"
+
+
+# --- end of issue 17, item 4 ---

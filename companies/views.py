@@ -40,7 +40,8 @@ from .models import (
 
 
 def directory(request):
-    search = DirectoryFilter(request.GET, queryset=Organisation.objects.all())
+    # The directory's one base: profiles the KBO reported stopped leave after a grace period.
+    search = DirectoryFilter(request.GET, queryset=Organisation.objects.not_stopped())
     if request.GET.get("format") == "csv":
         return guide.response(search.qs, with_distance=search.point is not None)
     if request.GET.get("format") == "print":
@@ -122,6 +123,9 @@ def _refused(request, error):
 @login_required
 def organisation_create(request):
     # Verified email is guaranteed here: allauth lets nobody log in before verifying.
+    if request.method == "POST" and "kbo_lookup" in request.POST:
+        form = OrganisationForm.looked_up(request.POST)
+        return render(request, "companies/organisation_form.html", {"form": form, "creating": True})
     form = OrganisationForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,11 +218,12 @@ def organisation_edit(request, slug):
     organisation = member.organisation
     # The form works on a copy: a model form writes the input into its instance even when the
     # input is invalid, and the page must keep showing the saved profile until it is saved.
-    form = OrganisationForm(
-        _posted(request),
-        request.FILES or None,
-        instance=Organisation.objects.get(pk=organisation.pk),
-    )
+    copy = Organisation.objects.get(pk=organisation.pk)
+    if request.method == "POST" and "kbo_lookup" in request.POST:
+        form = OrganisationForm.looked_up(request.POST, instance=copy)
+        context = {"form": form, "organisation": organisation, "member": member, "creating": False}
+        return render(request, "companies/organisation_form.html", context)
+    form = OrganisationForm(_posted(request), request.FILES or None, instance=copy)
     if request.method == "POST" and form.is_valid():
         try:
             profiles.update_profile(organisation, by=request.user, data=form.cleaned_data)

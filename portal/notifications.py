@@ -56,6 +56,10 @@ KINDS = {
     "join_decision": Kind(_("Answers to your requests to join")),
     "contact_message": Kind(_("Messages sent through your organisation’s profile")),
     "organisation_verified": Kind(_("Verification of your organisation")),
+    # Issue 17, item 4: the KBO reports the organisation's enterprise stopped (companies/kbo.py).
+    "organisation_status": Kind(
+        _("The KBO register reports your organisation stopped"), configurable=False
+    ),
     "new_response": Kind(_("Responses to your vacancies and service requests")),
     "response_update": Kind(_("News about your responses and offers")),
     "expiry_reminder": Kind(_("Reminders before your vacancies and requests close")),

@@ -324,6 +324,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The KBO register (issue 17, item 4; companies/kbo.py): how long a profile stays in the directory
+# after load_kbo found its enterprise stopped. Its owners and the regisseur are told at once.
+KBO_STOPPED_GRACE_DAYS = env_days("KBO_STOPPED_GRACE_DAYS", 90)
+
 # Privacy: how long the portal keeps what it no longer needs, in days. The privacy page
 # (/privacy/) quotes these values; the nightly tasks above apply them (portal/personal_data.py,
 # vacancies/retention.py).
