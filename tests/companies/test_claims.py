@@ -13,6 +13,7 @@ from companies.models import Claim, JoinRequest, Membership
 from portal.models import Notification, Region
 from tests.factories import (
     JoinRequestFactory,
+    MembershipFactory,
     SocialEnterpriseFactory,
     UserFactory,
     log_in_as,
@@ -169,6 +170,23 @@ def test_regisseur_sees_what_supports_each_claim_of_their_region_only(world, unc
     assert "Zaakvoerder" in page
     assert "None: nobody holds this listing." in page
     assert "Kringloop Leuven" not in page
+
+
+def test_the_claims_page_runs_a_fixed_number_of_queries(
+    world, unclaimed, claimant, django_assert_max_num_queries
+):
+    file_claim(unclaimed, claimant)
+    client = log_in_as(Client(), world.regisseur)
+    with django_assert_max_num_queries(40) as one:
+        client.get(CLAIMS_URL)
+    for n in range(5):
+        listing = SocialEnterpriseFactory(name=f"Listing {n}", postcode=postcode("3700"))
+        file_claim(listing, UserFactory())
+        MembershipFactory(organisation=listing)
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(CLAIMS_URL).content.decode()
+    assert page.count('id="claim-') == 6
 
 
 @pytest.mark.parametrize("who", ["stranger", "owner"])
