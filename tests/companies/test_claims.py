@@ -469,3 +469,15 @@ def test_without_a_regie_address_the_form_is_not_offered_and_a_post_is_refused(
     assert response.status_code == 200
     assert "has no members on the portal yet" in response.content.decode()
     assert not Notification.objects.filter(kind="contact_message").exists()
+
+
+def test_beat_runs_the_escalation_hourly(settings, world):
+    from companies.tasks import escalate_join_requests
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "companies.tasks.escalate_join_requests" in schedule
+    JoinRequest.objects.filter(pk=world.join_request.pk).update(
+        created_at=timezone.now() - timedelta(days=15)
+    )
+
+    assert escalate_join_requests.delay().get() == 1
