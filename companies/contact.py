@@ -2,6 +2,10 @@
 
 No member's address is ever shown: each member gets their own copy, and the sender's address
 travels only in Reply-To, so that an answer goes straight back to them.
+
+A listing nobody holds yet (no members) has nobody to read a message: it goes to the contact
+address of the organisation's regie (Region.contact_email) instead, or, where the region has
+none, the form is not offered. `route` tells the profile which before the visitor writes.
 """
 
 import uuid
@@ -41,6 +45,32 @@ def _count_one_message(sender):
     return count <= MESSAGES_PER_HOUR
 
 
+def regie_for(organisation):
+    """The region that reads messages to this unclaimed organisation, or None.
+
+    Through organisation.municipality.regions, which the profile prefetches (no query there).
+    """
+    regions = sorted(organisation.municipality.regions.all(), key=lambda region: region.name)
+    return next((region for region in regions if region.contact_email), None)
+
+
+def route(organisation):
+    """Where a message to the organisation goes: ("members", None), ("regie", region) for a
+    listing without members whose region reads them, or (None, None): nobody.
+
+    `has_members` is read from the organisation when the page annotated it (the profile).
+    """
+    has_members = getattr(organisation, "has_members", None)
+    if has_members is None:
+        has_members = Membership.objects.filter(
+            organisation=organisation, user__is_active=True
+        ).exists()
+    if has_members:
+        return "members", None
+    region = regie_for(organisation)
+    return ("regie", region) if region else (None, None)
+
+
 def _link_in_message(link):
     return ValidationError(
         _(
@@ -68,7 +98,8 @@ def send_contact_message(organisation, *, sender, subject, message, on_behalf_of
     recipients = list(
         User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()
     )
-    if not recipients:
+    regie = None if recipients else regie_for(organisation)
+    if not recipients and regie is None:
         raise ValidationError(
             _("%(organisation)s has no members on the portal yet, so nobody can read this."),
             code="no_members",
@@ -92,6 +123,25 @@ def send_contact_message(organisation, *, sender, subject, message, on_behalf_of
             params={"count": MESSAGES_PER_HOUR},
         )
     message_id = uuid.uuid4().hex  # one event, one email per member
+    context = {
+        "organisation": organisation,
+        "sender": sender,
+        "sender_organisation": on_behalf_of,
+        "subject": subject,
+        "message": message,
+        "regie": regie,
+    }
+    if regie is not None:
+        # The regie reads it for the listing: in the portal's language, one email.
+        emails.send(
+            to=regie.contact_email,
+            template="contact_message",
+            kind="contact_message",
+            key=f"contact_message:{message_id}:regie:{regie.pk}",
+            context=context,
+            reply_to=sender.email,
+        )
+        return 1
     with transaction.atomic():
         for member in recipients:
             emails.send_to_user(

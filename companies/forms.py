@@ -553,3 +553,57 @@ class EndForm(forms.Form):
         today = timezone.localdate()
         self.fields["ended"].initial = today
         self.fields["ended"].widget.attrs.update(max=today.isoformat())
+
+
+# --- Claims of listings (issue 17: companies/claims.py) ------------------------------------------
+
+
+def _phone_number(value):
+    """A phone number as people write it: digits with spaces, dots, slashes, dashes, brackets
+    and a leading +; at least 8 digits."""
+    allowed = set("0123456789 +./-()")
+    digits = sum(char.isdigit() for char in value)
+    if set(value) - allowed or digits < 8 or digits > 15 or "+" in value[1:]:
+        raise forms.ValidationError(
+            _("Enter a phone number, such as 011 23 45 67 or +32 11 23 45 67."), code="phone"
+        )
+
+
+class ClaimForm(forms.Form):
+    email = forms.ChoiceField(
+        label=_("Your verified address"),
+        help_text=_(
+            "An address at the organisation's own domain helps the regisseur decide quickly."
+        ),
+    )
+    role = NameField(
+        label=_("Your role in the organisation"),
+        max_length=100,
+        help_text=_("For example: managing director, coordinator, office manager."),
+    )
+    phone = forms.CharField(
+        label=_("Phone number where the regisseur can reach you"),
+        max_length=30,
+        validators=[_phone_number],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+    def __init__(self, *args, addresses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].choices = [(address, address) for address in sorted(addresses)]
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("refuse", _("Refuse"))])
+    reason = forms.CharField(
+        label=_("Reason (sent to the claimant)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "refuse" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why you refuse the claim: the claimant reads it."))
+        return cleaned

@@ -19,7 +19,7 @@ from portal import audit, emails
 from portal.accounts import verified_addresses
 from portal.models import AuditEntry, User
 
-from . import outreach
+from . import claims, outreach
 from .models import (
     Invitation,
     JoinRequest,
@@ -131,6 +131,8 @@ def _link_in_join_request(link):
 
 def request_to_join(organisation, *, user, message=""):
     """Ask the owners to let the user in: one email to each owner, with the user's message.
+    An organisation without owners has nobody to ask: the request goes to the regisseurs of
+    its region at once (companies/claims.py), as one the owners leave unanswered does later.
 
     Refused: a member; a request still open; a request to the same organisation in the last 24
     hours; web addresses from someone nobody vouches for (companies/outreach.py); more than
@@ -179,7 +181,8 @@ def request_to_join(organisation, *, user, message=""):
             join_request = JoinRequest.objects.create(
                 organisation=organisation, user=user, message=message
             )
-            for owner in owners_of(organisation):
+            owners = list(owners_of(organisation))
+            for owner in owners:
                 emails.send_to_user(
                     owner,
                     template="join_request",
@@ -188,6 +191,8 @@ def request_to_join(organisation, *, user, message=""):
                     summary=user.get_full_name(),
                     context={"join_request": join_request, "organisation": organisation},
                 )
+            if not owners:
+                claims.escalate(join_request)
     except IntegrityError:
         # Two clicks at once: the one-pending-request constraint let only one through.
         raise already_asked from None

@@ -429,6 +429,9 @@ class JoinRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Issue 17, item 2 (claims): when the request went to the region's regisseurs, because the
+    # organisation has no owner or its owners did not answer in time (companies/claims.py).
+    escalated_at = models.DateTimeField(_("sent to the regisseurs at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("join request")
@@ -676,3 +679,63 @@ class KboEnterprise(models.Model):
 
 
 # --- end of issue 17, item 4 ---
+
+
+# --- Claims of listings (issue 17, items 2 and 5: companies/claims.py) ----------------------------
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class Claim(models.Model):
+    """Someone asks to be made owner of a listing: one nobody holds, or one they say is theirs
+    although others registered it. A regisseur of its region decides."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="claims",
+    )
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimant"),
+        on_delete=models.CASCADE,
+        related_name="claims",
+    )
+    email = models.EmailField(_("verified address used"))
+    domain_matches = models.BooleanField(_("address matches the organisation's domain"))
+    role = models.CharField(_("role in the organisation"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claimant", "organisation"],
+                condition=models.Q(status="pending"),
+                name="claim_one_pending_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claimant} → {self.organisation}"

@@ -9,6 +9,13 @@ urlpatterns = [
     # Onboarding and members. The fixed paths come before the profile's organisations/<slug>/.
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/join/", views.join, name="join"),
+    path("organisations/claims/", views.claims_to_decide, name="claims"),
+    path("organisations/claims/<int:pk>/decide/", views.claim_decide, name="claim_decide"),
+    path(
+        "organisations/claims/join-requests/<int:pk>/decide/",
+        views.escalated_join_request_decide,
+        name="escalated_join_request_decide",
+    ),
     # Tokens are token_urlsafe: the slug converter refuses anything else (a NUL, for one).
     path("organisations/invitations/<slug:token>/", views.invitation, name="invitation"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
@@ -76,6 +83,7 @@ urlpatterns = [
         name="collaboration_withdraw",
     ),
     path("organisations/<slug:slug>/contact/", views.contact_organisation, name="contact"),
+    path("organisations/<slug:slug>/claim/", views.claim, name="claim"),
     path("reports/", report_views.overview, name="reports"),
     path("reports/<slug:slug>/", report_views.report, name="report"),
     # Last: a profile's <slug> would otherwise swallow the fixed paths above (new/, join/).

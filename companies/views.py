@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,9 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, collaborations, contact, guide, membership, profiles
+from portal import twofactor
+from portal.accounts import verified_addresses
+
+from . import access, claims, collaborations, contact, guide, membership, profiles
 from .filters import DirectoryFilter, page_size
 from .forms import (
+    ClaimDecisionForm,
+    ClaimForm,
     CollaborationForm,
     ContactForm,
     DecisionForm,
@@ -28,6 +34,8 @@ from .forms import (
     ServiceForm,
 )
 from .models import (
+    Claim,
+    ClaimStatus,
     Collaboration,
     Invitation,
     JoinRequest,
@@ -77,13 +85,23 @@ def _printed_guide(request, search):
 
 
 def profile(request, slug):
-    organisation = get_object_or_404(Organisation.objects.for_profile(), slug=slug)
+    organisation = get_object_or_404(
+        # Whether anyone holds the listing, in the same statement: the claim button and the
+        # contact form say which (companies/claims.py, companies/contact.py).
+        Organisation.objects.for_profile().annotate(
+            has_members=Exists(
+                Membership.objects.filter(organisation=OuterRef("pk"), user__is_active=True)
+            )
+        ),
+        slug=slug,
+    )
     membership = access.memberships_of(request.user).filter(organisation=organisation).first()
     context = {
         "organisation": organisation,
         "collaborations": Collaboration.objects.shown_on_profile_of(organisation),
         "membership": membership,
         "is_member": membership is not None,
+        "has_members": organisation.has_members,
     }
     return render(request, "companies/profile.html", context)
 
@@ -158,18 +176,21 @@ def join(request):
         join_form = JoinRequestForm(request.POST)
         if join_form.is_valid():
             try:
-                membership.request_to_join(
+                join_request = membership.request_to_join(
                     organisation, user=request.user, message=join_form.cleaned_data["message"]
                 )
             except ValidationError as error:
                 # Shown on the page with the message as typed, under the organisation asked.
                 join_form.add_error(None, error)
             else:
-                messages.success(
-                    request,
-                    _("Your request to join %(organisation)s was sent to its owners.")
-                    % {"organisation": organisation.name},
-                )
+                if join_request.escalated_at:
+                    text = _(
+                        "%(organisation)s has no owner on the portal yet: your request to join "
+                        "was sent to the regisseurs of its region, who decide."
+                    )
+                else:
+                    text = _("Your request to join %(organisation)s was sent to its owners.")
+                messages.success(request, text % {"organisation": organisation.name})
                 return redirect("dashboard")
         join_form_for = organisation.pk
     results = membership.organisations_to_join(query)
@@ -688,3 +709,116 @@ def collaboration_withdraw(request, slug, pk):
 def _partner_name(collaboration, organisation):
     side = collaborations.side_of(collaboration, organisation)
     return collaboration.social.name if side == "regular" else collaboration.regular.name
+
+
+# --- Claims of listings (issue 17: companies/claims.py) ------------------------------------------
+
+
+@login_required
+def claim(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    refusal = claims.claim_refusal(organisation, user=request.user)
+    if refusal:
+        _refused(request, refusal)
+        return redirect(_profile_url(organisation))
+    form = ClaimForm(_posted(request), addresses=verified_addresses(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = claims.submit(organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if filed.status == ClaimStatus.ACCEPTED:
+                text = _(
+                    "Your address is at the domain of %(organisation)s: you are now its owner."
+                )
+            else:
+                text = _(
+                    "Your claim of %(organisation)s was sent to the regisseurs of its region. "
+                    "You will hear from them by email."
+                )
+            messages.success(request, text % {"organisation": organisation.name})
+            return redirect(_profile_url(organisation))
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "has_members": claims.has_members(organisation),
+    }
+    return render(request, "companies/claim.html", context)
+
+
+def _decider_step(request):
+    """Claims are decided by staff only, in a session that passed the second factor."""
+    if not (request.user.is_active and request.user.is_staff):
+        raise Http404
+    return twofactor.second_factor_step(request)
+
+
+@login_required
+def claims_to_decide(request):
+    if step := _decider_step(request):
+        return step
+    context = {
+        "claims": claims.with_history(claims.pending_claims_for(request.user)),
+        "join_requests": claims.escalated_join_requests_for(request.user),
+        "decision_form": ClaimDecisionForm(),
+    }
+    return render(request, "companies/claims.html", context)
+
+
+@login_required
+@require_POST
+def claim_decide(request, pk):
+    if step := _decider_step(request):
+        return step
+    # Only claims of the decider's regions: any other id is not confirmed to exist.
+    found = get_object_or_404(
+        Claim.objects.filter(claims.decided_by_user(request.user)).distinct(), pk=pk
+    )
+    form = ClaimDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("companies:claims")
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            claims.accept(found, by=request.user)
+            text = _("%(name)s is now an owner of %(organisation)s.")
+        else:
+            claims.refuse(found, by=request.user, reason=form.cleaned_data["reason"])
+            text = _("You refused the claim of %(name)s to %(organisation)s.")
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            text % {"name": found.claimant.get_full_name(), "organisation": found.organisation},
+        )
+    return redirect("companies:claims")
+
+
+@login_required
+@require_POST
+def escalated_join_request_decide(request, pk):
+    if step := _decider_step(request):
+        return step
+    found = get_object_or_404(
+        JoinRequest.objects.filter(
+            claims.decided_by_user(request.user), escalated_at__isnull=False
+        ).distinct(),
+        pk=pk,
+    )
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to accept or decline the request."))
+        return redirect("companies:claims")
+    try:
+        claims.decide_join_request(
+            found, by=request.user, accept=form.cleaned_data["decision"] == "accept"
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The request was answered."))
+    return redirect("companies:claims")

@@ -222,6 +222,23 @@ class Region(models.Model):
         limit_choices_to={"is_staff": True},
         help_text=_("Staff members who coordinate this region."),
     )
+    # Issue 17, item 2 (claims and contact to unclaimed listings: companies/claims.py).
+    contact_email = models.EmailField(
+        _("contact address"),
+        blank=True,
+        help_text=_(
+            "Messages to organisations of the region that nobody holds on the portal yet go "
+            "here. Left empty, the portal does not offer to write to them."
+        ),
+    )
+    claims_by_domain_accepted_at_once = models.BooleanField(
+        _("accept claims by domain at once"),
+        default=False,
+        help_text=_(
+            "A claim made with a verified address at the organisation's own web domain makes "
+            "the claimant owner without waiting for a regisseur."
+        ),
+    )
 
     class Meta:
         verbose_name = _("region")

@@ -55,6 +55,7 @@ KINDS = {
     "join_request": Kind(_("Requests to join your organisation")),
     "join_decision": Kind(_("Answers to your requests to join")),
     "contact_message": Kind(_("Messages sent through your organisation’s profile")),
+    "claim": Kind(_("Claims of listings: requests to decide and decisions")),
     "organisation_verified": Kind(_("Verification of your organisation")),
     # Issue 17, item 4: the KBO reports the organisation's enterprise stopped (companies/kbo.py).
     "organisation_status": Kind(

@@ -260,6 +260,12 @@ CELERY_TIMEZONE = "Europe/Brussels"
 # Daily jobs, in CELERY_TIMEZONE; tasks by name, so that settings import no app. Each is safe to
 # run again or late (see the tasks' modules).
 CELERY_BEAT_SCHEDULE = {
+    # Join requests unanswered for 14 days go to the regisseurs (companies/claims.py); each row
+    # is taken once by its escalated_at, so the hourly run is safe to repeat.
+    "escalate-join-requests": {
+        "task": "companies.tasks.escalate_join_requests",
+        "schedule": crontab(minute=20),
+    },
     # The outbox's safety net: rows of dead workers, and email written while the broker was down.
     "sweep-notifications": {
         "task": "portal.tasks.sweep_notifications",

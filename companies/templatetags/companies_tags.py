@@ -5,7 +5,7 @@ The portal's dashboard loads these, so that `portal` needs no import from this a
 
 from django import template
 
-from .. import access, collaborations, membership
+from .. import access, collaborations, contact, membership
 from ..forms import ContactForm, DisputeForm, EndForm
 from ..models import JoinRequest, Membership, MembershipRole, RequestStatus
 
@@ -50,6 +50,12 @@ def my_organisations(context):
 def contact_form_for(form=None):
     """The contact form to show: the one the view validated, or an empty one."""
     return form if isinstance(form, ContactForm) else ContactForm()
+
+
+@register.simple_tag
+def contact_route(organisation):
+    """Where the contact form sends a message (companies.contact.route), to say so first."""
+    return contact.route(organisation)
 
 
 @register.simple_tag(takes_context=True)

@@ -153,6 +153,8 @@ def test_a_visitor_is_asked_to_log_in_to_send_a_message(client, enterprise):
 
 
 def test_a_logged_in_user_gets_the_contact_form(client, enterprise):
+    # To its members: a listing nobody holds offers the form only through its regie (test_claims).
+    OwnerFactory(organisation=enterprise)
     client.force_login(UserFactory())
 
     html = client.get(url(enterprise)).content.decode()

@@ -194,6 +194,17 @@ MATRIX = {
                                             kw={"pk": "collaboration.pk"}),
     "companies:contact":                  R("L   200 200 200 200 200 200",
                                             "L   200 200 200 200 200 200"),
+    # Claims (issue 17): the matrix world holds no claim and no escalated join request, so a
+    # decision on those ids is 404 for everyone; tests/companies/test_claims.py decides real ones.
+    "companies:claim":                    R("L   200 302 302 200 200 200",
+                                            "L   200 302 302 200 200 200"),
+    "companies:claims":                   R("L   404 404 404 200 200 200"),
+    "companies:claim_decide":             R("L   405 405 405 405 405 405",
+                                            "L   404 404 404 404 404 404",
+                                            kw={"pk": "join_request.pk"}),
+    "companies:escalated_join_request_decide": R("L   405 405 405 405 405 405",
+                                            "L   404 404 404 404 404 404",
+                                            kw={"pk": "join_request.pk"}),
     "companies:reports":                  R("200 200 200 200 200 200 200"),
     "companies:report":                   R("200 200 200 200 200 200 200",
                                             kw={"slug": "report_slug"}),

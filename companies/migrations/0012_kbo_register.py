@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0010_collaboration_identity'),
+        ('companies', '0011_organisation_contact_details_visibility'),
     ]
 
     operations = [
