@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, collaborations, contact, guide, membership, profiles
+from . import access, collaborations, completeness, contact, freshness, guide, membership, profiles
 from .filters import DirectoryFilter, page_size
 from .forms import (
     CollaborationForm,
@@ -40,7 +40,7 @@ from .models import (
 
 
 def directory(request):
-    search = DirectoryFilter(request.GET, queryset=Organisation.objects.all())
+    search = DirectoryFilter(request.GET, queryset=Organisation.objects.fresh_enough())
     if request.GET.get("format") == "csv":
         return guide.response(search.qs, with_distance=search.point is not None)
     page = search.paginate(request.GET.get("page"), page_size(request.GET.get("per_page")))
@@ -64,8 +64,36 @@ def profile(request, slug):
         "collaborations": Collaboration.objects.shown_on_profile_of(organisation),
         "membership": membership,
         "is_member": membership is not None,
+        "details_outdated": freshness.is_outdated(organisation),
+        "details_confirmed_on": freshness.confirmed_on(organisation),
+        "checklist": completeness.checklist(organisation) if membership else None,
     }
     return render(request, "companies/profile.html", context)
+
+
+def confirm_details(request, slug, token):
+    """The yearly email's one-click confirmation: no login, since all it can do is confirm.
+
+    GET shows the organisation and a button; only the POST confirms (no GET changes a row, so
+    a mail scanner that follows links confirms nothing)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    problem = None
+    try:
+        freshness.check_token(organisation, token)
+    except freshness.LinkExpired:
+        problem = _("This link has expired. Sign in and save the profile to confirm its details.")
+    except freshness.LinkUsed:
+        problem = _("The details of this organisation have already been confirmed.")
+    except freshness.LinkInvalid:
+        problem = _("This link is not valid. Sign in and save the profile to confirm its details.")
+    if problem is None and request.method == "POST":
+        freshness.confirm(organisation)
+        messages.success(request, _("Thank you: the details are confirmed."))
+        return redirect(_profile_url(organisation))
+    context = {"organisation": organisation, "problem": problem, "token": token}
+    return render(
+        request, "companies/confirm_details.html", context, status=400 if problem else 200
+    )
 
 
 # --- Onboarding, profile editing and members ----------------------------------------------------
@@ -206,6 +234,8 @@ def organisation_edit(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            # An owner's save confirms the details as they now stand (companies/freshness.py).
+            freshness.confirm(organisation)
             messages.success(request, _("The profile was saved."))
             return redirect(_profile_url(organisation))
     context = {"form": form, "organisation": organisation, "member": member, "creating": False}
