@@ -418,3 +418,34 @@ def test_the_admin_filters_listings_not_confirmed_for_13_and_24_months(client, w
         stale.name,
     }
     assert [o.name for o in twenty_four.context["cl"].result_list] == [stale.name]
+
+
+# --- The organisations already listed when freshness came -------------------------------------
+
+
+def test_the_migration_gives_listed_organisations_a_year_before_they_are_asked(
+    client, reference_data, db
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("companies.migrations.0011_organisation_freshness_and_completeness")
+    old = listed_organisation(name="Sinds 2015")
+    changed = listed_organisation(name="Onlangs aangepast")
+    Organisation.objects.filter(pk=old.pk).update(
+        created_at=months_ago(120), updated_at=months_ago(100), details_confirmed_at=None
+    )
+    Organisation.objects.filter(pk=changed.pk).update(
+        created_at=months_ago(120), updated_at=months_ago(3), details_confirmed_at=None
+    )
+
+    migration.start_the_clock(apps, None)
+
+    old.refresh_from_db()
+    changed.refresh_from_db()
+    assert changed.details_confirmed_at == changed.updated_at
+    # Not gone from the directory on the day of the deployment, but asked at once.
+    assert names(client.get(DIRECTORY)) == [changed.name, old.name]
+    assert not freshness.is_outdated(old)
+    assert list(freshness.due_for_reminder(now=timezone.now())) == [old]
