@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import access, enterprise_number, kbo, verification
+from . import access, enterprise_number, freshness, kbo, verification
 from .forms import LogoField
 from .models import (
     Collaboration,
@@ -42,6 +42,32 @@ class RegionScopeFilter(admin.SimpleListFilter):
             queryset = queryset.filter(verified_at__isnull=True)
         if self.value() in {"unverified-mine", "mine"}:
             queryset = access.in_regions_of(queryset, request.user)
+        return queryset
+
+
+class DetailsConfirmedFilter(admin.SimpleListFilter):
+    """Issue 17: the regisseur's stale listings (companies/freshness.py)."""
+
+    title = _("details confirmed")
+    parameter_name = "unconfirmed"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("13", _("Not confirmed for 13 months")),
+            (
+                "stale",
+                _("Not confirmed for %(months)s months: out of the directory")
+                % {"months": settings.DIRECTORY_STALE_MONTHS},
+            ),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "13":
+            cutoff = freshness.months_before(now, freshness.OUTDATED_MONTHS)
+            return queryset.not_confirmed_since(cutoff)
+        if self.value() == "stale":
+            return queryset.exclude(freshness.fresh_enough_condition(now=now))
         return queryset
 
 
@@ -109,6 +135,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         RegionScopeFilter,
+        DetailsConfirmedFilter,
         LookAlikeFilter,
         KboStoppedFilter,
         "kind",
@@ -129,6 +156,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "verified_by",
         "created_at",
         "updated_at",
+        "details_confirmed_at",
     ]
     filter_horizontal = ["sectors", "recognitions", "target_groups"]
     inlines = [OfferedServiceInline, MembershipInline]

@@ -9,6 +9,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +127,22 @@ class OrganisationQuerySet(models.QuerySet):
             models.Prefetch("recognitions", to_attr="recognition_list"),
         )
 
+    # --- Issue 17, items 6 and 7 (freshness and completeness): companies/freshness.py --------
+
+    def fresh_enough(self, *, now=None):
+        """Leaves out organisations whose details nobody confirmed for DIRECTORY_STALE_MONTHS
+        (the default directory and its search); an owner's confirmation brings them back."""
+        from . import freshness
+
+        return self.filter(freshness.fresh_enough_condition(now=now))
+
+    def not_confirmed_since(self, cutoff):
+        """Organisations whose details were last confirmed (or created) at `cutoff` or before."""
+        return self.filter(
+            models.Q(details_confirmed_at__lte=cutoff)
+            | models.Q(details_confirmed_at__isnull=True, created_at__lte=cutoff)
+        )
+
     def for_profile(self):
         """What a public profile shows, in a fixed number of queries."""
         return self.for_directory().prefetch_related(
@@ -215,6 +233,19 @@ class Organisation(Located):
         _("stopped according to the KBO on"), null=True, blank=True, editable=False
     )
     # --- end of issue 17, item 4 ---
+
+    # --- Issue 17, items 6 and 7: freshness and completeness (companies/freshness.py,
+    # companies/completeness.py) ---
+    # When an owner last said the details are right; null means "since it was created", so the
+    # clock runs from created_at (an imported listing's import date).
+    details_confirmed_at = models.DateTimeField(_("details confirmed at"), null=True, blank=True)
+    # When the yearly "is this still correct?" email may go out next: the reminder task claims
+    # it with a conditional UPDATE, so a second run sends nothing.
+    next_freshness_reminder_at = models.DateTimeField(
+        _("next freshness reminder at"), null=True, blank=True, editable=False
+    )
+    # The profile checklist's score, 0 to 100 (companies/completeness.py keeps it up to date).
+    completeness = models.PositiveSmallIntegerField(_("completeness"), default=0, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -739,3 +770,54 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.claimant} → {self.organisation}"
+
+
+# --- Issue 17, item 7: the stored completeness score follows what it counts -------------------
+
+
+# What a save of the organisation itself can change in the score.
+COMPLETENESS_FIELDS = {"logo", "description", "phone", "email", "website", "kind"}
+
+
+@receiver(post_save, sender=Organisation)
+def _organisation_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    # A save of verification or search fields alone changes nothing the checklist counts.
+    if raw or (update_fields is not None and not COMPLETENESS_FIELDS & set(update_fields)):
+        return
+    from . import completeness
+
+    completeness.refresh(instance)
+
+
+@receiver(post_save, sender=OfferedService)
+@receiver(post_delete, sender=OfferedService)
+def _service_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from . import completeness
+
+    organisation = Organisation.objects.filter(pk=instance.organisation_id).first()
+    if organisation is not None:
+        completeness.refresh(organisation)
+
+
+@receiver(m2m_changed, sender=Organisation.recognitions.through)
+def _recognitions_changed(sender, instance, action, reverse=False, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"} or reverse:
+        return
+    from . import completeness
+
+    # The row as saved: the instance in hand may be older than the profile.
+    completeness.refresh(Organisation.objects.get(pk=instance.pk))
+
+
+@receiver(post_save, sender=Collaboration)
+@receiver(post_delete, sender=Collaboration)
+def _collaboration_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from . import completeness
+
+    sides = [instance.regular_id, instance.social_id]
+    for organisation in Organisation.objects.filter(pk__in=sides):
+        completeness.refresh(organisation)

@@ -19,6 +19,12 @@ urlpatterns = [
     # Tokens are token_urlsafe: the slug converter refuses anything else (a NUL, for one).
     path("organisations/invitations/<slug:token>/", views.invitation, name="invitation"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
+    # The yearly email's signed link (companies/freshness.py): no login, it can only confirm.
+    path(
+        "organisations/<slug:slug>/confirm/<str:token>/",
+        views.confirm_details,
+        name="confirm_details",
+    ),
     path("organisations/<slug:slug>/services/", views.services, name="services"),
     path(
         "organisations/<slug:slug>/services/<int:pk>/",

@@ -15,7 +15,17 @@ from django.views.decorators.http import require_POST
 from portal import twofactor
 from portal.accounts import verified_addresses
 
-from . import access, claims, collaborations, contact, guide, membership, profiles
+from . import (
+    access,
+    claims,
+    collaborations,
+    completeness,
+    contact,
+    freshness,
+    guide,
+    membership,
+    profiles,
+)
 from .filters import DirectoryFilter, page_size
 from .forms import (
     ClaimDecisionForm,
@@ -48,8 +58,11 @@ from .models import (
 
 
 def directory(request):
-    # The directory's one base: profiles the KBO reported stopped leave after a grace period.
-    search = DirectoryFilter(request.GET, queryset=Organisation.objects.not_stopped())
+    # The directory's one base: profiles the KBO reported stopped leave after a grace period,
+    # and those not confirmed for DIRECTORY_STALE_MONTHS until someone confirms them.
+    search = DirectoryFilter(
+        request.GET, queryset=Organisation.objects.not_stopped().fresh_enough()
+    )
     if request.GET.get("format") == "csv":
         return guide.response(search.qs, with_distance=search.point is not None)
     if request.GET.get("format") == "print":
@@ -102,8 +115,36 @@ def profile(request, slug):
         "membership": membership,
         "is_member": membership is not None,
         "has_members": organisation.has_members,
+        "details_outdated": freshness.is_outdated(organisation),
+        "details_confirmed_on": freshness.confirmed_on(organisation),
+        "checklist": completeness.checklist(organisation) if membership else None,
     }
     return render(request, "companies/profile.html", context)
+
+
+def confirm_details(request, slug, token):
+    """The yearly email's one-click confirmation: no login, since all it can do is confirm.
+
+    GET shows the organisation and a button; only the POST confirms (no GET changes a row, so
+    a mail scanner that follows links confirms nothing)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    problem = None
+    try:
+        freshness.check_token(organisation, token)
+    except freshness.LinkExpired:
+        problem = _("This link has expired. Sign in and save the profile to confirm its details.")
+    except freshness.LinkUsed:
+        problem = _("The details of this organisation have already been confirmed.")
+    except freshness.LinkInvalid:
+        problem = _("This link is not valid. Sign in and save the profile to confirm its details.")
+    if problem is None and request.method == "POST":
+        freshness.confirm(organisation)
+        messages.success(request, _("Thank you: the details are confirmed."))
+        return redirect(_profile_url(organisation))
+    context = {"organisation": organisation, "problem": problem, "token": token}
+    return render(
+        request, "companies/confirm_details.html", context, status=400 if problem else 200
+    )
 
 
 # --- Onboarding, profile editing and members ----------------------------------------------------
@@ -251,6 +292,8 @@ def organisation_edit(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            # An owner's save confirms the details as they now stand (companies/freshness.py).
+            freshness.confirm(organisation)
             messages.success(request, _("The profile was saved."))
             return redirect(_profile_url(organisation))
     context = {"form": form, "organisation": organisation, "member": member, "creating": False}

@@ -328,6 +328,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.prune_data_changes",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Freshness: the yearly "is this still correct?" to owners (companies/freshness.py).
+    "remind-details-confirmation": {
+        "task": "companies.tasks.remind_details_confirmation",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # The KBO register (issue 17, item 4; companies/kbo.py): how long a profile stays in the directory
@@ -356,6 +361,10 @@ INVITATIONS_PER_DAY = env_count("INVITATIONS_PER_DAY", 25, minimum=1)
 # Requests to join an organisation by one user (people belong to one or two).
 JOIN_REQUESTS_PER_HOUR = env_count("JOIN_REQUESTS_PER_HOUR", 3, minimum=1)
 JOIN_REQUESTS_PER_DAY = env_count("JOIN_REQUESTS_PER_DAY", 10, minimum=1)
+# Freshness (companies/freshness.py): an organisation whose details nobody confirmed for this
+# many months leaves the default directory and its search until an owner confirms them. More
+# than 13: at 13 months a profile already says since when its details are unconfirmed.
+DIRECTORY_STALE_MONTHS = env_count("DIRECTORY_STALE_MONTHS", 24, minimum=14)
 
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.
 AUTH_USER_MODEL = "portal.User"

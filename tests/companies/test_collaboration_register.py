@@ -969,10 +969,16 @@ def test_a_declaration_while_an_import_of_the_same_collaboration_writes_finds_th
 def test_the_migration_merges_twins_into_one_row_before_adding_the_constraint(
     reloaded_reference_data, sides
 ):
+    from django.db.models.signals import post_save
+
+    from companies.models import _collaboration_changed
     from tests.factories import VoucherFactory
     from vouchers.models import Voucher
 
     call_command("migrate", "companies", "0008", verbosity=0)
+    # Today's models write on the schema of 0008: the completeness score that a saved
+    # collaboration refreshes (a column of a later migration) stays out of it.
+    post_save.disconnect(_collaboration_changed, sender=Collaboration)
     try:
         moment = timezone.now()
         later = moment + timedelta(hours=1)
@@ -994,7 +1000,10 @@ def test_the_migration_merges_twins_into_one_row_before_adding_the_constraint(
             declared_by=sides.enterprise_editor,
             confirmed_by_social_at=later,
         )
-        voucher = VoucherFactory(collaboration=by_enterprise)
+        # The two sides exist already: a new organisation would be written by today's model.
+        voucher = VoucherFactory(
+            collaboration=by_enterprise, applicant=sides.firm, provider=sides.enterprise
+        )
         # Without a category: a declaration the enterprise disputes, and an import.
         disputed = Collaboration.objects.create(
             **same,
@@ -1017,6 +1026,7 @@ def test_the_migration_merges_twins_into_one_row_before_adding_the_constraint(
             **same, started=date(2018, 1, 2), channel="other"
         )
     finally:
+        post_save.connect(_collaboration_changed, sender=Collaboration)
         call_command("migrate", "companies", verbosity=0)
 
     assert set(Collaboration.objects.values_list("pk", flat=True)) == {

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from companies import collaborations
+from companies import collaborations, freshness
 from companies.models import JoinRequest, Membership
 from companies.reports import sections
 from portal import audit, notifications
@@ -167,6 +167,8 @@ def build(media_root):
         # The link in a newcomer's verification email.
         confirmation_key=EmailConfirmationHMAC(EmailAddress.objects.get(user=newcomer)).key,
         unsubscribe_token=notifications.unsubscribe_token(people["employer"].owner, "saved_search"),
+        # The yearly "is this still correct?" email's link (companies/freshness.py).
+        confirm_details_token=freshness.confirmation_token(employer),
         media_path="logos/matrix.png",
         report_slug=sections()[0].slug,
         programme_type=ContentType.objects.get_for_model(programme).pk,

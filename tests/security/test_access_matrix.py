@@ -151,6 +151,10 @@ MATRIX = {
                                             kw={"token": "invitation.token"}),
     "companies:organisation_edit":        R("L   404 200 200 404 404 404",
                                             "L   404 200 200 404 404 404"),
+    # The yearly email's signed link: no login, anyone holding it can only confirm.
+    "companies:confirm_details":          R("200 200 200 200 200 200 200",
+                                            "302 302 302 302 302 302 302",
+                                            kw={"token": "confirm_details_token"}),
     "companies:services":                 R("L   404 200 200 404 404 404",
                                             "L   404 200 200 404 404 404", org=S),
     "companies:service_edit":             R("L   405 405 405 405 405 405",
