@@ -40,6 +40,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from companies import completeness
 from companies import search as company_search
 from companies.models import (
     RESERVED_SLUGS,
@@ -477,6 +478,13 @@ class Generator:
             ),
             show_collaborations=rng.random() < 0.9,
             verified_at=verified_at,
+            # Most confirmed within the year; one in twenty not for over two years (stale,
+            # out of the default directory). No draw: the random stream stays as it was.
+            details_confirmed_at=max(
+                created,
+                self.now
+                - timedelta(days=800 + index % 200 if index % 20 == 0 else index * 7919 % 365),
+            ),
             created_at=created,
             updated_at=verified_at or created,
         )
@@ -1265,6 +1273,12 @@ def seed(*, organisations=0, opportunities=0, collaborations=0, vouchers=0, seed
     started = perf_counter()
     generator.opportunities(opportunities, orgs)
     timings["opportunities"] = perf_counter() - started
+
+    # The profiles' stored completeness, from what was written (in bulk, without receivers).
+    started = perf_counter()
+    if organisations or collaborations:
+        completeness.refresh_all(generated_organisations())
+    timings["completeness"] = perf_counter() - started
     return timings
 
 

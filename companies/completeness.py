@@ -14,7 +14,8 @@ social-economy enterprise) is left out and the score is the share of the points 
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, Exists, FloatField, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext_lazy as _
 
 
@@ -125,7 +126,35 @@ def refresh(organisation):
 
 
 def refresh_all(queryset=None):
-    from .models import Organisation
+    """Every score of `queryset` (all organisations by default) in one UPDATE, for bulk writes
+    that bypass the receivers (seeding, imports): the same steps and points as `score`."""
+    from .models import Collaboration, OfferedService, Organisation, OrganisationKind
 
-    for organisation in (queryset or Organisation.objects.all()).iterator():
-        refresh(organisation)
+    organisations = Organisation.objects.all() if queryset is None else queryset
+    social = Q(kind=OrganisationKind.SOCIAL)
+    done = {
+        "logo": ~Q(logo=""),
+        "description": ~Q(description=""),
+        "services": Exists(OfferedService.objects.filter(organisation=OuterRef("pk"))),
+        "recognitions": Exists(
+            Organisation.recognitions.through.objects.filter(organisation=OuterRef("pk"))
+        ),
+        "contact": ~Q(phone="") | ~Q(email="") | ~Q(website=""),
+        "collaboration": Exists(
+            Collaboration.objects.confirmed().filter(
+                Q(regular=OuterRef("pk")) | Q(social=OuterRef("pk"))
+            )
+        ),
+    }
+
+    def points(step):
+        condition = done[step.key] & social if step.key == "recognitions" else done[step.key]
+        return Case(When(condition, then=Value(step.points)), default=Value(0))
+
+    earned = sum((points(step) for step in STEPS[1:]), points(STEPS[0]))
+    applying = {
+        is_social: sum(step.points for step in STEPS if step.key != "recognitions" or is_social)
+        for is_social in (True, False)
+    }
+    total = Case(When(social, then=Value(applying[True])), default=Value(applying[False]))
+    return organisations.update(completeness=Round(Cast(earned * 100, FloatField()) / total))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from portal.demo import demo_user
 from portal.models import Postcode, Sector, ServiceCategory
 
-from . import search
+from . import completeness, search
 from .models import (
     Collaboration,
     CollaborationChannel,
@@ -1106,6 +1106,8 @@ def seed():
             organisation=organisations[name],
             defaults={"role": MembershipRole.OWNER},
         )
+    # Services and recognitions were added after each save: the scores from what is there now.
+    completeness.refresh_all()
     return [
         ("employer", employer.email),
         ("social enterprise member", enterprise_member.email),

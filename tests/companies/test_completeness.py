@@ -193,7 +193,7 @@ def test_the_migration_fills_the_score_of_existing_organisations(reference_data,
 
     from django.apps import apps
 
-    migration = import_module("companies.migrations.0011_organisation_freshness_and_completeness")
+    migration = import_module("companies.migrations.0014_organisation_freshness_and_completeness")
     organisation = listed_organisation(name="Bestaand", services=["groenonderhoud"])
     expected = stored(organisation)
     Organisation.objects.update(completeness=0)
@@ -202,3 +202,33 @@ def test_the_migration_fills_the_score_of_existing_organisations(reference_data,
 
     assert expected == 20
     assert stored(organisation) == expected
+
+
+def test_refreshing_every_score_at_once_gives_what_each_profile_scores(reference_data, db):
+    """refresh_all (one UPDATE, for bulk writes) and score (per profile) count alike."""
+    from companies import completeness
+    from companies.models import Organisation
+    from tests.factories import OrganisationFactory, listed_organisation
+
+    bare = OrganisationFactory(description="", phone="", email="", website="")
+    firm = OrganisationFactory(description="Bakkerij", phone="011 22 33 44", logo="logos/x.png")
+    enterprise = listed_organisation(services=["groenonderhoud"])
+    partner = listed_organisation(services=["catering"])
+    collaborations.record(
+        regular=firm,
+        social=partner,
+        role="client",
+        started=date(2025, 3, 1),
+        channel="directory",
+        source="service_request",
+    )
+    organisations = [bare, firm, enterprise, partner]
+    Organisation.objects.update(completeness=0)
+
+    completeness.refresh_all()
+
+    stored = dict(Organisation.objects.values_list("pk", "completeness"))
+    assert {o.pk: stored[o.pk] for o in organisations} == {
+        o.pk: completeness.score(o) for o in organisations
+    }
+    assert len({stored[o.pk] for o in organisations}) > 2

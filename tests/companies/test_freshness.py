@@ -430,7 +430,7 @@ def test_the_migration_gives_listed_organisations_a_year_before_they_are_asked(
 
     from django.apps import apps
 
-    migration = import_module("companies.migrations.0011_organisation_freshness_and_completeness")
+    migration = import_module("companies.migrations.0014_organisation_freshness_and_completeness")
     old = listed_organisation(name="Sinds 2015")
     changed = listed_organisation(name="Onlangs aangepast")
     Organisation.objects.filter(pk=old.pk).update(
