@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from portal.personal_data import Problem, any_address
 
-from .models import Collaboration, Invitation, JoinRequest, Membership, MembershipRole
+from .models import Claim, Collaboration, Invitation, JoinRequest, Membership, MembershipRole
 
 
 def _when(value):
@@ -55,6 +55,21 @@ def export(user, addresses):
                 "decided_at": _when(join_request.decided_at),
             }
             for join_request in JoinRequest.objects.filter(user=user)
+            .select_related("organisation")
+            .order_by("created_at", "pk")
+        ],
+        "claims": [
+            {
+                "organisation": claim.organisation.name,
+                "address": claim.email,
+                "role": claim.role,
+                "phone": claim.phone,
+                "status": claim.status,
+                "reason": claim.reason,
+                "claimed_at": _when(claim.created_at),
+                "decided_at": _when(claim.decided_at),
+            }
+            for claim in Claim.objects.filter(claimant=user)
             .select_related("organisation")
             .order_by("created_at", "pk")
         ],

@@ -39,6 +39,8 @@ RELATIONS = {
     "portal.NotificationPreference.user": OWN,
     "companies.Membership.user": OWN,
     "companies.JoinRequest.user": OWN,
+    # A claim states a role and a phone number of the claimant's own.
+    "companies.Claim.claimant": OWN,
     "vacancies.SavedSearch.user": OWN,
     "account.EmailAddress.user": OWN,
     "mfa.Authenticator.user": OWN,
@@ -49,6 +51,7 @@ RELATIONS = {
     "portal.AuditEntry.actor": HISTORY,
     "companies.Organisation.verified_by": HISTORY,
     "companies.JoinRequest.decided_by": HISTORY,
+    "companies.Claim.decided_by": HISTORY,
     "companies.Invitation.invited_by": HISTORY,
     "companies.Invitation.accepted_by": HISTORY,
     "companies.Collaboration.declared_by": HISTORY,

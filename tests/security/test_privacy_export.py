@@ -264,3 +264,23 @@ def test_the_page_says_that_only_verified_addresses_count(client, world, prefix,
 
     assert sentence in page
     assert f'href="{prefix}/accounts/email/"' in page
+
+
+def test_the_export_holds_the_users_claims(client, reference_data, db):
+    from companies.models import Claim
+    from tests.factories import OrganisationFactory, UserFactory
+
+    user = UserFactory()
+    organisation = OrganisationFactory(name="Kringwinkel Zonder Leden")
+    Claim.objects.create(
+        organisation=organisation,
+        claimant=user,
+        email=user.email,
+        domain_matches=False,
+        role="zaakvoerder",
+        phone="+32 11 22 33 44",
+    )
+    _, data = download(client, user)
+
+    assert data["claims"][0]["organisation"] == "Kringwinkel Zonder Leden"
+    assert data["claims"][0]["role"] == "zaakvoerder"
