@@ -25,17 +25,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from portal import names
+from portal import names, textsearch
 from portal.models import Postcode, ServiceCategory
 
 from . import csv_import, enterprise_number, search
-from .csv_import import LOOKUP_CHUNK, ImportFileError, LineError, report_progress  # noqa: F401
+from .csv_import import (  # noqa: F401 (ImportFileError: the command's name)
+    BATCH_SIZE,
+    LOOKUP_CHUNK,
+    ImportFileError,
+    LineError,
+    report_progress,
+)
 from .models import (
+    RESERVED_SLUGS,
     OfferedService,
     Organisation,
     OrganisationKind,
@@ -257,7 +266,9 @@ def _check_cells(line, vocabularies):
 
 def _vocabularies():
     return {
-        "postcodes": dict(Postcode.objects.values_list("code", "pk")),
+        "postcodes": {
+            postcode.code: postcode for postcode in Postcode.objects.select_related("municipality")
+        },
         "recognitions": {item.slug: item for item in Recognition.objects.all()},
         "groups": {item.slug: item for item in TargetGroup.objects.all()},
         "categories": {item.slug: item for item in ServiceCategory.objects.all()},
@@ -322,7 +333,7 @@ def _wanted(line, source):
     return {
         "name": names.normalise(values["name"]),
         "kind": values["kind"],
-        "postcode": values["postcode"],
+        "postcode": values["postcode"].pk,
         "street": values["street"],
         "phone": values["phone"],
         "email": values["email"],
@@ -371,6 +382,99 @@ def _write(organisation, number, wanted, today):
         )
     # Services and recognitions were set after the save: index them for the directory search.
     search.index(organisation)
+
+
+def _free_slugs(bases):
+    """A slug for each of `bases` (slugified names) that no organisation has and no other of
+    them takes: the base, else base-2, base-3, ... as Organisation._unique_slug chooses, with
+    one query per round for the whole batch instead of one per organisation."""
+    chosen, used = {}, set()
+    pending = list(enumerate(bases))
+    counter = 1
+    while pending:
+        candidates = {i: base if counter == 1 else f"{base}-{counter}" for i, base in pending}
+        taken = set()
+        wanted = sorted(set(candidates.values()))
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            taken.update(
+                Organisation.objects.filter(
+                    slug__in=wanted[start : start + LOOKUP_CHUNK]
+                ).values_list("slug", flat=True)
+            )
+        waiting = []
+        for i, base in pending:
+            candidate = candidates[i]
+            if candidate in taken or candidate in used:
+                waiting.append((i, base))
+            else:
+                chosen[i] = candidate
+                used.add(candidate)
+        pending, counter = waiting, counter + 1
+    return [chosen[i] for i in range(len(bases))]
+
+
+def _slug_base(name):
+    base = slugify(name)[:200] or "organisatie"
+    return f"{base}-organisatie" if base in RESERVED_SLUGS else base
+
+
+def _indexed_text(line):
+    """What companies.search.indexed_text says of the listing the line adds."""
+    parts = []
+    for category in line.values["services"]:
+        parts += [category.name_nl, category.name_fr, category.name_en]
+    for recognition in line.values["recognitions"]:
+        parts += [recognition.name_nl, recognition.name_fr, recognition.name_en]
+    return "\n".join(part for part in parts if part)
+
+
+def _add(batch, today):
+    """Add the new listings of `batch` ([(line, None, wanted)]) in a few statements: what
+    Organisation.save() and companies.search.index() do for one, done for all of them."""
+    organisations = []
+    slugs = _free_slugs([_slug_base(wanted["name"]) for _line, _org, wanted in batch])
+    for (line, _org, wanted), slug in zip(batch, slugs, strict=True):
+        organisation = Organisation(
+            enterprise_number=line.numbers["organisation"],
+            slug=slug,
+            name_skeleton=names.skeleton(wanted["name"]),
+            postcode=line.values["postcode"],
+            source_date=today,
+            search_text=_indexed_text(line),
+            **{
+                name: wanted[name]
+                for name in ("name", "kind", "street", "phone", "email", "website", "source")
+            },
+        )
+        organisation.locate()
+        organisations.append(organisation)
+    Organisation.objects.bulk_create(organisations)
+    recognitions, groups, services = [], [], []
+    for organisation, (_line, _org, wanted) in zip(organisations, batch, strict=True):
+        recognitions += [
+            Organisation.recognitions.through(organisation=organisation, recognition_id=pk)
+            for pk in wanted["recognitions"]
+        ]
+        groups += [
+            Organisation.target_groups.through(organisation=organisation, targetgroup_id=pk)
+            for pk in wanted["target_groups"]
+        ]
+        services += [
+            OfferedService(organisation=organisation, category_id=category, radius_km=km)
+            for category, km in wanted["services"].items()
+        ]
+    Organisation.recognitions.through.objects.bulk_create(recognitions)
+    Organisation.target_groups.through.objects.bulk_create(groups)
+    OfferedService.objects.bulk_create(services)
+    if textsearch.is_postgres("default"):
+        vector = None
+        for name, weight in search.WEIGHTS.items():
+            part = SearchVector(name, weight=weight, config=textsearch.CONFIG)
+            vector = part if vector is None else vector + part
+        Organisation.objects.filter(pk__in=[o.pk for o in organisations]).update(
+            search_vector=vector
+        )
+    textsearch.add_words([organisation.name for organisation in organisations])
 
 
 def _lock():
@@ -427,9 +531,15 @@ def import_organisations(
         # Read under the lock: what an import before this one wrote is committed and seen now.
         plan = _plan(good, source)
         _count(result, plan)
-        writes = plan["add"] + plan["update"]
-        for done, (line, organisation, wanted) in enumerate(writes, start=1):
+        writes, done = len(plan["add"]) + len(plan["update"]), 0
+        for start in range(0, len(plan["add"]), BATCH_SIZE):
+            batch = plan["add"][start : start + BATCH_SIZE]
+            _add(batch, today)
+            done += len(batch)
+            report_progress(progress, "imported", done, writes)
+        for line, organisation, wanted in plan["update"]:
             _write(organisation, line.numbers["organisation"], wanted, today)
-            report_progress(progress, "imported", done, len(writes))
+            done += 1
+            report_progress(progress, "imported", done, writes)
     result.written = True
     return result

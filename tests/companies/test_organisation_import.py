@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from companies import search
 from companies.demo import DEMO_LIST, DEMO_LIST_SOURCE
 from companies.models import Membership, OfferedService, Organisation
 from tests.conftest import ROOT, _database_url_for_worker
@@ -230,8 +231,12 @@ def test_imported_listings_are_unclaimed_unverified_and_carry_their_source(lists
     assert organisation.municipality.postcodes.filter(code="3600").exists()
     assert [r.slug for r in organisation.recognitions.all()] == ["maatwerkbedrijf"]
     assert [g.slug for g in organisation.target_groups.all()] == ["arbeidshandicap"]
-    # The services are searchable at once (companies/search.py).
+    # The listing is found at once by its name and by its services (companies/search.py).
     assert "Groenonderhoud" in organisation.search_text
+    everything = Organisation.objects.all()
+    assert list(search.search(everything, "groenonderhoud")) == [organisation]
+    assert list(search.search(everything, "maatwerk limburg")) == [organisation]
+    assert organisation.slug == "maatwerk-limburg-1"
 
 
 def test_names_are_normalised_as_every_way_in_normalises_them(lists):
@@ -451,3 +456,15 @@ def test_two_imports_at_once_add_each_organisation_once(tmp_path):
     assert sorted(int(count["unchanged"]) for count in counts) == [0, 300]
     assert Organisation.objects.count() == 300
     assert OfferedService.objects.count() == 600
+
+
+def test_listings_with_names_already_taken_get_slugs_of_their_own(lists):
+    OrganisationFactory(name="Maatwerk Limburg")
+
+    run(csv_file(lists, [line(1, name="Maatwerk Limburg"), line(2, name="Maatwerk Limburg")]))
+
+    assert set(Organisation.objects.values_list("slug", flat=True)) == {
+        "maatwerk-limburg",
+        "maatwerk-limburg-2",
+        "maatwerk-limburg-3",
+    }
