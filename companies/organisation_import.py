@@ -363,25 +363,48 @@ def _plan(good, source):
     return plan
 
 
-def _write(organisation, number, wanted, today):
-    """Create or update one unclaimed listing with what the file says."""
-    if organisation is None:
-        organisation = Organisation(enterprise_number=number)
-    for name in ("name", "kind", "street", "phone", "email", "website", "source"):
-        setattr(organisation, name, wanted[name])
-    organisation.postcode_id = wanted["postcode"]
-    organisation.source_date = today
-    organisation.save()
-    organisation.recognitions.set(wanted["recognitions"])
-    organisation.target_groups.set(wanted["target_groups"])
-    services = wanted["services"]
-    organisation.services.exclude(category_id__in=services).delete()
-    for category, km in services.items():
-        OfferedService.objects.update_or_create(
-            organisation=organisation, category_id=category, defaults={"radius_km": km}
-        )
-    # Services and recognitions were set after the save: index them for the directory search.
-    search.index(organisation)
+def _update(batch, today):
+    """Bring the unclaimed listings of `batch` ([(line, organisation, wanted)]) in line with
+    the file, in a few statements for the batch: their slugs stay (links keep working)."""
+    organisations = []
+    keep_services, new_services, changed_services = [], [], []
+    for line, organisation, wanted in batch:
+        for name in ("name", "kind", "street", "phone", "email", "website", "source"):
+            setattr(organisation, name, wanted[name])
+        organisation.name_skeleton = names.skeleton(organisation.name)
+        organisation.postcode = line.values["postcode"]
+        organisation.locate()
+        organisation.source_date = today
+        organisation.search_text = _indexed_text(line)
+        organisation.updated_at = timezone.now()
+        organisations.append(organisation)
+        present = {service.category_id: service for service in organisation.services.all()}
+        for category, km in wanted["services"].items():
+            if category not in present:
+                new_services.append(
+                    OfferedService(organisation=organisation, category_id=category, radius_km=km)
+                )
+                continue
+            keep_services.append(present[category].pk)
+            if present[category].radius_km != km:
+                present[category].radius_km = km
+                changed_services.append(present[category])
+    Organisation.objects.bulk_update(
+        organisations,
+        [
+            *("name", "kind", "street", "phone", "email", "website", "source"),
+            *("name_skeleton", "postcode", "municipality", "province", "latitude", "longitude"),
+            *("source_date", "search_text", "updated_at"),
+        ],
+    )
+    pks = [organisation.pk for organisation in organisations]
+    OfferedService.objects.filter(organisation__in=pks).exclude(pk__in=keep_services).delete()
+    OfferedService.objects.bulk_update(changed_services, ["radius_km"])
+    OfferedService.objects.bulk_create(new_services)
+    Organisation.recognitions.through.objects.filter(organisation__in=pks).delete()
+    Organisation.target_groups.through.objects.filter(organisation__in=pks).delete()
+    _link(batch, organisations)
+    _index(organisations)
 
 
 def _free_slugs(bases):
@@ -449,7 +472,20 @@ def _add(batch, today):
         organisation.locate()
         organisations.append(organisation)
     Organisation.objects.bulk_create(organisations)
-    recognitions, groups, services = [], [], []
+    OfferedService.objects.bulk_create(
+        [
+            OfferedService(organisation=organisation, category_id=category, radius_km=km)
+            for organisation, (_line, _org, wanted) in zip(organisations, batch, strict=True)
+            for category, km in wanted["services"].items()
+        ]
+    )
+    _link(batch, organisations)
+    _index(organisations)
+
+
+def _link(batch, organisations):
+    """The recognitions and target groups of the batch's listings, as the file names them."""
+    recognitions, groups = [], []
     for organisation, (_line, _org, wanted) in zip(organisations, batch, strict=True):
         recognitions += [
             Organisation.recognitions.through(organisation=organisation, recognition_id=pk)
@@ -459,13 +495,13 @@ def _add(batch, today):
             Organisation.target_groups.through(organisation=organisation, targetgroup_id=pk)
             for pk in wanted["target_groups"]
         ]
-        services += [
-            OfferedService(organisation=organisation, category_id=category, radius_km=km)
-            for category, km in wanted["services"].items()
-        ]
     Organisation.recognitions.through.objects.bulk_create(recognitions)
     Organisation.target_groups.through.objects.bulk_create(groups)
-    OfferedService.objects.bulk_create(services)
+
+
+def _index(organisations):
+    """What companies.search.index does, for a batch whose search_text is stored already:
+    the weighted search vector (PostgreSQL) in one UPDATE, and the names' words."""
     if textsearch.is_postgres("default"):
         vector = None
         for name, weight in search.WEIGHTS.items():
@@ -537,9 +573,10 @@ def import_organisations(
             _add(batch, today)
             done += len(batch)
             report_progress(progress, "imported", done, writes)
-        for line, organisation, wanted in plan["update"]:
-            _write(organisation, line.numbers["organisation"], wanted, today)
-            done += 1
+        for start in range(0, len(plan["update"]), BATCH_SIZE):
+            batch = plan["update"][start : start + BATCH_SIZE]
+            _update(batch, today)
+            done += len(batch)
             report_progress(progress, "imported", done, writes)
     result.written = True
     return result

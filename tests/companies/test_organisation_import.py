@@ -278,6 +278,9 @@ def test_a_newer_list_updates_the_unclaimed_listing_it_owns(lists):
     assert organisation.name == "Maatwerk Limburg Oost"
     assert organisation.postcode.code == "3500"
     assert [s.category.slug for s in organisation.services.all()] == ["catering"]
+    assert organisation.slug == "maatwerk-limburg-1", "links to the listing keep working"
+    assert list(search.search(Organisation.objects.all(), "oost")) == [organisation]
+    assert list(search.search(Organisation.objects.all(), "catering")) == [organisation]
 
     out, _err = run(newer)
 
