@@ -138,11 +138,13 @@ def main(argv=None):
     parser.add_argument("--output", help="also write the figures to this JSON file")
     options = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    # As in production: with DEBUG on, Django keeps every statement (the bulk inserts' too).
-    os.environ.setdefault("DJANGO_DEBUG", "false")
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # As in production: with DEBUG on, Django keeps every statement (the bulk inserts' too).
+    settings.DEBUG = False
     figures = measure(options.lines, seed=options.seed)
     text = json.dumps(figures, indent=2, ensure_ascii=False)
     print(text)
