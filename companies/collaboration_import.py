@@ -18,12 +18,9 @@ committed, inserts with ON CONFLICT DO NOTHING and counts the rows it actually w
 imports run at once report numbers that add up. Lines are inserted in batches.
 """
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -32,7 +29,15 @@ from django.utils.translation import gettext as _
 
 from portal.models import ServiceCategory
 
-from . import collaborations, enterprise_number
+from . import collaborations, csv_import, enterprise_number
+from .csv_import import (  # noqa: F401 (ImportFileError and LineError: the command's names)
+    BATCH_SIZE,
+    LOOKUP_CHUNK,
+    ImportFileError,
+    LineError,
+    parse_date,
+    report_progress,
+)
 from .models import (
     Collaboration,
     CollaborationChannel,
@@ -73,26 +78,6 @@ Example:
   regular_enterprise_number;social_enterprise_number;role;category;started;ended;channel
   0403.170.701;BE0999000129;client;groenonderhoud;2014-03-01;2019-12-31;regie
 """
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
-# Rows per INSERT, and lines between two progress reports.
-BATCH_SIZE = 1000
-PROGRESS_EVERY = 1000
-# Values per IN (...) when looking up enterprise numbers and keys (SQLite's limit is far higher).
-LOOKUP_CHUNK = 500
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: not UTF-8, empty, or columns missing."""
-
-
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    code: str
-    message: str
-
-    def __str__(self):
-        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -110,136 +95,9 @@ class Result:
         return len({error.line for error in self.errors})
 
 
-@dataclass
-class _Line:
-    """One data line as read: its number and its cells by column."""
-
-    number: int
-    cells: dict
-    problems: list = field(default_factory=list)
-    # Filled in by the checks.
-    numbers: dict = field(default_factory=dict)
-    values: dict = field(default_factory=dict)
-
-    def refuse(self, code, message):
-        self.problems.append(LineError(self.number, code, str(message)))
-
-
-def _line_of(data, position):
-    """The line (from 1) on which byte `position` of `data` lies, counted as the csv module
-    counts lines: a line ends at \\n, \\r\\n or a lone \\r."""
-    before = data[:position].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    return before.count(b"\n") + 1
-
-
-def _unreadable(number, error):
-    """The ImportFileError for a csv.Error raised while reading the record from line `number`.
-
-    The csv module says what went wrong in English only, and without the line; these are the
-    errors it raises on our settings (strict, newline="").
-    """
-    reason = str(error)
-    if reason == "unexpected end of data":
-        message = _("a quote opened on this line is never closed")
-    elif reason.startswith("field larger than field limit"):
-        message = _(
-            "a cell is longer than %(limit)d characters; is a quote opened on this line never "
-            "closed?"
-        ) % {"limit": csv.field_size_limit()}
-    elif "expected after" in reason:
-        message = _(
-            "a quoted cell goes on after its closing quote (write a quote inside a cell as "
-            'two quotes: "")'
-        )
-    else:
-        message = _("this line cannot be read as CSV (%(reason)s)") % {"reason": reason}
-    return ImportFileError(str(LineError(number, "unreadable", message)))
-
-
 def read(data):
-    """The header and the data lines of CSV `data` (bytes), as _Line objects.
-
-    Raises ImportFileError, naming the line where it can, when the file as a whole cannot be
-    read: not UTF-8, no header, a column missing or named twice, a quote left open or a cell
-    over the csv module's size limit (after which no line can be trusted).
-    """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _(
-                "The file is not UTF-8: line %(line)d holds bytes that cannot be read. Save it "
-                "as “CSV UTF-8” and try again."
-            )
-            % {"line": _line_of(data, error.start)}
-        ) from None
-    first = text.split("\n", 1)[0]
-    if not first.strip():
-        raise ImportFileError(_("The file is empty or its first line is blank; it needs a header."))
-    # The header decides the separator: Excel in Belgium writes semicolons, others commas.
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    # strict: a quote where none may be is an error with a line, not a cell read otherwise.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    lines = []
-    previous_end = 0
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-        missing = [name for name in COLUMNS if name not in header]
-        if missing:
-            raise ImportFileError(
-                _("The header lacks the column(s) %(missing)s. Expected: %(expected)s.")
-                % {"missing": ", ".join(missing), "expected": delimiter.join(COLUMNS)}
-            )
-        twice = [name for name in COLUMNS if header.count(name) > 1]
-        if twice:
-            raise ImportFileError(
-                _(
-                    "The header names the column(s) %(columns)s more than once; keep one of "
-                    "each, so that it is clear which to read."
-                )
-                % {"columns": ", ".join(twice)}
-            )
-        previous_end = reader.line_num
-        for row in reader:
-            number = previous_end + 1  # the line the record starts on (a quoted cell may wrap)
-            previous_end = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            line = _Line(number, dict(zip(header, (cell.strip() for cell in row), strict=False)))
-            wrapped = previous_end > number and (
-                len(row) != len(header)
-                or any(
-                    "\n" in line.cells.get(name, "") or "\r" in line.cells.get(name, "")
-                    for name in COLUMNS
-                )
-            )
-            if wrapped:
-                # A quoted cell may wrap, but none of ours holds a line break: a quote was
-                # left open and closed lines later, and what lies between was read as a cell.
-                line.refuse(
-                    "open_quote",
-                    _("lines %(first)d to %(last)d are read as one line: is a quote left open?")
-                    % {"first": number, "last": previous_end},
-                )
-            elif len(row) != len(header):
-                line.refuse(
-                    "field_count",
-                    _("expected %(expected)d fields as in the header, found %(found)d")
-                    % {"expected": len(header), "found": len(row)},
-                )
-            lines.append(line)
-    except csv.Error as error:
-        raise _unreadable(previous_end + 1, error) from None
-    return lines
-
-
-def _parse_date(value):
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 (a date, no time)
-        except ValueError:
-            continue
-    return None
+    """The data lines of CSV `data` (bytes), as companies.csv_import reads them: UTF-8 only."""
+    return csv_import.read(data, columns=COLUMNS)
 
 
 def _check_cells(line, categories):
@@ -295,7 +153,7 @@ def _check_cells(line, categories):
     for name in ("started", "ended"):
         line.values[name] = None
         if cells.get(name):
-            parsed = _parse_date(cells[name])
+            parsed = parse_date(cells[name])
             if parsed is None:
                 line.refuse(
                     "bad_date",
@@ -402,11 +260,6 @@ def _natural(line):
     return (values["regular"], values["social"], values["role"], category, values["started"])
 
 
-def _report(progress, stage, done, total):
-    if progress and total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
-        progress(stage, done, total)
-
-
 def check(lines, *, progress=None):
     """Check every line; returns {line number: import key} of the good lines, in file order,
     after adding each problem to its line."""
@@ -414,7 +267,7 @@ def check(lines, *, progress=None):
     total = len(lines)
     for done, line in enumerate(lines, start=1):
         _check_cells(line, categories)
-        _report(progress, "checked", done, total)
+        report_progress(progress, "checked", done, total)
     organisations = _organisations({number for line in lines for number in line.numbers.values()})
     first_seen = {}
     for line in lines:
@@ -550,7 +403,7 @@ def import_collaborations(
             imported += Collaboration.objects.filter(
                 import_key__in=[line.values["key"] for line in batch]
             ).count()
-            _report(progress, "imported", min(start + BATCH_SIZE, len(new)), len(new))
+            report_progress(progress, "imported", min(start + BATCH_SIZE, len(new)), len(new))
     result.imported = imported
     result.already_present = len(good) - imported
     result.written = True

@@ -5,18 +5,22 @@ Vlaams-Brabant), the rest spread over the other Flemish provinces, so that every
 distance search have something to show. The enterprise numbers are made up (valid check digits,
 in a range of our own, numbered by position in the list: append, never reorder) and the
 organisations are fictional.
+
+Beside them, the demo imports an official list of its own (data/demo/, invented too) the way a
+regie would: those listings have no members, carry their source and wait to be claimed.
 """
 
 import calendar
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from django.conf import settings
 from django.utils import timezone
 
 from portal.demo import demo_user
 from portal.models import Postcode, Sector, ServiceCategory
 
-from . import completeness, search
+from . import completeness, organisation_import, search
 from .models import (
     Collaboration,
     CollaborationChannel,
@@ -1058,6 +1062,16 @@ def _seed_organisation(index, demo, *, sectors, categories, postcodes, recogniti
     return organisation
 
 
+# The demo's official list (invented organisations in Limburg, data/SOURCES.md) and its name.
+DEMO_LIST = settings.BASE_DIR / "data" / "demo" / "erkende-sociale-economie-limburg.csv"
+DEMO_LIST_SOURCE = "lijst erkende sociale-economiebedrijven Limburg"
+
+
+def seed_imported_listings():
+    """Import the demo list as `manage.py import_organisations` would; again, it adds nothing."""
+    return organisation_import.import_organisations(DEMO_LIST.read_bytes(), source=DEMO_LIST_SOURCE)
+
+
 def seed():
     sectors = {sector.code: sector for sector in Sector.objects.all()}
     categories = {category.slug: category for category in ServiceCategory.objects.all()}
@@ -1094,6 +1108,7 @@ def seed():
         )
 
     _seed_history(organisations, categories)
+    seed_imported_listings()
 
     employer = demo_user("werkgever@brugwerk.test", name="Wim Werkgever")
     enterprise_member = demo_user("sociaal@brugwerk.test", name="Sara Sociaal")

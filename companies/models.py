@@ -247,6 +247,21 @@ class Organisation(Located):
     # The profile checklist's score, 0 to 100 (companies/completeness.py keeps it up to date).
     completeness = models.PositiveSmallIntegerField(_("completeness"), default=0, editable=False)
 
+    # --- Imported listings (issue 17, item 3: companies/organisation_import.py) ---
+    # The official list an unclaimed listing was imported from, and when; empty for
+    # organisations that members created. The profile shows them as "from the <source>, <month>".
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The official list this listing was imported from, e.g. "
+            "“lijst erkende maatwerkbedrijven”."
+        ),
+    )
+    source_date = models.DateField(_("source date"), null=True, blank=True)
+    # --- end of imported listings ---
+
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:

@@ -1,0 +1,200 @@
+"""Reading CSV import files line by line, as the portal's imports share it.
+
+`manage.py import_collaborations` (companies/collaboration_import.py) and
+`manage.py import_organisations` (companies/organisation_import.py) read files the same way:
+UTF-8 with or without the byte order mark Excel writes (and, where an import allows it,
+Windows-1252, what Excel in Belgium saves as plain "CSV"), separated by semicolons or commas
+(the header decides), strictly: a file the csv module cannot read to the end (a quote left
+open, a cell over its size limit), a file in another encoding and a header that lacks a column
+or names one twice are refused as a whole, with the line. Each data line becomes a `Line` that
+the import's checks add their problems to (`Line.refuse`), each with its line number.
+"""
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# Rows per INSERT, and lines between two progress reports.
+BATCH_SIZE = 1000
+PROGRESS_EVERY = 1000
+# Values per IN (...) when looking up enterprise numbers and keys (SQLite's limit is far higher).
+LOOKUP_CHUNK = 500
+UTF8 = "utf-8-sig"
+WINDOWS_1252 = "cp1252"
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: not in its encoding, empty, or columns missing."""
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    code: str
+    message: str
+
+    def __str__(self):
+        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+@dataclass
+class Line:
+    """One data line as read: its number and its cells by column."""
+
+    number: int
+    cells: dict
+    problems: list = field(default_factory=list)
+    # Filled in by the checks.
+    numbers: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+
+    def refuse(self, code, message):
+        self.problems.append(LineError(self.number, code, str(message)))
+
+
+def _line_of(data, position):
+    """The line (from 1) on which byte `position` of `data` lies, counted as the csv module
+    counts lines: a line ends at \\n, \\r\\n or a lone \\r."""
+    before = data[:position].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return before.count(b"\n") + 1
+
+
+def _unreadable(number, error):
+    """The ImportFileError for a csv.Error raised while reading the record from line `number`.
+
+    The csv module says what went wrong in English only, and without the line; these are the
+    errors it raises on our settings (strict, newline="").
+    """
+    reason = str(error)
+    if reason == "unexpected end of data":
+        message = _("a quote opened on this line is never closed")
+    elif reason.startswith("field larger than field limit"):
+        message = _(
+            "a cell is longer than %(limit)d characters; is a quote opened on this line never "
+            "closed?"
+        ) % {"limit": csv.field_size_limit()}
+    elif "expected after" in reason:
+        message = _(
+            "a quoted cell goes on after its closing quote (write a quote inside a cell as "
+            'two quotes: "")'
+        )
+    else:
+        message = _("this line cannot be read as CSV (%(reason)s)") % {"reason": reason}
+    return ImportFileError(str(LineError(number, "unreadable", message)))
+
+
+def decode(data, encodings=(UTF8,)):
+    """The text of `data` in the first of `encodings` that reads all of it.
+
+    UTF-8 goes first: a UTF-8 file is almost never valid Windows-1252 text that means
+    something else, while Windows-1252 reads nearly any bytes.
+    """
+    errors = []
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as error:
+            errors.append(error)
+    if WINDOWS_1252 in encodings:
+        raise ImportFileError(
+            _(
+                "The file is neither UTF-8 nor Windows-1252: line %(line)d holds bytes that "
+                "cannot be read. Save it as “CSV UTF-8” and try again."
+            )
+            % {"line": _line_of(data, errors[-1].start)}
+        ) from None
+    raise ImportFileError(
+        _(
+            "The file is not UTF-8: line %(line)d holds bytes that cannot be read. Save it "
+            "as “CSV UTF-8” and try again."
+        )
+        % {"line": _line_of(data, errors[0].start)}
+    ) from None
+
+
+def read(data, *, columns, encodings=(UTF8,)):
+    """The data lines of CSV `data` (bytes) with the header's `columns`, as Line objects.
+
+    Raises ImportFileError, naming the line where it can, when the file as a whole cannot be
+    read: not in one of `encodings`, no header, a column missing or named twice, a quote left
+    open or a cell over the csv module's size limit (after which no line can be trusted).
+    """
+    text = decode(data, encodings)
+    first = text.split("\n", 1)[0]
+    if not first.strip():
+        raise ImportFileError(_("The file is empty or its first line is blank; it needs a header."))
+    # The header decides the separator: Excel in Belgium writes semicolons, others commas.
+    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    # strict: a quote where none may be is an error with a line, not a cell read otherwise.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    lines = []
+    previous_end = 0
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+        missing = [name for name in columns if name not in header]
+        if missing:
+            raise ImportFileError(
+                _("The header lacks the column(s) %(missing)s. Expected: %(expected)s.")
+                % {"missing": ", ".join(missing), "expected": delimiter.join(columns)}
+            )
+        twice = [name for name in columns if header.count(name) > 1]
+        if twice:
+            raise ImportFileError(
+                _(
+                    "The header names the column(s) %(columns)s more than once; keep one of "
+                    "each, so that it is clear which to read."
+                )
+                % {"columns": ", ".join(twice)}
+            )
+        previous_end = reader.line_num
+        for row in reader:
+            number = previous_end + 1  # the line the record starts on (a quoted cell may wrap)
+            previous_end = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            line = Line(number, dict(zip(header, (cell.strip() for cell in row), strict=False)))
+            wrapped = previous_end > number and (
+                len(row) != len(header)
+                or any(
+                    "\n" in line.cells.get(name, "") or "\r" in line.cells.get(name, "")
+                    for name in columns
+                )
+            )
+            if wrapped:
+                # A quoted cell may wrap, but none of ours holds a line break: a quote was
+                # left open and closed lines later, and what lies between was read as a cell.
+                line.refuse(
+                    "open_quote",
+                    _("lines %(first)d to %(last)d are read as one line: is a quote left open?")
+                    % {"first": number, "last": previous_end},
+                )
+            elif len(row) != len(header):
+                line.refuse(
+                    "field_count",
+                    _("expected %(expected)d fields as in the header, found %(found)d")
+                    % {"expected": len(header), "found": len(row)},
+                )
+            lines.append(line)
+    except csv.Error as error:
+        raise _unreadable(previous_end + 1, error) from None
+    return lines
+
+
+def parse_date(value):
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    return None
+
+
+def report_progress(progress: Callable | None, stage, done, total):
+    """Call `progress(stage, done, total)` every PROGRESS_EVERY lines of a long file."""
+    if progress and total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
+        progress(stage, done, total)
