@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import slugify
 
 from portal.demo import demo_user
 from portal.models import Postcode, Sector, ServiceCategory
@@ -1043,6 +1044,10 @@ def _seed_organisation(index, demo, *, sectors, categories, postcodes, recogniti
             "street": demo.street,
             "description": demo.description,
             "size": demo.size,
+            # Businesses publish how to reach them (invented, on the reserved .test domain).
+            "website": f"https://www.{slugify(demo.name)}.test",
+            "email": f"info@{slugify(demo.name)}.test",
+            "phone": f"011 {20 + index % 70:02d} {10 + index % 89:02d} {10 + index * 7 % 89:02d}",
         },
     )
     if demo.verified and not organisation.verified_at:

@@ -33,6 +33,10 @@ def seed():
     demo_user("admin@brugwerk.test", name="Ada Admin", is_staff=True, is_superuser=True)
     regisseur = demo_user("regisseur@brugwerk.test", name="Rita Regisseur", is_staff=True)
     Region.objects.get(slug="zuidoost-limburg").regisseurs.add(regisseur)
+    # Each regie reads the messages to listings that nobody holds yet (companies/contact.py).
+    for region in Region.objects.filter(contact_email=""):
+        region.contact_email = f"regie.{region.slug}@brugwerk.test"
+        region.save(update_fields=["contact_email"])
     return [
         ("administrator", "admin@brugwerk.test"),
         ("regisseur Zuidoost-Limburg", "regisseur@brugwerk.test"),

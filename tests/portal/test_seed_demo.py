@@ -73,3 +73,22 @@ def test_seed_demo_refuses_to_run_without_debug(reference_data, settings):
     with pytest.raises(CommandError, match="only runs with DJANGO_DEBUG=true"):
         seed()
     assert not User.objects.exists()
+
+
+def test_every_demo_listing_can_be_reached(reference_data, debug):
+    """A visitor reaches each listed organisation: a phone, email or website it publishes, its
+    members through the contact form, or for a listing nobody holds the regie's address."""
+    from companies import contact
+
+    seed()
+
+    unreachable = [
+        organisation.name
+        for organisation in Organisation.objects.select_related("municipality")
+        if not (
+            organisation.public_phone or organisation.public_email or organisation.public_website
+        )
+        and contact.route(organisation)[0] is None
+    ]
+    assert unreachable == []
+    assert Organisation.objects.filter(source__gt="").exists()
