@@ -290,3 +290,26 @@ def reference_data(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+
+
+# Vocabularies that ship as data migrations; a transactional test's flush removes them.
+VOCABULARY_MIGRATIONS = [
+    "companies.migrations.0003_recognitions_and_target_groups",
+    "vacancies.migrations.0003_supports",
+]
+
+
+@pytest.fixture
+def transactional_reference_data(transactional_db):
+    """For a transactional test: the reference data and the shipped vocabularies again.
+
+    A transactional test empties every table when it ends, so what the migrations and the
+    session's reference-data load wrote may be gone when the next one starts; put it back.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    call_command("load_reference_data", verbosity=0)
+    for module in VOCABULARY_MIGRATIONS:
+        import_module(module).create(apps, None)

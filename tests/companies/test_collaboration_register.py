@@ -902,9 +902,8 @@ def test_recording_what_a_member_declared_with_the_same_start_is_that_collaborat
 
 
 @pytest.fixture
-def reloaded_reference_data(transactional_db):
+def reloaded_reference_data(transactional_reference_data):
     """A transactional test starts empty: the reference data again, before `sides`."""
-    call_command("load_reference_data", verbosity=0)
 
 
 def waiting_for(transaction_holder_connection):

@@ -448,8 +448,7 @@ def summary_pattern():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_imports_at_once_add_each_organisation_once(tmp_path):
-    call_command("load_reference_data", verbosity=0)  # a transactional test starts empty
+def test_two_imports_at_once_add_each_organisation_once(tmp_path, transactional_reference_data):
     path = csv_file(tmp_path, [line(index) for index in range(1, 301)])
     env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "DJANGO_DEBUG": "true"}
 

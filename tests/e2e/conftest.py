@@ -1,7 +1,6 @@
 """Browser tests: Playwright for Python driving Debian's chromium against a live server."""
 
 import os
-from importlib import import_module
 
 import pytest
 
@@ -19,26 +18,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-# Vocabularies that ship as data migrations; a transactional test's flush removes them.
-VOCABULARY_MIGRATIONS = [
-    "companies.migrations.0003_recognitions_and_target_groups",
-    "vacancies.migrations.0003_supports",
-]
-
-
 @pytest.fixture(autouse=True)
-def e2e_data(transactional_db):
-    """Every browser test starts from the reference data and the shipped vocabularies.
-
-    A transactional test empties every table when it ends, so what the migrations and the
-    session's reference-data load wrote is gone for the next one; put it back.
-    """
-    from django.apps import apps
-    from django.core.management import call_command
-
-    call_command("load_reference_data", verbosity=0)
-    for module in VOCABULARY_MIGRATIONS:
-        import_module(module).create(apps, None)
+def e2e_data(transactional_reference_data):
+    """Every browser test starts from the reference data and the shipped vocabularies."""
 
 
 @pytest.fixture(scope="session")
