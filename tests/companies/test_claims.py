@@ -471,6 +471,21 @@ def test_without_a_regie_address_the_form_is_not_offered_and_a_post_is_refused(
     assert not Notification.objects.filter(kind="contact_message").exists()
 
 
+def test_a_visitor_learns_where_a_message_would_go_before_logging_in(client, world, unclaimed):
+    url = f"/en/organisations/{unclaimed.slug}/"
+
+    without_regie = client.get(url).content.decode()
+    Region.objects.filter(slug="zuidoost-limburg").update(contact_email="regie@tongeren.be")
+    with_regie = client.get(url).content.decode()
+
+    # No address anywhere: said at once, and no login asked for a message nobody reads.
+    assert "you cannot write to it here" in without_regie
+    assert "Log in to send a message" not in without_regie
+    region_name = Region.objects.get(slug="zuidoost-limburg").name
+    assert f"your message goes to {region_name}, the regie of its region" in with_regie
+    assert "Log in to send a message" in with_regie
+
+
 def test_beat_runs_the_escalation_hourly(settings, world):
     from companies.tasks import escalate_join_requests
 

@@ -146,6 +146,8 @@ def test_an_unknown_slug_is_404(client, reference_data):
 
 
 def test_a_visitor_is_asked_to_log_in_to_send_a_message(client, enterprise):
+    # A listing its members hold (one nobody holds: test_claims).
+    OwnerFactory(organisation=enterprise)
     html = client.get(url(enterprise)).content.decode()
 
     assert f"{reverse('account_login')}?next={url(enterprise)}" in html
