@@ -9,12 +9,19 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
 from django.utils import translation
 
 from . import notifications
 from .models import User
+
+# allauth's messages on a login and a confirmed address, and ours for an address confirmed in a
+# browser that is not logged in (AccountAdapter.add_message).
+LOGGED_IN_MESSAGE = "account/messages/logged_in.txt"
+CONFIRMED_MESSAGE = "account/messages/email_confirmed.txt"
+CONFIRMED_LOG_IN_MESSAGE = "account/messages/email_confirmed_log_in.txt"
 
 # The longest address the user and outbox columns hold (254, as RFC 5321 allows).
 MAX_EMAIL_LENGTH = 254
@@ -89,6 +96,39 @@ class AccountAdapter(DefaultAccountAdapter):
             body=message.body,
             html=html,
         )
+
+    def add_message(self, request, level, message_template=None, message_context=None, *args, **kwargs):
+        """One message per event (issue 18).
+
+        A login says nothing: the page it leads to shows who is logged in (the dashboard names
+        the account), where allauth's "You are now logged in" stood next to the dashboard's.
+        A confirmed address is said once allauth has decided whether confirming also logs in
+        (settings.ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION: only in the browser that signed up):
+        if it did, "confirmed" on the dashboard; if not, on the login page, one message that
+        also asks to log in (get_email_verification_redirect_url).
+        """
+        if message_template == LOGGED_IN_MESSAGE:
+            confirmed = getattr(request, "_brugwerk_confirmed_email", None)
+            if confirmed is None:
+                return None
+            message_template, message_context = CONFIRMED_MESSAGE, {"email": confirmed}
+        elif message_template == CONFIRMED_MESSAGE and not request.user.is_authenticated:
+            request._brugwerk_confirmed_email = (message_context or {}).get("email")
+            return None
+        return super().add_message(
+            request, level, message_template, message_context, *args, **kwargs
+        )
+
+    def get_email_verification_redirect_url(self, email_address):
+        """allauth asks this only when confirming did not log in: a visitor is asked to log in."""
+        request = self.request
+        confirmed = getattr(request, "_brugwerk_confirmed_email", None)
+        if confirmed is not None and not request.user.is_authenticated:
+            del request._brugwerk_confirmed_email
+            super().add_message(
+                request, messages.SUCCESS, CONFIRMED_LOG_IN_MESSAGE, {"email": confirmed}
+            )
+        return super().get_email_verification_redirect_url(email_address)
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None):
         """allauth's notices (password changed, address added...) name their account too."""

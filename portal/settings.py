@@ -395,7 +395,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Following the link in the browser that signed up also logs in (allauth does so only there: a
+# link opened elsewhere confirms the address and asks to log in, portal/accounts.py).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
@@ -451,7 +453,11 @@ if MFA_ENCRYPTION_KEY and len(MFA_ENCRYPTION_KEY) < 32:
 # Languages: Dutch at the root, French and English under /fr/ and /en/.
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is the portal's own catalogue (`make messages` rewrites it from the sources);
+# locale_overrides/ holds only our wording of msgids that allauth and Django translate
+# themselves (one register, one word for each thing), which makemessages never touches.
+# Both come before any app's catalogue; tests/portal/test_wording.py keeps them apart.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
