@@ -97,7 +97,9 @@ class AccountAdapter(DefaultAccountAdapter):
             html=html,
         )
 
-    def add_message(self, request, level, message_template=None, message_context=None, *args, **kwargs):
+    def add_message(
+        self, request, level, message_template=None, message_context=None, *args, **kwargs
+    ):
         """One message per event (issue 18).
 
         A login says nothing: the page it leads to shows who is logged in (the dashboard names

@@ -75,3 +75,13 @@ def test_the_name_is_the_one_configured(settings):
     email = render("account/email/password_reset_key", "nl", UserFactory())
 
     assert "Hallo van Brugwerk Limburg!" in email.body
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_every_account_email_in_dutch_reads_in_our_register_and_wording(prefix):
+    """allauth's emails say "je", "inloggen", "e-mailadres" like the pages (locale_overrides/)."""
+    from tests.portal.test_wording import offences
+
+    email = render(prefix, "nl", UserFactory(email="lid@example.be", language="nl"))
+
+    assert not offences(f"{email.subject}\n{email.body}")

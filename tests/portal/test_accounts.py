@@ -5,6 +5,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.test import Client
 
 from portal.models import User
 from tests.factories import PASSWORD, StaffFactory, UserFactory, totp_code
@@ -72,21 +73,73 @@ def test_an_unverified_user_cannot_log_in(client, django_capture_on_commit_callb
     assert "_auth_user_id" not in client.session
 
 
-def test_the_verification_link_verifies_and_then_login_works(
+def confirmation_path(message):
+    return "/" + link_in(message).split("://", 1)[1].split("/", 1)[1]
+
+
+def shown_messages(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_confirming_in_the_browser_that_signed_up_logs_in(
     client, django_capture_on_commit_callbacks
 ):
     sign_up(client, django_capture_on_commit_callbacks)
-    link = link_in(mail.outbox[0])
-    path = link.split("://", 1)[1].split("/", 1)[1]
+    path = confirmation_path(mail.outbox[0])
 
-    confirm_page = client.get(f"/{path}")
-    assert confirm_page.status_code == 200
-    client.post(f"/{path}")
-    response = client.post("/accounts/login/", {"login": "nieuw@example.be", "password": PASSWORD})
+    assert client.get(path).status_code == 200
+    response = client.post(path, follow=True)
 
     assert EmailAddress.objects.get(email="nieuw@example.be").verified
-    assert response.status_code == 302
-    assert response["Location"] == "/dashboard/"
+    assert response.redirect_chain[-1][0] == "/dashboard/"
+    assert client.session["_auth_user_id"] == str(User.objects.get().pk)
+    # One message per event: the confirmation; the dashboard says who is logged in, once.
+    assert shown_messages(response) == ["Je e-mailadres nieuw@example.be is bevestigd."]
+    assert response.content.decode().count("ingelogd als nieuw@example.be") == 1
+
+
+def test_confirming_in_another_browser_asks_to_log_in_and_then_login_works(
+    client, django_capture_on_commit_callbacks
+):
+    sign_up(Client(), django_capture_on_commit_callbacks)
+    path = confirmation_path(mail.outbox[0])
+
+    response = client.post(path, follow=True)
+
+    assert EmailAddress.objects.get(email="nieuw@example.be").verified
+    assert "_auth_user_id" not in client.session
+    assert response.redirect_chain[-1][0] == "/accounts/login/"
+    assert shown_messages(response) == [
+        "Je e-mailadres nieuw@example.be is bevestigd. Log ermee in om verder te gaan."
+    ]
+    login = client.post("/accounts/login/", {"login": "nieuw@example.be", "password": PASSWORD})
+    assert login.status_code == 302
+    assert login["Location"] == "/dashboard/"
+
+
+def test_a_login_says_who_is_logged_in_once(client, user):
+    response = client.post(
+        "/accounts/login/", {"login": user.email, "password": PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == "/dashboard/"
+    assert shown_messages(response) == []
+    assert response.content.decode().count(f"Je bent ingelogd als {user.email}.") == 1
+
+
+def test_confirming_an_added_address_while_logged_in_says_so(
+    client, user, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/email/", {"action_add": "", "email": "ander@example.be"}, follow=True
+        )
+
+    response = client.post(confirmation_path(mail.outbox[-1]), follow=True)
+
+    assert EmailAddress.objects.get(email="ander@example.be").verified
+    assert shown_messages(response) == ["Je e-mailadres ander@example.be is bevestigd."]
 
 
 def test_password_reset_mails_a_link_and_says_the_same_for_unknown_addresses(

@@ -1,0 +1,262 @@
+"""One register and one word for each thing (issue 18): "je" in Dutch, "vous" in French; in Dutch
+inloggen/ingelogd/uitloggen, e-mailadres, bevestigingsmail, tweestapsverificatie.
+
+The portal's own strings are in locale/; the strings allauth and Django translate themselves are
+reworded in locale_overrides/ (settings.LOCALE_PATHS), which `make messages` does not rewrite.
+"""
+
+import gettext
+import re
+from pathlib import Path
+
+import allauth
+import django
+import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.utils import translation
+from django.utils.http import int_to_base36
+
+from tests.factories import UserFactory, log_in_as
+
+pytestmark = pytest.mark.django_db
+
+# What the Dutch of the portal never says: the formal register, and the words it does not use
+# for logging in and out ("aanmelden", "afmelden") or the split spellings of one thing.
+FORMAL_OR_OTHER_WORDING = re.compile(
+    r"\b[Uu]w?\b|alstublieft|a\.u\.b\.|gelieve|aan(?:ge)?meld|af(?:ge)?meld|\bmeld (?:je|u)\b"
+    r"|e-mail adres|(?:verificatie|bevestigings)[ -]e-mail(?!adres)|e-mail[ -]verificatie"
+    r"|twee-factor|e-emailadres",
+    re.IGNORECASE,
+)
+# "tu" and its forms, where French says "vous".
+FRENCH_INFORMAL = re.compile(r"\b(?:tu|toi|ton|ta|tes)\b|\bt['’]", re.IGNORECASE)
+
+ROOT = Path(settings.BASE_DIR)
+OVERRIDES = ROOT / "locale_overrides"
+# The catalogues whose msgids the overrides reword.
+UPSTREAM = {
+    "allauth": Path(allauth.__file__).parent / "locale",
+    "django.contrib.auth": Path(django.__file__).parent / "contrib" / "auth" / "locale",
+}
+
+
+def po_entries(path):
+    """(msgctxt, msgid, msgid_plural, [msgstr...]) of each entry of a .po file but the header and
+    the obsolete ones."""
+
+    def text(block, keyword):
+        found = re.search(rf'(?m)^{re.escape(keyword)} ((?:".*"\n?)+)', block)
+        if not found:
+            return None
+        raw = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', found.group(1)))
+        return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), raw)
+
+    entries = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        block = "\n".join(line for line in block.splitlines() if not line.startswith("#")) + "\n"
+        msgid = text(block, "msgid")
+        if not msgid:
+            continue
+        plural = text(block, "msgid_plural")
+        msgstrs = (
+            [text(block, f"msgstr[{n}]") for n in range(2)] if plural else [text(block, "msgstr")]
+        )
+        entries.append((text(block, "msgctxt"), msgid, plural, [s for s in msgstrs if s]))
+    return entries
+
+
+def upstream_msgids(language):
+    """(msgctxt, msgid) of allauth's and Django auth's catalogues, translated or not."""
+    return set().union(
+        *(
+            catalogue_msgids(folder / language / "LC_MESSAGES" / "django.po")
+            for folder in UPSTREAM.values()
+        )
+    )
+
+
+def upstream_catalogue(language):
+    catalogue = {}
+    for folder in UPSTREAM.values():
+        with open(folder / language / "LC_MESSAGES" / "django.mo", "rb") as mo:
+            catalogue.update(gettext.GNUTranslations(mo)._catalog)
+    return catalogue
+
+
+def catalogue_msgids(path):
+    return {(ctx, msgid) for ctx, msgid, _plural, _strs in po_entries(path)}
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_every_override_rewords_a_string_allauth_or_django_still_has(language):
+    """An upgrade that renames or drops a string shows here, instead of our wording silently no
+    longer applying."""
+    overrides = catalogue_msgids(OVERRIDES / language / "LC_MESSAGES" / "django.po")
+
+    assert overrides
+    assert not overrides - upstream_msgids(language)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_the_overrides_hold_no_msgid_of_the_portals_own_catalogue(language):
+    """One place for each string: one the portal's sources use is translated in locale/."""
+    own = catalogue_msgids(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
+    overrides = catalogue_msgids(OVERRIDES / language / "LC_MESSAGES" / "django.po")
+
+    assert not own & overrides
+
+
+def test_the_overrides_apply():
+    msgid = (
+        'Please confirm that <a href="mailto:%(email)s">%(email)s</a> is an email address for '
+        "user %(user_display)s."
+    )
+    with translation.override("nl"):
+        assert translation.gettext("Sign In") == "Inloggen"
+        assert translation.gettext("Confirmation email sent to %(email)s.") == (
+            "Bevestigingsmail verstuurd naar %(email)s."
+        )
+        assert "jouw e-mailadres" in translation.gettext(msgid)
+    with translation.override("fr"):
+        assert "votre adresse e-mail" in translation.gettext(msgid)
+    with translation.override("en"):
+        assert "is your email address" in translation.gettext(msgid)
+
+
+def test_the_portals_dutch_catalogue_is_in_one_register_and_wording():
+    offending = [
+        (msgid, msgstr)
+        for _ctx, msgid, _plural, msgstrs in po_entries(ROOT / "locale/nl/LC_MESSAGES/django.po")
+        for msgstr in msgstrs
+        if FORMAL_OR_OTHER_WORDING.search(msgstr)
+    ]
+
+    assert not offending
+
+
+def test_the_portals_french_catalogue_says_vous():
+    offending = [
+        msgstr
+        for _ctx, _msgid, _plural, msgstrs in po_entries(ROOT / "locale/fr/LC_MESSAGES/django.po")
+        for msgstr in msgstrs
+        if FRENCH_INFORMAL.search(msgstr)
+    ]
+
+    assert not offending
+
+
+def test_every_dutch_string_of_allauth_and_django_auth_reads_in_our_register():
+    """All of allauth's catalogue and Django's auth (password rules), as the portal translates
+    them: with our overrides and our own catalogue on top."""
+    offending = []
+    with translation.override("nl"):
+        for key in upstream_catalogue("nl"):
+            if isinstance(key, tuple):
+                if key[1]:
+                    continue
+                key = key[0]
+            if not key:
+                continue
+            context, _, msgid = key.rpartition("\x04")
+            text = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+            if FORMAL_OR_OTHER_WORDING.search(text):
+                offending.append((msgid, text))
+        for count in (1, 8):
+            text = translation.ngettext(
+                "Your password must contain at least %(min_length)d character.",
+                "Your password must contain at least %(min_length)d characters.",
+                count,
+            )
+            if FORMAL_OR_OTHER_WORDING.search(text):
+                offending.append(("min_length", text))
+
+    assert not offending
+
+
+def offences(text):
+    """Each word of FORMAL_OR_OTHER_WORDING in `text`, with the words around it."""
+    return [
+        text[max(0, m.start() - 40) : m.end() + 40] for m in FORMAL_OR_OTHER_WORDING.finditer(text)
+    ]
+
+
+def visible_text(response):
+    html = response.content.decode()
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def pages_for(client, user):
+    """Every allauth page the portal uses, for a visitor and for a logged-in member."""
+    address = EmailAddress.objects.get(user=user)
+    confirmation = EmailConfirmationHMAC(address)
+    token = default_token_generator.make_token(user)
+    visitor = [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/confirm-email/",
+        f"/accounts/confirm-email/{confirmation.key}/",
+        "/accounts/confirm-email/not-a-key/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/done/",
+        f"/accounts/password/reset/key/{int_to_base36(user.pk)}-{token}/",
+        "/accounts/password/reset/key/done/",
+        "/accounts/inactive/",
+    ]
+    member = [
+        "/accounts/password/change/",
+        "/accounts/email/",
+        "/accounts/reauthenticate/",
+        "/accounts/reauthenticate/code/",
+        "/accounts/logout/",
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/dashboard/",
+    ]
+    return visitor, member
+
+
+def test_allauths_pages_in_dutch_read_in_our_register_and_wording(client):
+    user = UserFactory(email="lid@example.be", verified=False)
+    visitor, member = pages_for(client, user)
+    offending = {}
+
+    for path in visitor:
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, path
+        if found := offences(visible_text(response)):
+            offending[path] = found
+    # Wrong password and a short new one: the errors and the password rules read the same.
+    failed = client.post("/accounts/login/", {"login": user.email, "password": "fout"})
+    short = client.post(
+        "/accounts/signup/", {"email": "nieuw@example.be", "password1": "123", "password2": "123"}
+    )
+    for name, response in (("failed login", failed), ("short password", short)):
+        assert response.status_code == 200
+        if found := offences(visible_text(response)):
+            offending[name] = found
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    log_in_as(client, user)
+    for path in member:
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, path
+        if found := offences(visible_text(response)):
+            offending[path] = found
+
+    assert not offending
+
+
+def test_the_confirmation_page_asks_whether_the_address_is_yours(client):
+    user = UserFactory(email="an@example.be", verified=False)
+    key = EmailConfirmationHMAC(EmailAddress.objects.get(user=user)).key
+
+    nl = visible_text(client.get(f"/accounts/confirm-email/{key}/"))
+    fr = visible_text(client.get(f"/fr/accounts/confirm-email/{key}/"))
+    en = visible_text(client.get(f"/en/accounts/confirm-email/{key}/"))
+
+    assert "Bevestig dat an@example.be jouw e-mailadres is." in nl
+    assert "Confirmez que an@example.be est bien votre adresse e-mail." in fr
+    assert "Please confirm that an@example.be is your email address." in en
+    assert "gebruiker" not in nl
