@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.enterprise_number import display as enterprise_number
 from portal import audit, csvexport
 from portal.models import Municipality, Region
+from portal.templatetags.amounts import euros
 from portal.names import NameField
 
 from . import access, lifecycle
@@ -49,10 +50,8 @@ def manages_vouchers(request):
 
 
 def money(value):
-    """€ 1.500,00 in Dutch, € 1,500.00 in English."""
-    if value is None:
-        return "–"
-    return "€\u00a0" + formats.number_format(value, 2, force_grouping=True)
+    """An amount in the admin's columns, as everywhere (portal/templatetags/amounts.py)."""
+    return "–" if value is None else euros(value)
 
 
 # --- Programmes ---------------------------------------------------------------------------------

@@ -90,8 +90,8 @@ def test_the_list_says_what_is_left_in_vouchers_and_in_euros(client, world):
 
     # 15,000 - 500 - 300 = 14,200: 28 whole vouchers of 500.
     assert "28 vouchers still available" in html
-    assert f"€{NBSP}14,200 left of €{NBSP}15,000" in html
-    assert f"€{NBSP}500 a voucher" in html
+    assert "€14,200 left of €15,000" in html
+    assert "€500 a voucher" in html
     assert "Zuidoost-Limburg" in html
 
 
@@ -153,7 +153,7 @@ def test_a_programme_page_shows_terms_municipalities_services_and_budget(client,
         assert municipality.name_nl in html
     assert "The voucher pays for any service of a verified social enterprise." in html
     assert "30 vouchers still available" in html
-    assert f"€{NBSP}15,000 left of €{NBSP}15,000" in html
+    assert "€15,000 left of €15,000" in html
     assert "180 days" in html
 
 

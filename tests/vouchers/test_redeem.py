@@ -21,7 +21,7 @@ from vouchers.models import Voucher, VoucherEvent, VoucherStatus
 pytestmark = pytest.mark.django_db
 
 LIST = "/en/vouchers/redeem/"
-NBSP = "\N{NO-BREAK SPACE}"
+
 
 
 def url(voucher):
@@ -236,7 +236,7 @@ def test_the_redeem_page_says_the_voucher_pays_at_most_its_value(client, world, 
 
     html = client.get(url(voucher)).content.decode()
 
-    assert f"The voucher pays at most €{NBSP}500." in html
+    assert "The voucher pays at most €500." in html
     assert voucher.applicant.name in html
     assert voucher.intended_use in html
     for name in ["delivered_on", "invoice_number", "invoice_amount"]:
@@ -286,12 +286,12 @@ def test_an_editor_of_the_provider_may_redeem(client, world, voucher):
         ({"delivered_on": None}, "Give the day the work was done."),
         ({"invoice_number": ""}, "Give the number of your invoice."),
         ({"invoice_number": "F" * 51}, "at most 50 characters"),
-        ({"invoice_amount": "0"}, "greater than or equal to 0.01"),
-        ({"invoice_amount": "-480"}, "greater than or equal to 0.01"),
-        ({"invoice_amount": "1e400"}, "no more than 10 digits"),
+        ({"invoice_amount": "0"}, "at least €0.01 and at most €99,999,999.99, with at most two decimals"),
+        ({"invoice_amount": "-480"}, "at least €0.01 and at most €99,999,999.99, with at most two decimals"),
+        ({"invoice_amount": "1e400"}, "at least €0.01 and at most €99,999,999.99, with at most two decimals"),
         ({"invoice_amount": "NaN"}, "Give an amount in euros"),
-        ({"invoice_amount": "12345678901234"}, "no more than 10 digits"),
-        ({"invoice_amount": "480.555"}, "no more than 2 decimal places"),
+        ({"invoice_amount": "12345678901234"}, "at least €0.01 and at most €99,999,999.99, with at most two decimals"),
+        ({"invoice_amount": "480.555"}, "at least €0.01 and at most €99,999,999.99, with at most two decimals"),
         ({"invoice_amount": "vierhonderd"}, "Give an amount in euros"),
     ],
 )

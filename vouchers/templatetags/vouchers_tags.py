@@ -3,11 +3,9 @@
 The portal's dashboard loads these, so that `portal` needs no import from this app.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from companies import access as companies_access
 from companies.models import OrganisationKind
@@ -18,20 +16,6 @@ register = template.Library()
 
 # How many vouchers the dashboard lists; the full lists are on their own pages.
 DASHBOARD_ROWS = 5
-
-
-@register.filter
-def euros(value):
-    """An amount as Belgians read it: "€ 1.250" or "€ 480,50" (in the page's language)."""
-    if value is None or value == "":
-        return ""
-    try:
-        value = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    places = 0 if value == value.to_integral_value() else 2
-    number = formats.number_format(value, places, use_l10n=True, force_grouping=True)
-    return f"€\N{NO-BREAK SPACE}{number}"
 
 
 def open_to(organisation):
