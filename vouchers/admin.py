@@ -29,8 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from companies.enterprise_number import display as enterprise_number
 from portal import audit, csvexport
 from portal.models import Municipality, Region
-from portal.templatetags.amounts import euros
 from portal.names import NameField
+from portal.templatetags.amounts import euros
 
 from . import access, lifecycle
 from .models import Programme, Voucher, VoucherEvent, VoucherStatus

@@ -22,6 +22,7 @@ from companies import access as companies_access
 from companies import search as companies_search
 from companies.models import OfferedService, Organisation
 from portal import geography
+from portal.templatetags.amounts import euros
 
 from . import access, lifecycle
 from .forms import (
@@ -35,7 +36,6 @@ from .forms import (
     provider_place,
 )
 from .models import Programme, VoucherStatus
-from portal.templatetags.amounts import euros
 
 PAGE_SIZE = 25
 

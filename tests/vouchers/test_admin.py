@@ -728,9 +728,7 @@ def test_the_budget_cannot_fall_below_what_the_vouchers_hold(client, world, budg
     exact = client.post(url, programme_data(budget, budget="1250"))
 
     assert too_low.status_code == 200
-    assert "The vouchers of this programme already hold €1,250" in (
-        too_low.content.decode()
-    )
+    assert "The vouchers of this programme already hold €1,250" in (too_low.content.decode())
     assert exact.status_code == 302
     assert Programme.objects.get(pk=budget.pk).budget == Decimal(1250)
 
