@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -158,12 +158,45 @@ def _day(value):
     return formats.date_format(value)
 
 
-def eligibility_problems(programme, applicant, *, today=None):
+def eligibility_facts(programmes, applicant, *, fresh=False):
+    """What eligibility_problems needs to know from the database, for many programmes at once:
+    {programme pk: (covers the applicant's municipality, the applicant's counting vouchers,
+    what the programme's vouchers hold)}. Two queries, whatever the number of programmes; the
+    third figure comes from Programme.objects.with_budget() when the programmes carry it and
+    `fresh` is false (a page), from a query of its own otherwise (a step)."""
+    programmes = list(programmes)
+    ids = [programme.pk for programme in programmes]
+    covered = set(
+        Programme.objects.filter(pk__in=ids)
+        .covering(applicant.municipality_id)
+        .values_list("pk", flat=True)
+    )
+    counts = dict(
+        Voucher.objects.filter(programme__in=ids, applicant=applicant, status__in=COUNTING)
+        .values_list("programme")
+        .annotate(count=Count("pk"))
+        .values_list("programme", "count")
+    )
+    return {
+        programme.pk: (
+            programme.pk in covered,
+            counts.get(programme.pk, 0),
+            programme.held if hasattr(programme, "held") and not fresh else held(programme),
+        )
+        for programme in programmes
+    }
+
+
+def eligibility_problems(programme, applicant, *, today=None, facts=None):
     """Why `applicant` may not apply to `programme` now; an empty list when it may.
 
-    Pages show these before the form is filled in; `apply` raises the first of them.
+    Pages show these before the form is filled in; `apply` raises the first of them. `facts`
+    (eligibility_facts' tuple for this programme) spares the queries when asking for a list.
     """
     today = today or timezone.localdate()
+    if facts is None:
+        facts = eligibility_facts([programme], applicant, fresh=True)[programme.pk]
+    covers, count, held_now = facts
     problems = []
     if today < programme.opens_on:
         problems.append(
@@ -193,7 +226,7 @@ def eligibility_problems(programme, applicant, *, today=None):
                 kind=applicant.get_kind_display(),
             )
         )
-    elif not programme.eligible_municipalities().filter(pk=applicant.municipality_id).exists():
+    elif not covers:
         problems.append(
             VoucherError(
                 _("%(name)s lies in %(municipality)s, which this programme does not cover."),
@@ -213,9 +246,6 @@ def eligibility_problems(programme, applicant, *, today=None):
                 name=applicant.name,
             )
         )
-    count = Voucher.objects.filter(
-        programme=programme, applicant=applicant, status__in=COUNTING
-    ).count()
     if count >= programme.vouchers_per_firm:
         problems.append(
             VoucherError(
@@ -231,7 +261,7 @@ def eligibility_problems(programme, applicant, *, today=None):
                 count=count,
             )
         )
-    if held(programme) + programme.voucher_value > programme.budget:
+    if held_now + programme.voucher_value > programme.budget:
         problems.append(
             VoucherError(
                 _("The budget of this programme is used up: no more vouchers can be given."),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from companies import access as companies_access
+from companies import contact
 from companies import search as companies_search
 from companies.models import OfferedService, Organisation
 from portal import geography
@@ -67,7 +68,10 @@ def _programme(slug):
 
 def programme_list(request):
     """The programmes open now, those that open later this year and the closed ones of this
-    year, each with what is left; one query whatever their number."""
+    year, each with what is left; one query whatever their number. For a member acting for an
+    organisation, each programme also says whether it applies to that organisation and why not
+    (lifecycle.eligibility_problems), those that apply first; three queries more (the
+    eligibility facts and the regie to ask), whatever the number of programmes."""
     today = timezone.localdate()
     programmes = _with_counts(
         Programme.objects.with_budget()
@@ -75,15 +79,29 @@ def programme_list(request):
         .filter(Q(year=today.year) | Q(opens_on__lte=today, closes_on__gte=today))
         .order_by("closes_on", "name")
     )
+    acting = companies_access.acting_membership(request)
+    organisation = acting.organisation if acting else None
+    if organisation is not None:
+        facts = lifecycle.eligibility_facts(programmes, organisation)
+        for programme in programmes:
+            programme.problems = lifecycle.eligibility_problems(
+                programme, organisation, today=today, facts=facts[programme.pk]
+            )
+        # Those that apply first; sorted() keeps the order by closing date within each.
+        programmes = sorted(programmes, key=lambda programme: bool(programme.problems))
     by_state = {"open": [], "upcoming": [], "closed": []}
     for programme in programmes:
         by_state[_state(programme, today)].append(programme)
+    applying = [p for p in by_state["open"] if organisation is not None and not p.problems]
     context = {
         "open_programmes": by_state["open"],
         "upcoming_programmes": by_state["upcoming"],
         "closed_programmes": by_state["closed"],
         "year": today.year,
         "usual_value": Programme._meta.get_field("voucher_value").default,
+        "organisation": organisation,
+        "applying": applying,
+        "regie": contact.regie_for(organisation) if organisation is not None else None,
     }
     return render(request, "vouchers/programme_list.html", context)
 
@@ -107,7 +125,10 @@ def programme_detail(request, slug):
     [programme] = _with_counts([programme])
     municipalities, whole_region = _eligible_municipalities(programme)
     acting = companies_access.acting_membership(request)
-    problems = lifecycle.eligibility_problems(programme, acting.organisation) if acting else None
+    problems = None
+    if acting:
+        facts = lifecycle.eligibility_facts([programme], acting.organisation)[programme.pk]
+        problems = lifecycle.eligibility_problems(programme, acting.organisation, facts=facts)
     context = {
         "programme": programme,
         "state": _state(programme, timezone.localdate()),

@@ -4,7 +4,6 @@ The portal's dashboard loads these, so that `portal` needs no import from this a
 """
 
 from django import template
-from django.db.models import Q
 from django.utils import timezone
 
 from companies import access as companies_access
@@ -20,14 +19,7 @@ DASHBOARD_ROWS = 5
 
 def open_to(organisation):
     """The programmes open today whose eligible municipalities include the organisation's."""
-    here = organisation.municipality_id
-    return (
-        Programme.objects.open(timezone.localdate())
-        .filter(
-            Q(municipalities=here) | Q(municipalities__isnull=True, region__municipalities=here)
-        )
-        .distinct()
-    )
+    return Programme.objects.open(timezone.localdate()).covering(organisation.municipality_id)
 
 
 @register.inclusion_tag("vouchers/_dashboard.html", takes_context=True)
