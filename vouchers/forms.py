@@ -58,7 +58,9 @@ def provider_place(provider):
     distance = getattr(provider, "distance_km", None)
     if distance is None:
         return place
-    km = formats.number_format(round(distance), 0)
+    if distance < 0.5:
+        return gettext("%(place)s, less than 1 km") % {"place": place}
+    km = formats.number_format(round(distance), 0, force_grouping=True)
     return gettext("%(place)s, %(km)s km") % {"place": place, "km": km}
 
 

@@ -98,12 +98,12 @@ def test_a_member_of_an_eligible_firm_gets_the_form(client, world):
     html = response.content.decode()
     assert "You apply for <strong>Drukkerij Peeters</strong>." in html
     assert (
-        f'<option value="{world.provider.pk}">Groenwerk Tongeren (Tongeren-Borgloon, 0 km): '
-        f"{world.category.name_en}</option>"
+        f'<option value="{world.provider.pk}">Groenwerk Tongeren '
+        f"(Tongeren-Borgloon, less than 1 km): {world.category.name_en}</option>"
     ) in select(html, "provider")
     # Step 2: the rest of the form for the chosen provider.
     html = client.get(url(world.programme), {"provider": world.provider.pk}).content.decode()
-    assert "<strong>Groenwerk Tongeren</strong> (Tongeren-Borgloon, 0 km)" in html
+    assert "<strong>Groenwerk Tongeren</strong> (Tongeren-Borgloon, less than 1 km)" in html
     assert 'name="accept_terms"' in html
     assert world.programme.terms in html
 
