@@ -609,3 +609,18 @@ def test_a_provider_outside_the_list_cannot_be_chosen_in_step_one(client, world)
     html = client.get(url(world.programme), {"provider": unverified.pk}).content.decode()
 
     assert "Choose a social enterprise from the list." in field_error(html, "provider")
+
+
+def test_step_two_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    client.force_login(world.employer)
+    step_two = {"provider": world.provider.pk}
+    with CaptureQueriesContext(connection) as few:
+        client.get(url(world.programme), step_two)
+    for category in ServiceCategory.objects.exclude(pk=world.category.pk)[:6]:
+        OfferedServiceFactory(organisation=world.provider, category=category)
+    for n in range(10):
+        provider(f"Onderneming {n}", category=world.category)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = client.get(url(world.programme), step_two).content.decode()
+    assert select(html, "category").count("<option value=") == 8
