@@ -30,6 +30,7 @@ from companies.enterprise_number import display as enterprise_number
 from portal import audit, csvexport
 from portal.models import Municipality, Region
 from portal.names import NameField
+from portal.templatetags.amounts import euros
 
 from . import access, lifecycle
 from .models import Programme, Voucher, VoucherEvent, VoucherStatus
@@ -49,10 +50,8 @@ def manages_vouchers(request):
 
 
 def money(value):
-    """€ 1.500,00 in Dutch, € 1,500.00 in English."""
-    if value is None:
-        return "–"
-    return "€\u00a0" + formats.number_format(value, 2, force_grouping=True)
+    """An amount in the admin's columns, as everywhere (portal/templatetags/amounts.py)."""
+    return "–" if value is None else euros(value)
 
 
 # --- Programmes ---------------------------------------------------------------------------------

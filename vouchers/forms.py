@@ -2,18 +2,40 @@
 
 Whether a step may be taken (window, budget, eligibility, provider, status) is for
 vouchers/lifecycle.py to say; these forms leave it to that module rather than repeating it, so
-that one message says why. The choices a form shows are narrowed to what fits, but its fields
-accept any organisation or category, so that a choice that stopped fitting (or a forged one)
-gets the lifecycle's own explanation instead of "select a valid choice".
+that one message says why. Each form's clean() runs the lifecycle's *_problems function with
+every field that parsed and puts each problem on its field, so that one round says everything
+that is wrong. The choices a form shows are narrowed to what fits, but its fields accept any
+organisation or category, so that a choice that stopped fitting (or a forged one) gets the
+lifecycle's own explanation instead of "select a valid choice".
 """
 
 from decimal import Decimal
 
 from django import forms
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Organisation
 from portal.models import ServiceCategory
+
+from . import lifecycle
+
+
+class LifecycleForm(forms.Form):
+    """A form whose clean() adds the lifecycle's problems (field -> errors) to its fields."""
+
+    def add_problems(self, problems):
+        for field, found in problems.items():
+            for problem in found:
+                if field is None or field in self.fields:
+                    self.add_error(field, problem)
+                else:
+                    self.add_error(None, problem)
+
+    def given(self, *names):
+        """The fields among `names` that parsed, for the lifecycle to check."""
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
 
 
 class DateInput(forms.DateInput):
@@ -29,11 +51,52 @@ class DateInput(forms.DateInput):
 PROVIDER_CHOICES = 60
 
 
-def provider_label(provider):
-    """A provider as the list shows it: name, municipality and what it offers."""
-    services = ", ".join(service.category.name for service in provider.services.all())
+def provider_place(provider):
+    """Where a provider lies, with its distance from the applicant when the list knows it:
+    "Tongeren, 12 km"."""
     place = provider.municipality.name
-    return f"{provider.name} ({place}): {services}" if services else f"{provider.name} ({place})"
+    distance = getattr(provider, "distance_km", None)
+    if distance is None:
+        return place
+    if distance < 0.5:
+        return gettext("%(place)s, less than 1 km") % {"place": place}
+    km = formats.number_format(round(distance), 0, force_grouping=True)
+    return gettext("%(place)s, %(km)s km") % {"place": place, "km": km}
+
+
+def provider_label(provider):
+    """A provider as the list shows it: name, place, distance and what it offers."""
+    services = ", ".join(service.category.name for service in provider.services.all())
+    label = f"{provider.name} ({provider_place(provider)})"
+    return f"{label}: {services}" if services else label
+
+
+class ProviderChoiceForm(forms.Form):
+    """Step 1 of applying (GET): the social enterprise that will do the work, nearest first."""
+
+    provider = forms.ModelChoiceField(
+        label=_("Social enterprise"),
+        queryset=Organisation.objects.all(),
+        empty_label=_("Choose a social enterprise"),
+        help_text=_(
+            "Verified social enterprises that offer a service of this programme, the nearest "
+            "first. Agree with them on the work before you apply."
+        ),
+        error_messages={
+            "required": _("Choose the social enterprise that will do the work."),
+            "invalid_choice": _("Choose a social enterprise from the list."),
+        },
+    )
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.providers = list(providers)
+        self.fields["provider"].queryset = Organisation.objects.filter(
+            pk__in=[provider.pk for provider in self.providers]
+        )
+        self.fields["provider"].widget.choices = [("", self.fields["provider"].empty_label)] + [
+            (provider.pk, provider_label(provider)) for provider in self.providers
+        ]
 
 
 class ProviderSearchForm(forms.Form):
@@ -48,15 +111,14 @@ class ProviderSearchForm(forms.Form):
     )
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(LifecycleForm):
+    """Step 2 of applying (POST): the provider chosen in step 1 (hidden), the service among
+    those it offers within the programme, the work, the date and the terms."""
+
     provider = forms.ModelChoiceField(
         label=_("Social enterprise"),
         queryset=Organisation.objects.all(),
-        empty_label=_("Choose a social enterprise"),
-        help_text=_(
-            "Verified social enterprises that offer a service of this programme. Agree with them "
-            "on the work before you apply."
-        ),
+        widget=forms.HiddenInput,
         error_messages={
             "required": _("Choose the social enterprise that will do the work."),
             "invalid_choice": _("Choose a social enterprise from the list."),
@@ -73,7 +135,7 @@ class ApplicationForm(forms.Form):
     )
     intended_use = forms.CharField(
         label=_("What will the social enterprise do for you?"),
-        max_length=2000,
+        max_length=lifecycle.MAX_INTENDED_USE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("A few sentences: the work, where, and how much. At most 2,000 characters."),
         error_messages={"required": _("Describe the work you want to try.")},
@@ -92,34 +154,54 @@ class ApplicationForm(forms.Form):
         error_messages={"required": _("Accept the terms to apply.")},
     )
 
-    def __init__(self, *args, providers, categories, **kwargs):
-        """`providers` and `categories` are what the lists show (the first already narrowed
-        by a search); a chosen provider outside them stays chosen, so that no input is lost."""
+    def __init__(self, *args, programme, applicant, provider=None, **kwargs):
+        """`provider` is the one chosen in step 1 (GET); a posted form names its own. The
+        service list holds what that provider offers within the programme."""
         super().__init__(*args, **kwargs)
-        providers = list(providers)
-        chosen = self._chosen_provider()
-        if chosen is not None and chosen not in providers:
-            providers.insert(0, chosen)
-        self.fields["provider"].widget.choices = [("", self.fields["provider"].empty_label)] + [
-            (provider.pk, provider_label(provider)) for provider in providers
-        ]
+        self.programme = programme
+        self.applicant = applicant
+        self.chosen = provider if provider is not None else self._posted_provider()
+        if self.chosen is not None and not self.is_bound:
+            self.initial["provider"] = self.chosen.pk
+        categories = []
+        if self.chosen is not None:
+            covered = {category.pk for category in programme.categories.all()}
+            categories = sorted(
+                (
+                    service.category
+                    for service in self.chosen.services.all()
+                    if not covered or service.category_id in covered
+                ),
+                key=lambda category: category.name,
+            )
+        self.categories = categories
         self.fields["category"].widget.choices = [("", self.fields["category"].empty_label)] + [
             (category.pk, category.name) for category in categories
         ]
-        self.provider_count = len(providers)
 
-    def _chosen_provider(self):
-        """The organisation the posted form names, when it is a social enterprise."""
+    def _posted_provider(self):
+        """The organisation the posted form names, with its services, or None."""
         value = self.data.get(self.add_prefix("provider")) if self.is_bound else None
         if not value or not str(value).isdigit() or len(str(value)) > 18:
             return None
         return (
-            Organisation.objects.social()
-            .select_related("municipality")
+            Organisation.objects.select_related("municipality")
             .prefetch_related("services__category")
             .filter(pk=int(value))
             .first()
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.applicant is not None:
+            self.add_problems(
+                lifecycle.application_problems(
+                    self.programme,
+                    applicant=self.applicant,
+                    **self.given("provider", "category", "intended_use", "expected_date"),
+                )
+            )
+        return cleaned
 
 
 class FindVoucherForm(forms.Form):
@@ -136,7 +218,7 @@ class FindVoucherForm(forms.Form):
     )
 
 
-class RedeemForm(forms.Form):
+class RedeemForm(LifecycleForm):
     delivered_on = forms.DateField(
         label=_("Delivered on"),
         widget=DateInput,
@@ -148,23 +230,35 @@ class RedeemForm(forms.Form):
     )
     invoice_number = forms.CharField(
         label=_("Invoice number"),
-        max_length=50,
+        max_length=lifecycle.MAX_REFERENCE_LENGTH,
         error_messages={"required": _("Give the number of your invoice.")},
     )
+    # Its limits (more than zero, two decimals, the largest amount) are the lifecycle's, said
+    # in the language's number format (lifecycle.redemption_problems).
     invoice_amount = forms.DecimalField(
-        label=_("Invoice amount (EUR)"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-        error_messages={
-            "required": _("Give the amount of your invoice."),
-            "invalid": _("Give an amount in euros, such as 480.00."),
-        },
+        label=_("Invoice amount in euros"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+        error_messages={"required": _("Give the amount of your invoice.")},
     )
 
+    def __init__(self, *args, voucher, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.voucher = voucher
+        self.fields["invoice_amount"].error_messages["invalid"] = gettext(
+            "Give an amount in euros, such as %(example)s."
+        ) % {"example": formats.number_format(Decimal("480.50"), 2)}
 
-class WithdrawForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        self.add_problems(
+            lifecycle.redemption_problems(
+                self.voucher, **self.given("delivered_on", "invoice_number", "invoice_amount")
+            )
+        )
+        return cleaned
+
+
+class WithdrawForm(LifecycleForm):
     note = forms.CharField(
         label=_("Why do you withdraw it?"),
         max_length=1000,
@@ -172,3 +266,12 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The regisseur reads it."),
     )
+
+    def __init__(self, *args, voucher, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.voucher = voucher
+
+    def clean(self):
+        cleaned = super().clean()
+        self.add_problems(lifecycle.withdrawal_problems(self.voucher))
+        return cleaned

@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -53,6 +53,7 @@ from companies.models import (
 from portal import audit, emails
 from portal.models import Notification, User
 from portal.notifications import absolute, reverse_in
+from portal.templatetags.amounts import euros
 
 from . import access
 from .models import COUNTING, HOLDING, Programme, Voucher, VoucherEvent, VoucherStatus
@@ -157,12 +158,45 @@ def _day(value):
     return formats.date_format(value)
 
 
-def eligibility_problems(programme, applicant, *, today=None):
+def eligibility_facts(programmes, applicant, *, fresh=False):
+    """What eligibility_problems needs to know from the database, for many programmes at once:
+    {programme pk: (covers the applicant's municipality, the applicant's counting vouchers,
+    what the programme's vouchers hold)}. Two queries, whatever the number of programmes; the
+    third figure comes from Programme.objects.with_budget() when the programmes carry it and
+    `fresh` is false (a page), from a query of its own otherwise (a step)."""
+    programmes = list(programmes)
+    ids = [programme.pk for programme in programmes]
+    covered = set(
+        Programme.objects.filter(pk__in=ids)
+        .covering(applicant.municipality_id)
+        .values_list("pk", flat=True)
+    )
+    counts = dict(
+        Voucher.objects.filter(programme__in=ids, applicant=applicant, status__in=COUNTING)
+        .values_list("programme")
+        .annotate(count=Count("pk"))
+        .values_list("programme", "count")
+    )
+    return {
+        programme.pk: (
+            programme.pk in covered,
+            counts.get(programme.pk, 0),
+            programme.held if hasattr(programme, "held") and not fresh else held(programme),
+        )
+        for programme in programmes
+    }
+
+
+def eligibility_problems(programme, applicant, *, today=None, facts=None):
     """Why `applicant` may not apply to `programme` now; an empty list when it may.
 
-    Pages show these before the form is filled in; `apply` raises the first of them.
+    Pages show these before the form is filled in; `apply` raises the first of them. `facts`
+    (eligibility_facts' tuple for this programme) spares the queries when asking for a list.
     """
     today = today or timezone.localdate()
+    if facts is None:
+        facts = eligibility_facts([programme], applicant, fresh=True)[programme.pk]
+    covers, count, held_now = facts
     problems = []
     if today < programme.opens_on:
         problems.append(
@@ -192,7 +226,7 @@ def eligibility_problems(programme, applicant, *, today=None):
                 kind=applicant.get_kind_display(),
             )
         )
-    elif not programme.eligible_municipalities().filter(pk=applicant.municipality_id).exists():
+    elif not covers:
         problems.append(
             VoucherError(
                 _("%(name)s lies in %(municipality)s, which this programme does not cover."),
@@ -212,9 +246,6 @@ def eligibility_problems(programme, applicant, *, today=None):
                 name=applicant.name,
             )
         )
-    count = Voucher.objects.filter(
-        programme=programme, applicant=applicant, status__in=COUNTING
-    ).count()
     if count >= programme.vouchers_per_firm:
         problems.append(
             VoucherError(
@@ -230,7 +261,7 @@ def eligibility_problems(programme, applicant, *, today=None):
                 count=count,
             )
         )
-    if held(programme) + programme.voucher_value > programme.budget:
+    if held_now + programme.voucher_value > programme.budget:
         problems.append(
             VoucherError(
                 _("The budget of this programme is used up: no more vouchers can be given."),
@@ -240,33 +271,116 @@ def eligibility_problems(programme, applicant, *, today=None):
     return problems
 
 
-def _provider_problem(programme, *, provider, category):
+def _provider_problems(provider):
+    """Why `provider` cannot do the work of a voucher: not a verified social enterprise."""
     if not provider.is_social:
-        return VoucherError(
-            _("%(name)s is not a social-economy enterprise; choose a social enterprise."),
-            "provider_not_social",
-            name=provider.name,
-        )
+        return [
+            VoucherError(
+                _("%(name)s is not a social-economy enterprise; choose a social enterprise."),
+                "provider_not_social",
+                name=provider.name,
+            )
+        ]
     if not provider.is_verified:
-        return VoucherError(
-            _("%(name)s is not verified yet; choose a verified social enterprise."),
-            "provider_not_verified",
-            name=provider.name,
-        )
+        return [
+            VoucherError(
+                _("%(name)s is not verified yet; choose a verified social enterprise."),
+                "provider_not_verified",
+                name=provider.name,
+            )
+        ]
+    return []
+
+
+def _category_problems(programme, category, provider):
+    """Why `category` cannot be the voucher's service: the programme does not cover it, or
+    the provider (when known) does not offer it."""
     if programme.categories.exists() and not programme.categories.filter(pk=category.pk).exists():
-        return VoucherError(
-            _("This programme does not cover the service “%(category)s”."),
-            "category_not_eligible",
-            category=category.name,
-        )
-    if not provider.services.filter(category=category).exists():
-        return VoucherError(
-            _("%(name)s does not offer the service “%(category)s”."),
-            "provider_does_not_offer",
-            name=provider.name,
-            category=category.name,
-        )
+        return [
+            VoucherError(
+                _("This programme does not cover the service “%(category)s”."),
+                "category_not_eligible",
+                category=category.name,
+            )
+        ]
+    if provider is not None and not provider.services.filter(category=category).exists():
+        return [
+            VoucherError(
+                _("%(name)s does not offer the service “%(category)s”."),
+                "provider_does_not_offer",
+                name=provider.name,
+                category=category.name,
+            )
+        ]
+    return []
+
+
+# A field that the caller does not give (a form's field that did not parse) is not checked.
+NOT_GIVEN = object()
+
+
+def _collect(problems):
+    """The problems by field, without the fields that have none (None: the whole step)."""
+    return {field: found for field, found in problems.items() if found}
+
+
+def first_problem(problems):
+    """The first of `problems` (by field, as the *_problems functions give), or None."""
+    for found in problems.values():
+        return found[0]
     return None
+
+
+def application_problems(
+    programme,
+    *,
+    applicant,
+    provider=NOT_GIVEN,
+    category=NOT_GIVEN,
+    intended_use=NOT_GIVEN,
+    expected_date=NOT_GIVEN,
+    today=None,
+):
+    """Every reason why `applicant` may not apply with this input, by field: None holds what
+    concerns the application as a whole (eligibility_problems), then "provider", "category",
+    "expected_date" and "intended_use"; an empty dict when it may.
+
+    The form runs it with the fields that parsed, so that all problems are said at once;
+    `apply` runs it with all of them and raises the first.
+    """
+    today = today or timezone.localdate()
+    problems = {None: eligibility_problems(programme, applicant, today=today)}
+    if provider is not NOT_GIVEN:
+        problems["provider"] = _provider_problems(provider)
+    if category is not NOT_GIVEN:
+        offering = None if provider is NOT_GIVEN or problems["provider"] else provider
+        problems["category"] = _category_problems(programme, category, offering)
+    if expected_date is not NOT_GIVEN:
+        if not isinstance(expected_date, date) or isinstance(expected_date, datetime):
+            problems["expected_date"] = [
+                VoucherError(
+                    _("Give the date you expect the service, as a date."), "expected_date_past"
+                )
+            ]
+        elif expected_date < today:
+            problems["expected_date"] = [
+                VoucherError(
+                    _("The expected date %(date)s has passed; give today or a later date."),
+                    "expected_date_past",
+                    date=_day(expected_date),
+                )
+            ]
+    if intended_use is not NOT_GIVEN:
+        text = intended_use.strip() if isinstance(intended_use, str) else ""
+        if not text or len(text) > MAX_INTENDED_USE_LENGTH:
+            problems["intended_use"] = [
+                VoucherError(
+                    _("Say in at most %(limit)d characters what you want to use the voucher for."),
+                    "intended_use_required",
+                    limit=MAX_INTENDED_USE_LENGTH,
+                )
+            ]
+    return _collect(problems)
 
 
 def normalise_code(text):
@@ -384,29 +498,19 @@ def apply(programme, *, applicant, provider, category, intended_use, expected_da
     with transaction.atomic():
         # One application of a firm at a time, so that two at once cannot both pass the maximum.
         applicant = Organisation.objects.select_for_update().get(pk=applicant.pk)
-        problems = eligibility_problems(programme, applicant, today=today)
-        if problems:
-            raise problems[0]
-        problem = _provider_problem(programme, provider=provider, category=category)
+        problem = first_problem(
+            application_problems(
+                programme,
+                applicant=applicant,
+                provider=provider,
+                category=category,
+                intended_use=intended_use,
+                expected_date=expected_date,
+                today=today,
+            )
+        )
         if problem:
             raise problem
-        _check_date(
-            expected_date,
-            code="expected_date_past",
-            message=_("Give the date you expect the service, as a date."),
-        )
-        if expected_date < today:
-            raise VoucherError(
-                _("The expected date %(date)s has passed; give today or a later date."),
-                "expected_date_past",
-                date=_day(expected_date),
-            )
-        if not intended_use or len(intended_use) > MAX_INTENDED_USE_LENGTH:
-            raise VoucherError(
-                _("Say in at most %(limit)d characters what you want to use the voucher for."),
-                "intended_use_required",
-                limit=MAX_INTENDED_USE_LENGTH,
-            )
         voucher = Voucher.objects.create(
             programme=programme,
             applicant=applicant,
@@ -492,6 +596,9 @@ def withdraw(voucher, *, user, note=""):
     _require(user, voucher, S.WITHDRAWN)
     with transaction.atomic():
         locked = _locked(voucher)
+        problem = first_problem(withdrawal_problems(locked))
+        if problem:
+            raise problem
         was_approved = locked.status == S.APPROVED
         locked.amount = Decimal(0)
         _move(
@@ -511,44 +618,21 @@ def redeem(voucher, *, user, delivered_on, invoice_number, invoice_amount):
     value, and the portal records the collaboration the voucher started."""
     _require(user, voucher, S.REDEEMED)
     today = timezone.localdate()
-    number = _text(invoice_number, limit=MAX_REFERENCE_LENGTH)
-    amount = _money(invoice_amount)
     with transaction.atomic():
         locked = _locked(voucher)
-        if locked.status != S.APPROVED:
-            raise _illegal(locked, S.REDEEMED)
-        if locked.valid_until < today:
-            raise VoucherError(
-                _("This voucher was valid until %(date)s; it can no longer be redeemed."),
-                "illegal_step",
-                date=_day(locked.valid_until),
+        problem = first_problem(
+            redemption_problems(
+                locked,
+                delivered_on=delivered_on,
+                invoice_number=invoice_number,
+                invoice_amount=invoice_amount,
+                today=today,
             )
-        _check_date(
-            delivered_on,
-            code="invoice_invalid",
-            message=_("Give the date you delivered the service, as a date."),
         )
-        approved_on = timezone.localdate(locked.decided_at)
-        if not approved_on <= delivered_on <= today:
-            raise VoucherError(
-                _(
-                    "The service must have been delivered between the approval of the voucher "
-                    "(%(approved)s) and today."
-                ),
-                "invoice_invalid",
-                approved=_day(approved_on),
-            )
-        if not number:
-            raise VoucherError(
-                _("Give the number of your invoice (at most %(limit)d characters)."),
-                "invoice_invalid",
-                limit=MAX_REFERENCE_LENGTH,
-            )
-        if amount is None:
-            raise VoucherError(
-                _("Give the invoice amount in euros, more than zero, with at most two decimals."),
-                "invoice_invalid",
-            )
+        if problem:
+            raise problem
+        number = _text(invoice_number, limit=MAX_REFERENCE_LENGTH)
+        amount = _money(invoice_amount)
         try:
             collaboration = collaborations.record(
                 regular=locked.applicant,
@@ -583,6 +667,80 @@ def redeem(voucher, *, user, delivered_on, invoice_number, invoice_amount):
         )
         _tell(voucher, S.REDEEMED, applicant=True, managers=True)
     return voucher
+
+
+def redemption_problems(
+    voucher,
+    *,
+    delivered_on=NOT_GIVEN,
+    invoice_number=NOT_GIVEN,
+    invoice_amount=NOT_GIVEN,
+    today=None,
+):
+    """Every reason why `voucher` cannot be redeemed with this declaration, by field: None for
+    the voucher itself (its status, its validity), then "delivered_on", "invoice_number" and
+    "invoice_amount"; an empty dict when it can. As application_problems: the form runs it
+    with the fields that parsed, `redeem` with all of them and raises the first."""
+    today = today or timezone.localdate()
+    problems = {None: [], "delivered_on": [], "invoice_number": [], "invoice_amount": []}
+    if voucher.status != S.APPROVED:
+        problems[None].append(_illegal(voucher, S.REDEEMED))
+    elif voucher.valid_until < today:
+        problems[None].append(
+            VoucherError(
+                _("This voucher was valid until %(date)s; it can no longer be redeemed."),
+                "illegal_step",
+                date=_day(voucher.valid_until),
+            )
+        )
+    if delivered_on is not NOT_GIVEN:
+        if not isinstance(delivered_on, date) or isinstance(delivered_on, datetime):
+            problems["delivered_on"].append(
+                VoucherError(
+                    _("Give the date you delivered the service, as a date."), "invoice_invalid"
+                )
+            )
+        elif voucher.decided_at is not None:
+            approved_on = timezone.localdate(voucher.decided_at)
+            if not approved_on <= delivered_on <= today:
+                problems["delivered_on"].append(
+                    VoucherError(
+                        _(
+                            "The service must have been delivered between the approval of the "
+                            "voucher (%(approved)s) and today."
+                        ),
+                        "invoice_invalid",
+                        approved=_day(approved_on),
+                    )
+                )
+    if invoice_number is not NOT_GIVEN and not _text(invoice_number, limit=MAX_REFERENCE_LENGTH):
+        problems["invoice_number"].append(
+            VoucherError(
+                _("Give the number of your invoice (at most %(limit)d characters)."),
+                "invoice_invalid",
+                limit=MAX_REFERENCE_LENGTH,
+            )
+        )
+    if invoice_amount is not NOT_GIVEN and _money(invoice_amount) is None:
+        problems["invoice_amount"].append(
+            VoucherError(
+                _(
+                    "Give the invoice amount in euros: at least %(minimum)s and at most "
+                    "%(maximum)s, with at most two decimals."
+                ),
+                "invoice_invalid",
+                minimum=euros(CENT),
+                maximum=euros(MAX_INVOICE_AMOUNT),
+            )
+        )
+    return _collect(problems)
+
+
+def withdrawal_problems(voucher):
+    """Why `voucher` cannot be withdrawn now, by field (only None: its status)."""
+    if (voucher.status, S.WITHDRAWN) in TRANSITIONS:
+        return {}
+    return {None: [_illegal(voucher, S.WITHDRAWN)]}
 
 
 def mark_paid(voucher, *, user, paid_on, reference):

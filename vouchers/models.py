@@ -57,6 +57,14 @@ class ProgrammeQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(opens_on__lte=on, closes_on__gte=on)
 
+    def covering(self, municipality_id):
+        """Programmes whose eligible municipalities (the chosen ones, or the region's when none
+        were chosen) include this one."""
+        return self.filter(
+            Q(municipalities=municipality_id)
+            | Q(municipalities__isnull=True, region__municipalities=municipality_id)
+        ).distinct()
+
     def with_budget(self):
         """Annotate the budget panel in one grouped query.
 

@@ -14,25 +14,29 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from companies import access as companies_access
+from companies import contact
 from companies import search as companies_search
 from companies.models import OfferedService, Organisation
-from portal.models import ServiceCategory
+from portal import geography
+from portal.templatetags.amounts import euros
 
 from . import access, lifecycle
 from .forms import (
     PROVIDER_CHOICES,
     ApplicationForm,
     FindVoucherForm,
+    ProviderChoiceForm,
     ProviderSearchForm,
     RedeemForm,
     WithdrawForm,
+    provider_place,
 )
 from .models import Programme, VoucherStatus
-from .templatetags.vouchers_tags import euros
 
 PAGE_SIZE = 25
 
@@ -64,7 +68,10 @@ def _programme(slug):
 
 def programme_list(request):
     """The programmes open now, those that open later this year and the closed ones of this
-    year, each with what is left; one query whatever their number."""
+    year, each with what is left; one query whatever their number. For a member acting for an
+    organisation, each programme also says whether it applies to that organisation and why not
+    (lifecycle.eligibility_problems), those that apply first; three queries more (the
+    eligibility facts and the regie to ask), whatever the number of programmes."""
     today = timezone.localdate()
     programmes = _with_counts(
         Programme.objects.with_budget()
@@ -72,14 +79,29 @@ def programme_list(request):
         .filter(Q(year=today.year) | Q(opens_on__lte=today, closes_on__gte=today))
         .order_by("closes_on", "name")
     )
+    acting = companies_access.acting_membership(request)
+    organisation = acting.organisation if acting else None
+    if organisation is not None:
+        facts = lifecycle.eligibility_facts(programmes, organisation)
+        for programme in programmes:
+            programme.problems = lifecycle.eligibility_problems(
+                programme, organisation, today=today, facts=facts[programme.pk]
+            )
+        # Those that apply first; sorted() keeps the order by closing date within each.
+        programmes = sorted(programmes, key=lambda programme: bool(programme.problems))
     by_state = {"open": [], "upcoming": [], "closed": []}
     for programme in programmes:
         by_state[_state(programme, today)].append(programme)
+    applying = [p for p in by_state["open"] if organisation is not None and not p.problems]
     context = {
         "open_programmes": by_state["open"],
         "upcoming_programmes": by_state["upcoming"],
         "closed_programmes": by_state["closed"],
         "year": today.year,
+        "usual_value": Programme._meta.get_field("voucher_value").default,
+        "organisation": organisation,
+        "applying": applying,
+        "regie": contact.regie_for(organisation) if organisation is not None else None,
     }
     return render(request, "vouchers/programme_list.html", context)
 
@@ -103,7 +125,10 @@ def programme_detail(request, slug):
     [programme] = _with_counts([programme])
     municipalities, whole_region = _eligible_municipalities(programme)
     acting = companies_access.acting_membership(request)
-    problems = lifecycle.eligibility_problems(programme, acting.organisation) if acting else None
+    problems = None
+    if acting:
+        facts = lifecycle.eligibility_facts([programme], acting.organisation)[programme.pk]
+        problems = lifecycle.eligibility_problems(programme, acting.organisation, facts=facts)
     context = {
         "programme": programme,
         "state": _state(programme, timezone.localdate()),
@@ -119,48 +144,85 @@ def programme_detail(request, slug):
 # --- Applying (a member of a verified regular firm) ---------------------------------------------
 
 
-def providers_for(categories, q=""):
+def providers_for(categories, q="", *, near=None):
     """Verified social enterprises that offer one of `categories` (any service when empty),
-    found by `q` (name, place, services), by name."""
+    found by `q` (name, place, services); the nearest to `near` (an organisation or other
+    point) first, each with its `distance_km`, or by name without `near`."""
     services = OfferedService.objects.filter(organisation=OuterRef("pk"))
     if categories:
         services = services.filter(category__in=categories)
     providers = Organisation.objects.social().verified().filter(Exists(services))
     if q:
         providers = companies_search.search(providers, q)
+    order = ["name", "pk"]
+    if near is not None:
+        providers = geography.annotate_distance(providers, near)
+        order = ["distance_km", *order]
     return (
         providers.select_related("municipality")
         .prefetch_related("services__category")
-        .order_by("name", "pk")
+        .order_by(*order)
     )
+
+
+# What an applicant typed in step 2 and keeps while choosing another provider (in the session).
+DRAFT_FIELDS = {"category": 20, "intended_use": 2000, "expected_date": 20}
+
+
+def _draft_key(programme):
+    return f"vouchers:apply-draft:{programme.pk}"
+
+
+def _apply_url(programme, **query):
+    url = reverse("vouchers:apply", kwargs={"slug": programme.slug})
+    query = {key: value for key, value in query.items() if value}
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @login_required
 @FORM_METHODS
 def apply(request, slug):
+    """Two steps, without script: choose the provider (GET, nearest first, with the search),
+    then the rest of the form with only that provider's services (POST). Choosing another
+    provider from step 2 keeps what was typed (a draft in the session)."""
     programme = _programme(slug)
     acting = companies_access.acting_membership(request)
+    applicant = acting.organisation if acting else None
+    problems = lifecycle.eligibility_problems(programme, applicant) if acting else None
     search = ProviderSearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     chosen_categories = list(programme.categories.all())
-    # One more than shown tells whether the list was cut.
-    shown = list(providers_for(chosen_categories, q)[: PROVIDER_CHOICES + 1])
-    form = ApplicationForm(
-        _posted(request),
-        providers=shown[:PROVIDER_CHOICES],
-        categories=chosen_categories or ServiceCategory.objects.all(),
-    )
-    problems = lifecycle.eligibility_problems(programme, acting.organisation) if acting else None
-    if request.method == "POST" and acting is not None and not form.is_valid():
-        # Say at once what would stop the application, not only after the fields are right.
-        for problem in problems or []:
-            form.add_error(None, problem)
-    elif request.method == "POST" and acting is not None:
+    form = choice = None
+    shown = []
+    if request.method == "POST" and "change" in request.POST:
+        request.session[_draft_key(programme)] = {
+            name: str(request.POST.get(name, ""))[:limit] for name, limit in DRAFT_FIELDS.items()
+        }
+        previous = str(request.POST.get("provider", ""))[:20]
+        return redirect(_apply_url(programme, q=q, previous=previous))
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, programme=programme, applicant=applicant)
+    else:
+        # One more than shown tells whether the list was cut.
+        shown = list(providers_for(chosen_categories, q, near=applicant)[: PROVIDER_CHOICES + 1])
+        choice = ProviderChoiceForm(
+            request.GET if "provider" in request.GET else None,
+            providers=shown[:PROVIDER_CHOICES],
+            initial={"provider": request.GET.get("previous", "")[:20]},
+        )
+        if choice.is_bound and choice.is_valid():
+            draft = request.session.get(_draft_key(programme), {})
+            chosen = next(p for p in shown if p.pk == choice.cleaned_data["provider"].pk)
+            form = ApplicationForm(
+                programme=programme, applicant=applicant, provider=chosen, initial=draft
+            )
+            choice = None
+    if form is not None and request.method == "POST" and acting is not None and form.is_valid():
         data = form.cleaned_data
         try:
             voucher = lifecycle.apply(
                 programme,
-                applicant=acting.organisation,
+                applicant=applicant,
                 provider=data["provider"],
                 category=data["category"],
                 intended_use=data["intended_use"],
@@ -170,6 +232,7 @@ def apply(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            request.session.pop(_draft_key(programme), None)
             messages.success(
                 request,
                 _(
@@ -179,9 +242,12 @@ def apply(request, slug):
                 % {"provider": voucher.provider.name},
             )
             return redirect(reverse("vouchers:my_vouchers") + f"#voucher-{voucher.pk}")
+    chosen = form.chosen if form is not None else None
+    if chosen is not None and applicant is not None and not hasattr(chosen, "distance_km"):
+        chosen.distance_km = geography.haversine_km(applicant, chosen)
     # Without an organisation there is nobody to apply for. A page that can only explain why
     # one may not apply, with no input to keep, is refused; a posted form is shown again with
-    # the lifecycle's refusal on top, so that nothing typed is lost.
+    # every refusal on its field or on top, so that nothing typed is lost.
     refused = acting is None or (request.method != "POST" and bool(problems))
     context = {
         "programme": programme,
@@ -189,8 +255,12 @@ def apply(request, slug):
         "memberships": companies_access.memberships_of(request.user),
         "problems": problems,
         "form": form,
+        "choice": choice,
+        "chosen": chosen,
+        "chosen_place": provider_place(chosen) if chosen is not None else "",
         "search": search,
         "q": q,
+        "found": len(shown[:PROVIDER_CHOICES]),
         "cut": len(shown) > PROVIDER_CHOICES,
         "limit": PROVIDER_CHOICES,
         "show_form": not refused,
@@ -228,7 +298,7 @@ def withdraw(request, pk):
         ),
         pk=pk,
     )
-    form = WithdrawForm(_posted(request))
+    form = WithdrawForm(_posted(request), voucher=voucher)
     if request.method == "POST" and form.is_valid():
         try:
             lifecycle.withdraw(voucher, user=request.user, note=form.cleaned_data["note"])
@@ -321,7 +391,7 @@ def redeem(request, code):
     )
     if voucher is None:
         raise Http404
-    form = RedeemForm(_posted(request))
+    form = RedeemForm(_posted(request), voucher=voucher)
     if request.method == "POST" and form.is_valid():
         try:
             voucher = lifecycle.redeem(voucher, user=request.user, **form.cleaned_data)

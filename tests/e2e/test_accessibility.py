@@ -49,6 +49,7 @@ from tests.factories import (
 )
 from vacancies.models import ServiceRequest, Status, Vacancy
 from vouchers.models import Programme, Voucher, VoucherStatus
+from vouchers.views import providers_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -127,7 +128,8 @@ def demo_targets():
     programme = Programme.objects.open().filter(region=region).first()
     to_redeem = Voucher.objects.filter(provider=social, status=VoucherStatus.APPROVED).first()
     coordinated = Region.objects.filter(regisseurs__email=REGISSEUR).first()
-    assert all([vacancy, own_vacancy, request, programme, to_redeem, coordinated]), (
+    nearest = providers_for(list(programme.categories.all()), near=firm).first()
+    assert all([vacancy, own_vacancy, request, programme, to_redeem, coordinated, nearest]), (
         "the demo data lack a page to audit"
     )
     targets = [
@@ -165,7 +167,15 @@ def demo_targets():
             {"slug": firm.slug},
         ),
         Target("employer", "my vouchers", "vouchers:my_vouchers"),
+        Target("employer", "voucher programmes for the firm", "vouchers:programme_list"),
         Target("employer", "apply for a voucher", "vouchers:apply", {"slug": programme.slug}),
+        Target(
+            "employer",
+            "apply for a voucher, step 2",
+            "vouchers:apply",
+            {"slug": programme.slug},
+            query=f"provider={nearest.pk}",
+        ),
         Target("social", "dashboard", "dashboard"),
         Target("social", "answer a vacancy", "vacancies:vacancy_detail", {"code": vacancy.code}),
         Target("social", "offer on a request", "vacancies:request_detail", {"code": request.code}),
@@ -517,9 +527,15 @@ def test_an_employer_applies_for_a_voucher_with_the_keyboard(live_server, page):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/vouchers/{programme.slug}/apply/$"))
 
-    # A closed select takes the first letters of its option.
+    # Step 1: the provider. A closed select takes the first letters of its option.
     tab_to(page, "select[name=provider]")
     page.keyboard.type("Groenploeg")
+    tab_to(page, "form.provider-choice button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(
+        re.compile(rf"/vouchers/{programme.slug}/apply/\?provider={provider.pk}$")
+    )
+    # Step 2: the rest, with only that provider's services.
     tab_to(page, "select[name=category]")
     page.keyboard.type("Groenonderhoud")
     tab_to(page, "textarea[name=intended_use]")

@@ -94,11 +94,22 @@ def test_a_voucher_is_applied_for_approved_redeemed_and_paid(live_server, browse
     providers = page.locator("select[name=provider] option")
     expect(providers).to_have_count(2)  # the empty choice and Groenploeg Haspengouw
     page.locator("select[name=provider]").select_option(str(provider.pk))
+    page.locator("form.provider-choice button[type=submit]").click()
+    # Step 2: the chosen provider's services only; choosing another keeps what was typed.
+    expect(page).to_have_url(re.compile(rf"\?q=groenploeg&provider={provider.pk}$"))
+    expect(page.locator("select[name=category] option")).to_have_count(2)
+    page.locator("textarea[name=intended_use]").fill("Maaien van het gras rond de drukkerij.")
+    page.locator("form.apply-form button[name=change]").click()
+    expect(page.locator("select[name=provider]")).to_have_value(str(provider.pk))
+    page.locator("form.provider-choice button[type=submit]").click()
+    expect(page.locator("textarea[name=intended_use]")).to_have_value(
+        "Maaien van het gras rond de drukkerij."
+    )
     page.locator("select[name=category]").select_option(str(green.pk))
     page.locator("textarea[name=intended_use]").fill("Maaien van het gras rond de drukkerij.")
     page.locator("input[name=expected_date]").fill(str(in_days(14)))
     page.locator("input[name=accept_terms]").check()
-    page.locator("form.apply-form button[type=submit]").click()
+    page.locator("form.apply-form button[type=submit]:not([name])").click()
     voucher = Voucher.objects.get(applicant=firm)
     expect(page).to_have_url(re.compile(rf"/vouchers/mine/#voucher-{voucher.pk}$"))
     expect(page.locator(f"#voucher-{voucher.pk}")).to_contain_text("Groenploeg Haspengouw")

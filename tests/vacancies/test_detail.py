@@ -55,7 +55,7 @@ def test_a_published_service_request_shows_category_period_volume_and_budget(cli
 
     assert request.category.name_en in page
     assert "5.000 geschenkdozen" in page
-    assert "EUR 5,000 to 25,000" in page
+    assert "€5,000 to €25,000" in page
     assert " to " in page  # the period
 
 

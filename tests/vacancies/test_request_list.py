@@ -223,7 +223,7 @@ def test_active_filters_each_link_to_the_search_without_them(client, orders):
         "service=catering&since=30",
     ]
     labels = [f["label"] for f in response.context["active_filters"]]
-    assert "Budget: Under EUR 1,000" in labels
+    assert "Budget: Under €1,000" in labels
     assert "Posted: Last 30 days" in labels
 
 
@@ -272,7 +272,7 @@ def test_csv_holds_the_same_result_set_as_the_page(client, orders):
     catering = next(row for row in rows if row[0] == "Catering personeelsfeest")
     assert catering[2] == "Catering and meals"
     assert catering[4] == catering[5] != ""
-    assert catering[6] == "Under EUR 1,000"
+    assert catering[6] == "Under €1,000"
     assert catering[8] == "Bilzen-Hoeselt"
     assert catering[12] == "Open"
     assert catering[13] == f"http://testserver/en/requests/{orders.catering.code}/"

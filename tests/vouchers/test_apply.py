@@ -4,7 +4,7 @@ lifecycle shown on the form with the input kept, and bad input."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from companies.access import ACTING_SESSION_KEY
 from portal.models import ServiceCategory
@@ -98,9 +98,12 @@ def test_a_member_of_an_eligible_firm_gets_the_form(client, world):
     html = response.content.decode()
     assert "You apply for <strong>Drukkerij Peeters</strong>." in html
     assert (
-        f'<option value="{world.provider.pk}">Groenwerk Tongeren (Tongeren-Borgloon): '
-        f"{world.category.name_en}</option>"
+        f'<option value="{world.provider.pk}">Groenwerk Tongeren '
+        f"(Tongeren-Borgloon, less than 1 km): {world.category.name_en}</option>"
     ) in select(html, "provider")
+    # Step 2: the rest of the form for the chosen provider.
+    html = client.get(url(world.programme), {"provider": world.provider.pk}).content.decode()
+    assert "<strong>Groenwerk Tongeren</strong> (Tongeren-Borgloon, less than 1 km)" in html
     assert 'name="accept_terms"' in html
     assert world.programme.terms in html
 
@@ -197,7 +200,9 @@ def test_the_list_holds_verified_social_enterprises_offering_the_programmes_serv
     assert f'value="{world.provider.pk}"' in providers
     for organisation in [offers_cleaning, unverified, no_services, regular]:
         assert f'value="{organisation.pk}"' not in providers
-    # Only the programme's services are offered.
+    # Step 2 offers only the programme's services that the chosen provider offers.
+    OfferedServiceFactory(organisation=world.provider, category=cleaning)
+    html = client.get(url(world.programme), {"provider": world.provider.pk}).content.decode()
     assert f'<option value="{green.pk}">' in select(html, "category")
     assert f'<option value="{cleaning.pk}">' not in select(html, "category")
 
@@ -211,8 +216,8 @@ def test_the_providers_are_searchable_by_name_without_javascript(client, world):
     assert f'value="{kringwinkel.pk}"' in select(html, "provider")
     assert f'value="{world.provider.pk}"' not in select(html, "provider")
     assert "1 social enterprise found for “kringwinkel”." in html
-    # The form posts back to the same search, so that the list stays as it was.
-    assert f'action="{url(world.programme)}?q=kringwinkel"' in html
+    # Choosing keeps the search, so that the list stays as it was.
+    assert '<input type="hidden" name="q" value="kringwinkel">' in html
 
 
 def test_a_chosen_provider_stays_chosen_when_the_search_no_longer_lists_it(client, world):
@@ -223,7 +228,8 @@ def test_a_chosen_provider_stays_chosen_when_the_search_no_longer_lists_it(clien
     )
 
     html = response.content.decode()
-    assert f'<option value="{world.provider.pk}" selected>' in select(html, "provider")
+    assert f'<input type="hidden" name="provider" value="{world.provider.pk}"' in html
+    assert "<strong>Groenwerk Tongeren</strong>" in html
     assert "Accept the terms to apply." in errors_of(response)
 
 
@@ -469,3 +475,152 @@ def test_the_form_runs_a_fixed_number_of_queries(client, world, django_assert_nu
     with django_assert_num_queries(len(few.captured_queries)):
         html = client.get(url(world.programme)).content.decode()
     assert html.count("Onderneming ") == 15
+
+
+# --- Every problem in one round (issue 18, item 1) -------------------------------------------
+
+
+def field_error(html, name):
+    """The errors Django puts on one field (<ul class="errorlist" id="id_<name>_error">)."""
+    marker = f'id="id_{name}_error"'
+    assert marker in html, f"no error on {name}"
+    return html.split(marker, 1)[1].split("</ul>", 1)[0]
+
+
+def test_four_problems_are_said_at_once_on_their_fields_in_dutch(client, world):
+    not_offered = ServiceCategory.objects.exclude(pk=world.category.pk).first()
+    client.force_login(world.employer)
+    long_text = "Maaien. " * 300  # 2,400 characters
+
+    response = client.post(
+        f"/vouchers/{world.programme.slug}/apply/",
+        application(
+            world,
+            accept_terms=None,
+            expected_date=str(in_days(-1)),
+            category=str(not_offered.pk),
+            intended_use=long_text,
+        ),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = errors_of(response)
+    assert "Verbeter 4 fouten." in summary
+    assert summary.count("<li>") == 4
+    with translation.override("nl"):
+        past = formats.date_format(in_days(-1))
+    assert past in field_error(html, "expected_date")
+    assert "Groenwerk Tongeren biedt de dienst" in field_error(html, "category")
+    assert "2000" in field_error(html, "intended_use")
+    assert field_error(html, "accept_terms")
+    # Nothing typed is lost.
+    assert long_text.strip() in html.split('name="intended_use"', 1)[1].split("</textarea>")[0]
+    assert f'value="{in_days(-1)}"' in html
+    assert f'<option value="{not_offered.pk}" selected>' not in html  # not the provider's
+    assert not Voucher.objects.exists()
+
+
+# --- The provider first, nearest first (issue 18, item 8) ------------------------------------
+
+
+def test_a_tongeren_applicant_sees_the_nearest_providers_first_with_their_distance(client, world):
+    from portal.geography import haversine_km
+
+    kortrijk = provider("Atelier Kortrijk", category=world.category, code="8500")
+    ronse = provider("Bos Ronse", category=world.category, code="9600")
+    hasselt = provider("Zorgwerk Hasselt", category=world.category, code="3500")
+    client.force_login(world.employer)
+
+    html = client.get(url(world.programme)).content.decode()
+
+    options = select(html, "provider")
+    order = [options.index(f'value="{p.pk}"') for p in (world.provider, hasselt, ronse, kortrijk)]
+    assert order == sorted(order)
+    km = round(haversine_km(world.firm, hasselt))
+    assert 5 < km < 40
+    assert f"Zorgwerk Hasselt (Hasselt, {km} km)" in options
+
+
+def test_step_two_offers_only_the_services_of_the_chosen_provider(client, world):
+    cleaning = ServiceCategory.objects.exclude(pk=world.category.pk).first()
+    other = provider("Poetsploeg Tongeren", category=cleaning)
+    client.force_login(world.employer)
+
+    html = client.get(url(world.programme), {"provider": world.provider.pk}).content.decode()
+
+    services = select(html, "category")
+    assert f'<option value="{world.category.pk}">' in services
+    assert f'<option value="{cleaning.pk}">' not in services
+    html = client.get(url(world.programme), {"provider": other.pk}).content.decode()
+    assert f'<option value="{cleaning.pk}">' in select(html, "category")
+    assert f'<option value="{world.category.pk}">' not in select(html, "category")
+
+
+def test_a_forged_service_of_another_provider_is_refused_on_its_field(client, world):
+    cleaning = ServiceCategory.objects.exclude(pk=world.category.pk).first()
+    provider("Poetsploeg Tongeren", category=cleaning)
+    client.force_login(world.employer)
+
+    response = client.post(url(world.programme), application(world, category=str(cleaning.pk)))
+
+    assert response.status_code == 200
+    error = field_error(response.content.decode(), "category")
+    assert "Groenwerk Tongeren does not offer the service" in error
+    assert not Voucher.objects.exists()
+
+
+def test_choosing_another_provider_keeps_what_was_typed(client, world):
+    other = provider("Kringwinkel Tongeren", category=world.category)
+    client.force_login(world.employer)
+    typed = application(world, accept_terms=None)
+
+    response = client.post(url(world.programme) + "?q=tongeren", {**typed, "change": "1"})
+
+    assert response.status_code == 302
+    step_one = response["Location"]
+    assert "q=tongeren" in step_one
+    html = client.get(step_one).content.decode()
+    assert f'<option value="{world.provider.pk}" selected>' in select(html, "provider")
+    assert 'name="intended_use"' not in html
+    html = client.get(url(world.programme), {"provider": other.pk}).content.decode()
+    assert "<strong>Kringwinkel Tongeren</strong>" in html
+    assert USE in html.split('name="intended_use"', 1)[1].split("</textarea>", 1)[0]
+    assert f'value="{in_days(30)}"' in html
+    assert not Voucher.objects.exists()
+
+
+@pytest.mark.parametrize("chosen", ["abc", "99999999", "9" * 40, "-1", ""])
+def test_a_bad_provider_in_step_one_gets_a_clear_error(client, world, chosen):
+    client.force_login(world.employer)
+
+    response = client.get(url(world.programme), {"provider": chosen})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="intended_use"' not in html
+    assert "Choose " in field_error(html, "provider")
+
+
+def test_a_provider_outside_the_list_cannot_be_chosen_in_step_one(client, world):
+    unverified = provider("Wachtend Atelier", category=world.category, verified=False)
+    client.force_login(world.employer)
+
+    html = client.get(url(world.programme), {"provider": unverified.pk}).content.decode()
+
+    assert "Choose a social enterprise from the list." in field_error(html, "provider")
+
+
+def test_step_two_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    client.force_login(world.employer)
+    step_two = {"provider": world.provider.pk}
+    with CaptureQueriesContext(connection) as few:
+        client.get(url(world.programme), step_two)
+    for category in ServiceCategory.objects.exclude(pk=world.category.pk)[:6]:
+        OfferedServiceFactory(organisation=world.provider, category=category)
+    for n in range(10):
+        provider(f"Onderneming {n}", category=world.category)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = client.get(url(world.programme), step_two).content.decode()
+    assert select(html, "category").count("<option value=") == 8

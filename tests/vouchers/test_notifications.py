@@ -192,3 +192,21 @@ def test_every_voucher_email_renders_in_every_language(world, voucher_in, take, 
         assert "{%" not in row.body and "{{" not in row.body
         assert f"{settings.SITE_URL}{prefix}/" in row.body
         assert row.html.startswith("<!DOCTYPE html>")
+
+
+def test_the_amounts_in_the_emails_follow_each_recipients_language(world, voucher_in):
+    """Issue 18, item 11: "500 €" for the French provider, "€ 420" for the Dutch applicant."""
+    nbsp = "\N{NO-BREAK SPACE}"
+    voucher = voucher_in("redeemed")
+
+    approved = outbox(voucher, "approved")
+    assert f"500{nbsp}€" in approved[world.provider_member].body
+    assert f"500{nbsp}€" in approved[world.provider_member].html
+    assert f"€{nbsp}500" in approved[world.employer].body
+    redeemed = outbox(voucher, "redeemed")
+    assert f"€{nbsp}420" in redeemed[world.employer].body
+    # A subject is one plain line: its no-break spaces become spaces.
+    assert "€ 420" in redeemed[world.regisseur].subject.replace(nbsp, " ")
+    for row in Notification.objects.filter(kind="voucher"):
+        assert "EUR" not in row.subject + row.body + row.html
+        assert "420,00" not in row.body  # whole euros without ",00"

@@ -90,8 +90,8 @@ def test_the_list_says_what_is_left_in_vouchers_and_in_euros(client, world):
 
     # 15,000 - 500 - 300 = 14,200: 28 whole vouchers of 500.
     assert "28 vouchers still available" in html
-    assert f"€{NBSP}14,200 left of €{NBSP}15,000" in html
-    assert f"€{NBSP}500 a voucher" in html
+    assert "€14,200 left of €15,000" in html
+    assert "€500 a voucher" in html
     assert "Zuidoost-Limburg" in html
 
 
@@ -132,10 +132,95 @@ def test_the_list_runs_one_query_whatever_the_number_of_programmes(
         html = client.get(LIST).content.decode()
     assert html.count('class="result programme-card') == 13
 
-    # Logged in: the session and the user besides.
+    # Logged in: the session and the user besides; acting for an organisation, its membership,
+    # the eligibility facts (two) and the regie to ask (the municipality and its regions).
     client.force_login(world.employer)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(8):
         client.get(LIST)
+
+
+def test_a_member_sees_which_programmes_apply_to_the_firm_those_first(client, world):
+    # Closes first, so without the firm it would be listed first; it does not cover Tongeren.
+    elsewhere = ProgrammeFactory(
+        name="Cheques Vlaams-Brabant", region=region("vlaams-brabant"), closes_on=in_days(5)
+    )
+    client.force_login(world.employer)
+
+    html = client.get(LIST).content.decode()
+
+    assert "1 open programme applies to Drukkerij Peeters; it is listed first." in html
+    assert html.index(world.programme.name) < html.index(elsewhere.name)
+    card = html.split(elsewhere.name, 1)[1].split("</li>", 1)[0]
+    assert "Not for Drukkerij Peeters now:" in card
+    assert "which this programme does not cover" in card
+    card = html.split(world.programme.name, 1)[1].split("</li>", 1)[0]
+    assert "Applies to Drukkerij Peeters" in card
+    assert f'href="/en/vouchers/{world.programme.slug}/apply/"' in card
+
+
+def test_a_hasselt_firm_is_told_no_programme_applies_and_where_to_ask(client, world):
+    from portal.models import Region
+
+    hasselt = OrganisationFactory(
+        name="Bakkerij Hasselt", postcode=postcode("3500"), verified_at=timezone.now()
+    )
+    regie = Region.objects.create(
+        name="Regie Midden-Limburg",
+        slug="regie-midden-limburg",
+        kind="regie",
+        contact_email="regie@hasselt.test",
+    )
+    regie.municipalities.add(hasselt.municipality)
+    client.force_login(OwnerFactory(organisation=hasselt).user)
+
+    html = client.get(LIST).content.decode()
+
+    assert "No open programme applies to Bakkerij Hasselt (Hasselt) at the moment" in html
+    assert 'href="mailto:regie@hasselt.test"' in html
+    assert "Bakkerij Hasselt lies in Hasselt, which this programme does not cover." in html
+    assert "Applies to Bakkerij Hasselt" not in html
+
+
+def test_a_visitor_sees_no_fit_for_a_firm(client, world):
+    html = client.get(LIST).content.decode()
+
+    assert "Applies to" not in html
+    assert "Not for" not in html
+
+
+def test_the_fit_takes_a_fixed_number_of_queries_whatever_the_programmes(
+    client, world, django_assert_num_queries
+):
+    client.force_login(world.employer)
+    with CaptureQueriesContext(connection) as few:
+        client.get(LIST)
+    for n in range(8):
+        programme = ProgrammeFactory(name=f"Ronde {n}")
+        VoucherFactory(programme=programme, applicant=world.firm, approved=True)
+        ProgrammeFactory(name=f"Elders {n}", region=region("vlaams-brabant"))
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = client.get(LIST).content.decode()
+    assert html.count("Applies to Drukkerij Peeters") == 1
+    assert html.count("already has 1 voucher in this programme") == 8
+
+
+@pytest.mark.parametrize(
+    ("prefix", "left", "value"),
+    [
+        ("", "€\N{NO-BREAK SPACE}14.500", "€\N{NO-BREAK SPACE}500"),
+        ("/fr", "14\N{NO-BREAK SPACE}500\N{NO-BREAK SPACE}€", "500\N{NO-BREAK SPACE}€"),
+        ("/en", "€14,500 left of €15,000", "€500"),
+    ],
+)
+def test_amounts_follow_the_language(client, world, prefix, left, value):
+    VoucherFactory(programme=world.programme, approved=True)
+
+    html = client.get(f"{prefix}/vouchers/").content.decode()
+
+    assert left in html
+    assert value in html
+    assert "EUR" not in html
 
 
 # --- A programme's page ---------------------------------------------------------------------------
@@ -153,7 +238,7 @@ def test_a_programme_page_shows_terms_municipalities_services_and_budget(client,
         assert municipality.name_nl in html
     assert "The voucher pays for any service of a verified social enterprise." in html
     assert "30 vouchers still available" in html
-    assert f"€{NBSP}15,000 left of €{NBSP}15,000" in html
+    assert "€15,000 left of €15,000" in html
     assert "180 days" in html
 
 
@@ -254,10 +339,10 @@ def test_an_unknown_programme_is_not_found(client, world, slug):
 
 
 # Anonymous: the programme with its budget, the chosen municipalities, the region's, the
-# categories. A member adds the session, the user, the memberships and the four eligibility
-# checks (municipality, maximum, budget).
+# categories. A member adds the session, the user, the memberships and the two eligibility
+# queries (lifecycle.eligibility_facts: municipality, maximum; the budget comes with the page's).
 DETAIL_ANONYMOUS = 4
-DETAIL_MEMBER = DETAIL_ANONYMOUS + 3 + 4
+DETAIL_MEMBER = DETAIL_ANONYMOUS + 3 + 2
 
 
 def test_a_programme_page_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):

@@ -3,11 +3,8 @@
 The portal's dashboard loads these, so that `portal` needs no import from this app.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
-from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from companies import access as companies_access
 from companies.models import OrganisationKind
@@ -20,30 +17,9 @@ register = template.Library()
 DASHBOARD_ROWS = 5
 
 
-@register.filter
-def euros(value):
-    """An amount as Belgians read it: "€ 1.250" or "€ 480,50" (in the page's language)."""
-    if value is None or value == "":
-        return ""
-    try:
-        value = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    places = 0 if value == value.to_integral_value() else 2
-    number = formats.number_format(value, places, use_l10n=True, force_grouping=True)
-    return f"€\N{NO-BREAK SPACE}{number}"
-
-
 def open_to(organisation):
     """The programmes open today whose eligible municipalities include the organisation's."""
-    here = organisation.municipality_id
-    return (
-        Programme.objects.open(timezone.localdate())
-        .filter(
-            Q(municipalities=here) | Q(municipalities__isnull=True, region__municipalities=here)
-        )
-        .distinct()
-    )
+    return Programme.objects.open(timezone.localdate()).covering(organisation.municipality_id)
 
 
 @register.inclusion_tag("vouchers/_dashboard.html", takes_context=True)
