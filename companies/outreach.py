@@ -64,7 +64,7 @@ def refuse_links(*texts, refusal):
 def moment(when):
     """A time to show in a message, in the portal's time zone, rounded up to the minute."""
     when = (when + timedelta(seconds=59)).replace(second=0, microsecond=0)
-    return formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT")
+    return formats.date_format(timezone.localtime(when), "DATETIME_FORMAT")
 
 
 def one_at_a_time(sender):

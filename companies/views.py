@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -723,7 +724,7 @@ def collaboration_end(request, slug, pk):
                 _("The collaboration with %(organisation)s ended on %(date)s.")
                 % {
                     "organisation": _partner_name(collaboration, organisation),
-                    "date": form.cleaned_data["ended"].strftime("%d/%m/%Y"),
+                    "date": date_format(form.cleaned_data["ended"]),
                 },
             )
             return redirect(_collaborations_url(organisation, collaboration))

@@ -459,6 +459,8 @@ LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
 # Both come before any app's catalogue; tests/portal/test_wording.py keeps them apart.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 USE_I18N = True
+# One way to write a day in text and one in tables, per language: portal/formats/.
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
 LANGUAGE_COOKIE_NAME = "brugwerk_language"

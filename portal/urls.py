@@ -16,6 +16,8 @@ urlpatterns = [
     path("media/<path:path>", views.media, name="media"),
     # For load balancers: no language prefix, no redirect.
     path("health/", views.health, name="health"),
+    # What browsers and the admin ask for at the root: no language prefix either.
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

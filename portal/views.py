@@ -62,6 +62,18 @@ def media(request, path):
     return response
 
 
+# Browsers, and the admin's pages (which link no icon), ask for /favicon.ico at the root: the
+# portal's icon (static/img/favicon.ico, made once from favicon.svg), 16, 32 and 48 px.
+FAVICON = settings.BASE_DIR / "static" / "img" / "favicon.ico"
+
+
+@require_safe
+def favicon(request):
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 # For a load balancer: no login, no secrets, never cached. 503 only when the database is down.
 @require_safe
 @never_cache

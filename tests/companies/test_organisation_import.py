@@ -359,7 +359,7 @@ def test_the_profile_says_which_list_a_listing_comes_from(lists, client):
         response = client.get(reverse("companies:profile", args=[organisation.slug]))
 
     assert response.status_code == 200
-    assert "from the lijst erkende maatwerkbedrijven, 2026-03" in response.content.decode()
+    assert "from the lijst erkende maatwerkbedrijven, March 2026" in response.content.decode()
 
 
 def test_a_profile_created_by_hand_shows_no_source(reference_data, client):

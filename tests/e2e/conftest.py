@@ -23,6 +23,17 @@ def e2e_data(transactional_reference_data):
     """Every browser test starts from the reference data and the shipped vocabularies."""
 
 
+@pytest.fixture(scope="module")
+def axe_script():
+    """axe-core (node_modules, from `make install-test`), for context.add_init_script."""
+    from tests.conftest import ROOT, _skip_or_fail
+
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        _skip_or_fail(f"needs axe-core at {axe.relative_to(ROOT)}: run `make install-test`")
+    return axe
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

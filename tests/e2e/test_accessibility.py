@@ -34,7 +34,7 @@ from playwright.sync_api import expect
 from companies.models import Organisation
 from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.models import Region, ServiceCategory
-from tests.conftest import ROOT, _skip_or_fail
+from tests.conftest import ROOT
 from tests.factories import (
     PASSWORD,
     OfferedServiceFactory,
@@ -53,7 +53,6 @@ from vouchers.views import providers_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 IMPACTS = ["critical", "serious", "moderate", "minor"]
 BLOCKING = {"critical", "serious"}
@@ -76,13 +75,6 @@ RUN_AXE = """async (tags) => {
     targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
   }));
 }"""
-
-
-@pytest.fixture(scope="module")
-def axe_script():
-    if not AXE.exists():
-        _skip_or_fail(f"needs axe-core at {AXE.relative_to(ROOT)}: run `make install-test`")
-    return AXE
 
 
 # The demo data ------------------------------------------------------------------------------

@@ -91,3 +91,26 @@ def test_dashboard_shows_the_signed_in_user(client, user):
 
     assert response.status_code == 200
     assert user.email in response.content.decode()
+
+
+# --- The icon -----------------------------------------------------------------------------------
+
+
+def test_the_icon_is_served_at_the_root_where_browsers_and_the_admin_ask_for_it(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/vnd.microsoft.icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert "max-age=86400" in response["Cache-Control"]
+    assert client.post("/favicon.ico").status_code == 405
+
+
+def test_the_pages_and_the_admin_link_the_icon(client, reference_data):
+    from tests.factories import StaffFactory, log_in_as
+
+    assert 'rel="icon" href="/favicon.ico"' in client.get("/").content.decode()
+    log_in_as(client, StaffFactory(is_superuser=True))
+    admin = client.get(reverse("admin:index"))
+    assert admin.status_code == 200
+    assert 'rel="icon" href="/favicon.ico"' in admin.content.decode()

@@ -122,21 +122,30 @@ def responses_panel(context):
 # --- Saved searches -----------------------------------------------------------------------------
 
 
+# The panel sits among the results, inside the page's search form (GET); its own form (POST)
+# comes after that one, as forms cannot nest, and the panel's fields name it (form="...").
+SAVE_SEARCH_FORM_ID = "save-search-form"
+
+
 @register.inclusion_tag("vacancies/saved_searches_panel.html", takes_context=True)
-def save_search_panel(context):
+def save_search_panel(context, part="panel"):
     """The "Save this search" panel of a search page (templates/portal/search_page.html).
 
     The page it is on says which search (the directory, vacancies or service requests); the
     search is the page's own FilterSet (`search`). A visitor gets a link to log in that comes
     back here; a user who saved this search already sees how often it comes. No query for a
-    visitor, one for a user.
+    visitor, one for a user. `part`: "panel" (what people see, placed under the results'
+    heading so that it never pushes the search box down) or "form" (the empty POST form its
+    fields belong to, placed after the search form).
     """
+    if part == "form":
+        return {"part": part, "form_id": SAVE_SEARCH_FORM_ID, "request": context["request"]}
     request, search = context["request"], context.get("search")
     match = request.resolver_match
     target = saved_searches.TARGET_OF_VIEW.get(match.view_name if match else None)
     if target is None or search is None:
         return {"target": None}
-    panel = {"request": request, "target": target}
+    panel = {"part": part, "request": request, "target": target}
     if not request.user.is_authenticated:
         return panel
     query = saved_searches.canonical_query(search)
@@ -145,5 +154,8 @@ def save_search_panel(context):
     if saved is not None:
         panel["when"] = saved_searches.FREQUENCY_WORDS[saved.frequency]
     else:
-        panel["form"] = SaveSearchForm(initial={"target": target, "query": query})
+        form = SaveSearchForm(initial={"target": target, "query": query})
+        for field in form.fields.values():
+            field.widget.attrs["form"] = SAVE_SEARCH_FORM_ID
+        panel.update(form=form, form_id=SAVE_SEARCH_FORM_ID)
     return panel
