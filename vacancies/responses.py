@@ -189,7 +189,8 @@ def respond_to_vacancy(vacancy, *, enterprise, by, data):
         raise ValidationError({"message": _("Write a message to the employer.")})
     # Also checked by the form; checked here again so that no other way in skips it.
     privacy.check_fields(
-        {name: (Response._meta.get_field(name).verbose_name, fields[name]) for name in fields}
+        {name: (Response._meta.get_field(name).verbose_name, fields[name]) for name in fields},
+        allowed=privacy.OwnContacts(enterprise, by),
     )
     response = Response.objects.create(
         vacancy=vacancy, enterprise=enterprise, created_by=by, **fields

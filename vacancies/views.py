@@ -310,7 +310,7 @@ def respond(request, kind, code):
     acting = companies_access.acting_membership(request)
     enterprise = acting.organisation if acting else None
     refusal = responses.refusal_to_respond(opportunity, enterprise=enterprise, user=request.user)
-    form = spec.form(_posted(request))
+    form = spec.form(_posted(request), enterprise=enterprise, user=request.user)
     if refusal is None and request.method == "POST" and form.is_valid():
         try:
             spec.send(opportunity, enterprise=enterprise, by=request.user, data=form.cleaned_data)
