@@ -25,7 +25,6 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
