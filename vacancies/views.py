@@ -266,6 +266,10 @@ def _opportunity_list(request, search, template):
         "facets": search.facets(),
         "active_filters": search.active_filters(),
         "description": search.describe(),
+        # Who sees which call to post (templates/vacancies/_post_action.html).
+        "acting": (
+            companies_access.acting_membership(request) if request.user.is_authenticated else None
+        ),
     }
     return render(request, template, context)
 
