@@ -12,7 +12,7 @@ from portal.forms import ModelMultipleChoiceField
 from portal.models import Sector, ServiceCategory
 from portal.names import NameField
 
-from . import privacy
+from . import privacy, responses
 from .models import (
     BudgetBand,
     ClosedReason,
@@ -324,6 +324,18 @@ class MoveForm(forms.Form):
         # its message there; the radio buttons offer only the moves that fit now.
         self.fields["status"].choices = [(status, status.label) for status in self.TARGETS]
         self.fields["status"].widget.choices = [(status, status.label) for status in moves]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status:
+            # Asked here too (vacancies/responses.py asks again under a lock), so that a move
+            # that no longer fits is reported with a missing message in one round.
+            try:
+                responses.check_move(self.response, status)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
     @property
     def can_move(self):
