@@ -264,8 +264,11 @@ class CandidateForm(ResponseForm):
         cleaned = super().clean()
         allowed = privacy.OwnContacts(self.enterprise, self.user) if self.enterprise else None
         for name, field in self.fields.items():
-            # Also a field with another problem (too long): every problem in one round.
+            # Also a field with another problem (too long): every problem in one round. Of a
+            # text over the limit, only as much as the limit allows is read (the privacy
+            # patterns are not meant for a hundred thousand characters).
             text = cleaned.get(name) or (self.data.get(self.add_prefix(name)) or "").strip()
+            text = text[: field.max_length] if field.max_length else text
             if text:
                 try:
                     privacy.check(text, label=field.label, allowed=allowed)
