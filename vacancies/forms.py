@@ -12,7 +12,7 @@ from portal.forms import ModelMultipleChoiceField
 from portal.models import Sector, ServiceCategory
 from portal.names import NameField
 
-from . import privacy
+from . import privacy, responses
 from .models import (
     BudgetBand,
     ClosedReason,
@@ -204,11 +204,23 @@ class NewClosingDateForm(forms.Form):
 # --- Responses: a candidate or an offer from a social enterprise, and the poster's answer --------
 
 
-class CandidateForm(forms.ModelForm):
+class ResponseForm(forms.ModelForm):
+    """What the candidate and offer forms share: ids of their own (the form sits on the
+    opportunity's page next to other forms), and who responds (`enterprise`, `user`)."""
+
+    def __init__(self, *args, enterprise=None, user=None, **kwargs):
+        kwargs.setdefault("auto_id", "respond_%s")
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        self.user = user
+
+
+class CandidateForm(ResponseForm):
     """An anonymous candidate proposed for a vacancy, with a message to the employer.
 
     The privacy check (vacancies/privacy.py) reads every field: the employer learns who the
-    candidate is only when the two organisations talk.
+    candidate is only when the two organisations talk. The responding organisation's own
+    contact details (the job coach's work address and phone number) may stay.
     """
 
     class Meta:
@@ -229,7 +241,11 @@ class CandidateForm(forms.ModelForm):
                 "What helps the candidate work well: a job coach, a mentor, a quiet workplace, "
                 "clear instructions. Describe the support, not a diagnosis or condition."
             ),
-            "message": _("Why this candidate fits the vacancy, and how the employer reaches you."),
+            "message": _(
+                "Why this candidate fits the vacancy, and how the employer reaches you: your "
+                "organisation's email address and phone number are welcome here, the "
+                "candidate's are not."
+            ),
         }
         widgets = {
             "experience": forms.Textarea(attrs={"rows": 4}),
@@ -240,24 +256,28 @@ class CandidateForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
-        # Ids of their own: the form sits on the vacancy's page next to other forms.
-        kwargs.setdefault("auto_id", "respond_%s")
         super().__init__(*args, **kwargs)
         for name in ("experience", "skills", "availability"):
             self.fields[name].required = True
 
     def clean(self):
         cleaned = super().clean()
+        allowed = privacy.OwnContacts(self.enterprise, self.user) if self.enterprise else None
         for name, field in self.fields.items():
-            if cleaned.get(name):
+            # Also a field with another problem (too long): every problem in one round. Of a
+            # text over the limit, only as much as the limit allows is read (the privacy
+            # patterns are not meant for a hundred thousand characters).
+            text = cleaned.get(name) or (self.data.get(self.add_prefix(name)) or "").strip()
+            text = text[: field.max_length] if field.max_length else text
+            if text:
                 try:
-                    privacy.check(cleaned[name], label=field.label)
+                    privacy.check(text, label=field.label, allowed=allowed)
                 except forms.ValidationError as error:
                     self.add_error(name, error)
         return cleaned
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(ResponseForm):
     """A social enterprise's offer on a service request."""
 
     class Meta:
@@ -280,7 +300,6 @@ class OfferForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "respond_%s")
         super().__init__(*args, **kwargs)
         self.fields["availability"].required = True
 
@@ -308,6 +327,18 @@ class MoveForm(forms.Form):
         # its message there; the radio buttons offer only the moves that fit now.
         self.fields["status"].choices = [(status, status.label) for status in self.TARGETS]
         self.fields["status"].widget.choices = [(status, status.label) for status in moves]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status:
+            # Asked here too (vacancies/responses.py asks again under a lock), so that a move
+            # that no longer fits is reported with a missing message in one round.
+            try:
+                responses.check_move(self.response, status)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
     @property
     def can_move(self):

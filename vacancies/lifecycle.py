@@ -170,6 +170,14 @@ def publish(opportunity, *, by, today=None):
     return _save(opportunity, locked, ["status", "published_at", "matched_at"])
 
 
+CLOSABLE = {Status.PUBLISHED, Status.EXPIRED}
+
+
+def is_closable(opportunity):
+    """Whether `close` takes this one: published or expired."""
+    return opportunity.status in CLOSABLE
+
+
 @transaction.atomic
 def close(opportunity, *, reason, by):
     """Published or expired → closed, because it was filled or withdrawn."""
@@ -177,7 +185,7 @@ def close(opportunity, *, reason, by):
     if reason not in ClosedReason.values:
         _refuse(_("Say whether it was filled or withdrawn."), "reason_required")
     locked = _locked(opportunity)
-    if locked.status not in {Status.PUBLISHED, Status.EXPIRED}:
+    if not is_closable(locked):
         _refuse(
             _("Only a published or expired one can be closed; this one is %(status)s."),
             "not_closable",

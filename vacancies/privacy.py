@@ -9,20 +9,30 @@ words that point to health data (which the GDPR protects most: art. 9).
 It cannot catch a name (any word may be one); it catches the usual shapes of contact details
 and the usual words for diagnoses. Each finding is reported with the field and what to remove.
 
+The employer reaches the candidate through the job coach, so the responding organisation's own
+contact details are welcome (`OwnContacts`): its email address and phone number, addresses at
+its website's domain, its members' verified addresses and the responding user's own address.
+Any other email address or phone number is the candidate's, as far as the check can tell.
+
 When a vacancy closes or expires (vacancies/lifecycle.py), `anonymise_candidates` replaces the
 free text of its candidates with a neutral sentence; status and dates stay for the reports.
 """
 
 import re
 import unicodedata
+from functools import cached_property
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from stdnum.be import nn
+
+from companies.models import phone_uri
 
 from .models import Response
 
@@ -128,8 +138,58 @@ def _is_national_number(match):
     return bool(_NATIONAL_NUMBER_WRITTEN.fullmatch(match)) or nn.is_valid(match)
 
 
-def find(text):
-    """What in `text` would identify a candidate or reveal their health, in reading order."""
+class OwnContacts:
+    """The contact details of the organisation that responds, which a candidate profile may
+    carry: the employer is to reach the job coach, not the candidate.
+
+    Allowed: the organisation's email address and phone number, any address at its website's
+    domain (or a subdomain of it), the verified addresses of its members and the responding
+    user's own address. Phone numbers are compared on their digits in international form
+    (companies.models.phone_uri), so 0470 12 34 56, +32470123456 and 0470/12.34.56 are one.
+    The members' addresses are read once, and only when an address is found.
+    """
+
+    def __init__(self, organisation, user=None):
+        self.organisation = organisation
+        self.user = user
+
+    @cached_property
+    def emails(self):
+        emails = {self.organisation.email, getattr(self.user, "email", "")}
+        emails |= set(
+            EmailAddress.objects.filter(
+                user__memberships__organisation=self.organisation, verified=True
+            ).values_list("email", flat=True)
+        )
+        return {email.lower() for email in emails if email}
+
+    @cached_property
+    def domain(self):
+        website = self.organisation.website or ""
+        host = (urlsplit(website if "//" in website else f"//{website}").hostname or "").lower()
+        return host.removeprefix("www.")
+
+    @cached_property
+    def phones(self):
+        return {phone_uri(self.organisation.phone)} - {""}
+
+    def permits(self, finding):
+        if finding.kind == "email":
+            email = finding.found.lower()
+            domain = email.rpartition("@")[2]
+            return email in self.emails or bool(
+                self.domain and (domain == self.domain or domain.endswith(f".{self.domain}"))
+            )
+        if finding.kind == "phone":
+            return phone_uri(finding.found) in self.phones
+        return False
+
+
+def find(text, *, allowed=None):
+    """What in `text` would identify a candidate or reveal their health, in reading order.
+
+    `allowed` (an OwnContacts) leaves out the responding organisation's own contact details.
+    """
     if not text:
         return []
     findings = []
@@ -150,6 +210,8 @@ def find(text):
         Finding("health", rest[origins[m.start()] : origins[m.end() - 1] + 1])
         for m in HEALTH.finditer(plain)
     ]
+    if allowed is not None:
+        findings = [finding for finding in findings if not allowed.permits(finding)]
     return findings
 
 
@@ -172,13 +234,13 @@ def _message(label, kind, found):
     return ValidationError(text, code=f"privacy_{kind}", params=params)
 
 
-def check(text, *, label):
+def check(text, *, label, allowed=None):
     """Raise ValidationError naming `label` and what to remove, if there is anything.
 
     One message per kind of finding; the health words found are named together, so that one
-    correction clears them all.
+    correction clears them all. `allowed` as for `find`.
     """
-    findings = find(text)
+    findings = find(text, allowed=allowed)
     if not findings:
         return
     errors = [_message(label, f.kind, f.found) for f in findings if f.kind != "health"]
@@ -188,12 +250,12 @@ def check(text, *, label):
     raise ValidationError(errors)
 
 
-def check_fields(fields):
+def check_fields(fields, *, allowed=None):
     """Check several fields at once: {name: (label, text)} -> ValidationError by field name."""
     errors = {}
     for name, (label, text) in fields.items():
         try:
-            check(text, label=label)
+            check(text, label=label, allowed=allowed)
         except ValidationError as error:
             errors[name] = error.error_list
     if errors:

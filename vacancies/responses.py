@@ -189,7 +189,8 @@ def respond_to_vacancy(vacancy, *, enterprise, by, data):
         raise ValidationError({"message": _("Write a message to the employer.")})
     # Also checked by the form; checked here again so that no other way in skips it.
     privacy.check_fields(
-        {name: (Response._meta.get_field(name).verbose_name, fields[name]) for name in fields}
+        {name: (Response._meta.get_field(name).verbose_name, fields[name]) for name in fields},
+        allowed=privacy.OwnContacts(enterprise, by),
     )
     response = Response.objects.create(
         vacancy=vacancy, enterprise=enterprise, created_by=by, **fields
@@ -263,6 +264,24 @@ def _record_outcome(response, opportunity, today):
         )
 
 
+def check_move(response, status):
+    """Refuse, with a message for the user, a move that does not fit where `response` is.
+
+    `move` asks again with the response's row locked; the form asks first, so that a move that
+    no longer fits is reported with the form's other problems in one round.
+    """
+    if status not in allowed_moves(response):
+        if response.status in FINAL:
+            message = _("This response was already %(status)s; that is final.")
+        else:
+            message = _("A response that is %(status)s cannot be moved there.")
+        raise ValidationError(
+            message,
+            code="illegal_move",
+            params={"status": response.get_status_display().lower()},
+        )
+
+
 @transaction.atomic
 def move(response, *, status, reply, by):
     """The poster moves a response on (in conversation, accepted, declined) with a message."""
@@ -276,16 +295,7 @@ def move(response, *, status, reply, by):
         .select_related("enterprise", "vacancy__organisation", "service_request__organisation")
         .get(pk=response.pk)
     )
-    if status not in allowed_moves(locked):
-        if locked.status in FINAL:
-            message = _("This response was already %(status)s; that is final.")
-        else:
-            message = _("A response that is %(status)s cannot be moved there.")
-        raise ValidationError(
-            message,
-            code="illegal_move",
-            params={"status": locked.get_status_display().lower()},
-        )
+    check_move(locked, status)
     reply = (reply or "").strip()
     if not reply:
         raise ValidationError({"reply": _("Write a message to the social enterprise.")})

@@ -266,6 +266,10 @@ def _opportunity_list(request, search, template):
         "facets": search.facets(),
         "active_filters": search.active_filters(),
         "description": search.describe(),
+        # Who sees which call to post (templates/vacancies/_post_action.html).
+        "acting": (
+            companies_access.acting_membership(request) if request.user.is_authenticated else None
+        ),
     }
     return render(request, template, context)
 
@@ -310,7 +314,7 @@ def respond(request, kind, code):
     acting = companies_access.acting_membership(request)
     enterprise = acting.organisation if acting else None
     refusal = responses.refusal_to_respond(opportunity, enterprise=enterprise, user=request.user)
-    form = spec.form(_posted(request))
+    form = spec.form(_posted(request), enterprise=enterprise, user=request.user)
     if refusal is None and request.method == "POST" and form.is_valid():
         try:
             spec.send(opportunity, enterprise=enterprise, by=request.user, data=form.cleaned_data)

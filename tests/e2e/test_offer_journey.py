@@ -1,6 +1,6 @@
 """An employer publishes a service request; a social enterprise finds it by searching near its
-postcode and sends an offer; the employer, told by email, accepts it; the collaboration then
-shows on both organisations' profiles.
+postcode and sends an offer; the employer, told by email, accepts it and, asked whether the
+request is now filled, closes it; the collaboration then shows on both organisations' profiles.
 
 The steps rely on input names, roles and the data typed in, not on interface texts.
 """
@@ -118,6 +118,15 @@ def test_an_offer_found_near_the_enterprise_is_accepted_and_becomes_a_collaborat
     collaboration = Collaboration.objects.get()
     assert (collaboration.regular, collaboration.social) == (employer, enterprise)
     assert (collaboration.channel, collaboration.category) == ("service_request", green)
+
+    # Asked whether the request is now filled, the employer closes it as filled in one step.
+    close_prompt = page.locator("#close-prompt")
+    expect(close_prompt).to_be_visible()
+    close_prompt.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"/requests/{service_request.code}/$"))
+    expect(page.locator("#close-prompt")).to_have_count(0)
+    service_request.refresh_from_db()
+    assert (service_request.status, service_request.closed_reason) == ("closed", "filled")
 
     # The enterprise hears of the decision by email.
     to_enterprise = mail_delivery.wait_for(3)[2]

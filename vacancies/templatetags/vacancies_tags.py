@@ -10,7 +10,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from companies import access
 
-from .. import fitting, responses, saved_searches
+from .. import fitting, lifecycle, responses, saved_searches
 from ..forms import CandidateForm, MoveForm, OfferForm, SaveSearchForm
 from ..models import ResponseStatus, ServiceRequest, Status, Vacancy
 
@@ -116,7 +116,14 @@ def responses_panel(context):
         (response, MoveForm(response=response, moves=responses.allowed_moves(response)))
         for response in responses.responses_to(opportunity)
     ]
-    return SimpleNamespace(rows=rows, is_vacancy=isinstance(opportunity, Vacancy))
+    # Once an answer is accepted, an opportunity that still takes answers asks whether it is
+    # now filled, with one button that closes it as filled (vacancies/_responses.html).
+    accepted = next((r for r, _form in rows if r.status == ResponseStatus.ACCEPTED), None)
+    return SimpleNamespace(
+        rows=rows,
+        is_vacancy=isinstance(opportunity, Vacancy),
+        accepted=accepted if lifecycle.is_closable(opportunity) else None,
+    )
 
 
 # --- Saved searches -----------------------------------------------------------------------------
