@@ -53,3 +53,16 @@ def long_date(value):
 @lru_cache(maxsize=4096)
 def _long_date(day, language):
     return formats.date_format(day, "DATE_FORMAT")
+
+
+@register.simple_tag
+def error_summary(form):
+    """Every problem of a bound form, in the order of the page, for the summary at its top
+    (templates/companies/_error_summary.html): the form's own errors, then each error of each
+    field (all of them, not the first: a person must see every problem), hidden fields
+    included. Each item is (field or None, message); the summary counts these items, so the
+    number above the list is the number of items in it."""
+    items = [(None, message) for message in form.non_field_errors()]
+    for field in form:
+        items.extend((field, message) for message in field.errors)
+    return items
