@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from portal import names
-from portal.forms import ModelMultipleChoiceField
+from portal.forms import IntegerField, ModelMultipleChoiceField, PhoneField, WebsiteField
 from portal.models import Postcode, ServiceCategory
 from portal.names import NameField
 
@@ -94,14 +94,8 @@ class OrganisationForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     postcode = PostcodeField(label=_("Postcode"))
-    website = forms.URLField(
-        label=_("Website"),
-        required=False,
-        max_length=200,
-        # "brugwerk.be" becomes https://brugwerk.be, as a visitor's browser would guess.
-        assume_scheme="https",
-        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
-    )
+    # "brugwerk.be" becomes https://brugwerk.be, as a visitor's browser would guess.
+    website = WebsiteField(label=_("Website"), required=False)
     # The description is what the directory searches; it may be long, not endless.
     description = forms.CharField(
         label=_("Description"),
@@ -151,6 +145,7 @@ class OrganisationForm(forms.ModelForm):
         ]
         field_classes = {
             "name": NameField,
+            "phone": PhoneField,
             **dict.fromkeys(["sectors", "recognitions", "target_groups"], ModelMultipleChoiceField),
         }
         widgets = {
@@ -160,7 +155,6 @@ class OrganisationForm(forms.ModelForm):
             "target_groups": forms.CheckboxSelectMultiple,
             "name": forms.TextInput(attrs={"autocomplete": "organization"}),
             "street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }
         help_texts = {
             "kind": _(
@@ -296,7 +290,7 @@ class ServiceForm(forms.ModelForm):
         widget=forms.RadioSelect,
         initial=SCOPE_RADIUS,
     )
-    radius_km = forms.IntegerField(
+    radius_km = IntegerField(
         label=_("Distance (km)"),
         required=False,
         min_value=1,
@@ -558,17 +552,6 @@ class EndForm(forms.Form):
 # --- Claims of listings (issue 17: companies/claims.py) ------------------------------------------
 
 
-def _phone_number(value):
-    """A phone number as people write it: digits with spaces, dots, slashes, dashes, brackets
-    and a leading +; at least 8 digits."""
-    allowed = set("0123456789 +./-()")
-    digits = sum(char.isdigit() for char in value)
-    if set(value) - allowed or digits < 8 or digits > 15 or "+" in value[1:]:
-        raise forms.ValidationError(
-            _("Enter a phone number, such as 011 23 45 67 or +32 11 23 45 67."), code="phone"
-        )
-
-
 class ClaimForm(forms.Form):
     email = forms.ChoiceField(
         label=_("Your verified address"),
@@ -581,12 +564,7 @@ class ClaimForm(forms.Form):
         max_length=100,
         help_text=_("For example: managing director, coordinator, office manager."),
     )
-    phone = forms.CharField(
-        label=_("Phone number where the regisseur can reach you"),
-        max_length=30,
-        validators=[_phone_number],
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
+    phone = PhoneField(label=_("Phone number where the regisseur can reach you"))
 
     def __init__(self, *args, addresses, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,9 @@
+from urllib.parse import urlsplit, urlunsplit
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import notifications
+from . import notifications, phones, validators
 from .models import Frequency, NotificationPreference
 
 # The largest primary key the databases hold: a signed 64-bit integer.
@@ -74,3 +76,68 @@ class AccountDeletionForm(forms.Form):
                 _("That is not your password. Nothing was deleted."), code="wrong_password"
             )
         return password
+
+
+# --- Fields every form of the portal uses (issue 18) ---------------------------------------------
+
+
+class LocalisedLimits:
+    """Mixin for number fields: the limits in their messages are written the language's way
+    ("at least 0,01" in Dutch and French), through portal.validators."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [validators.localise(validator) for validator in self.validators]
+
+
+class IntegerField(LocalisedLimits, forms.IntegerField):
+    """Django's IntegerField; min_value, max_value and step_size say their limits localised."""
+
+
+class DecimalField(LocalisedLimits, forms.DecimalField):
+    """Django's DecimalField; min_value, max_value and step_size say their limits localised
+    (use it for every amount: "Ensure this value is greater than or equal to 0,01")."""
+
+
+class PhoneField(forms.CharField):
+    """A phone number: Belgian by default (0470 12 34 56, 011 23 45 67), international allowed
+    (+31 20 123 4567); cleaned to E.164 ("+3211234567", portal/phones.py) and shown for editing
+    as people write it."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", phones.MAX_TYPED_LENGTH)
+        # A model's formfield() passes its own (empty) help text.
+        kwargs["help_text"] = kwargs.get("help_text") or _(
+            "A Belgian number, or another country's with its code (+31 …)."
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return phones.display(value)
+
+    def to_python(self, value):
+        return phones.normalise(super().to_python(value))
+
+
+class WebsiteField(forms.URLField):
+    """A web address: "www.example.be" becomes "https://www.example.be" (the scheme a browser
+    would guess) and the host is written in lower case, so one site is stored one way."""
+
+    default_assume_scheme = "https"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        parts = urlsplit(value)
+        return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()))

@@ -7,6 +7,8 @@ from django.urls import translate_url
 from django.utils import formats
 from django.utils.translation import get_language, get_language_info
 
+from portal import phones
+
 register = template.Library()
 
 
@@ -66,3 +68,10 @@ def error_summary(form):
     for field in form:
         items.extend((field, message) for message in field.errors)
     return items
+
+
+@register.filter
+def phone(value):
+    """A stored phone number (E.164) as people write it: "011 23 45 67" for a Belgian number,
+    "+31 20 123 4567" for another country's; one that does not parse, as stored."""
+    return phones.display(value)
