@@ -1,7 +1,7 @@
 """Forms of the companies app: they validate and say what is wrong, in the user's language."""
 
 from django import forms
-from django.core.validators import slug_re
+from django.core.validators import MaxLengthValidator, slug_re
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -48,6 +48,13 @@ class PostcodeField(forms.CharField):
     widget = forms.TextInput(
         attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 4, "size": 4}
     )
+
+    def __init__(self, **kwargs):
+        # Room for "3 500"; the four-digit check below refuses anything longer, so Django's
+        # length check (which would measure the Postcode row) is left out.
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
 
     def prepare_value(self, value):
         if isinstance(value, Postcode):

@@ -1,9 +1,13 @@
 from urllib.parse import urlsplit, urlunsplit
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import notifications, phones, validators
+from .account_forms import PASSWORD_MAX_LENGTH
 from .models import Frequency, NotificationPreference
 
 # The largest primary key the databases hold: a signed 64-bit integer.
@@ -61,6 +65,7 @@ class AccountDeletionForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Deleting cannot be undone."),
     )
@@ -141,3 +146,41 @@ class WebsiteField(forms.URLField):
             return value
         parts = urlsplit(value)
         return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()))
+
+
+# --- How every form field is rendered (settings.FORM_RENDERER) -----------------------------------
+
+# A one-line text input this long or longer is "long": its limit is stated like a text area's.
+LONG_TEXT_INPUT = 500
+
+
+class BoundField(forms.BoundField):
+    """Django's BoundField, with the limit of a text area or a long text input stated once for
+    every form (templates/allauth/includes/field.html shows it with the help text, and the
+    widget is described by it), so that no help text repeats a limit by hand."""
+
+    @property
+    def stated_limit(self):
+        """ "At most 2,000 characters." in the active language, or "" where no limit is said."""
+        limit = getattr(self.field, "max_length", None)
+        if not limit or self.is_hidden or not isinstance(self.field, forms.CharField):
+            return ""
+        if not isinstance(self.field.widget, forms.Textarea) and limit < LONG_TEXT_INPUT:
+            return ""
+        return ngettext("At most %(count)s character.", "At most %(count)s characters.", limit) % {
+            "count": number_format(limit, force_grouping=True)
+        }
+
+    @property
+    def aria_describedby(self):
+        described_by = super().aria_describedby
+        if described_by is not None and not self.help_text and self.stated_limit and self.auto_id:
+            # The limit sits where the help text would (the id <auto_id>_helptext).
+            described_by = " ".join([f"{self.auto_id}_helptext", described_by]).strip()
+        return described_by
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's renderer, with the portal's BoundField for every form."""
+
+    bound_field_class = BoundField

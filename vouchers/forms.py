@@ -75,7 +75,7 @@ class ApplicationForm(forms.Form):
         label=_("What will the social enterprise do for you?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("A few sentences: the work, where, and how much. At most 2,000 characters."),
+        help_text=_("A few sentences: the work, where, and how much."),
         error_messages={"required": _("Describe the work you want to try.")},
     )
     expected_date = forms.DateField(
