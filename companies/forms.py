@@ -24,6 +24,7 @@ from .models import (
     OrganisationKind,
 )
 
+# Asked of social-economy enterprises only (OrganisationForm leaves them out for other kinds).
 SOCIAL_ONLY_FIELDS = ("recognitions", "target_groups")
 
 
@@ -164,24 +165,47 @@ class OrganisationForm(forms.ModelForm):
             "street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
         }
         help_texts = {
-            "kind": _(
-                "Recognitions, target groups and offered services belong to social-economy "
-                "enterprises only."
-            ),
             "sectors": _("The sections of NACE-BEL that describe what you do."),
             "recognitions": _("For social-economy enterprises."),
             "target_groups": _("For social-economy enterprises: the people you employ or support."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind=None, **kwargs):
+        """`kind`, when creating: the kind chosen in the first step (organisation_create); the
+        form carries it in a hidden field and asks only the fields of that kind. When editing,
+        the saved kind decides which fields are asked; a new kind's fields appear once saved.
+        Fields that do not apply are not in the form, so what is posted for them is ignored."""
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = OrganisationKind.choices
+        if self.instance.pk:
+            self.kind = self.instance.kind
+            self.fields["kind"].help_text = _(
+                "Changing the kind? Save the profile: the fields of the new kind then appear "
+                "here. Recognitions, target groups and offered services belong to "
+                "social-economy enterprises only."
+            )
+        else:
+            self.kind = kind
+            self.fields["kind"].widget = forms.HiddenInput()
+            self.initial["kind"] = kind
+        if self.kind != OrganisationKind.SOCIAL:
+            for name in SOCIAL_ONLY_FIELDS:
+                del self.fields[name]
         if self.instance.pk and "enterprise_number" not in self.data:
             # Shown the way the KBO writes it; stored as ten digits.
             self.initial["enterprise_number"] = self.instance.enterprise_number_display
         self.fields["size"].choices = [("", _("Not given"))] + list(self.fields["size"].choices)[1:]
         self.look_alikes = []
         self.kbo_note = ""
+
+    @property
+    def asks_social_details(self):
+        """Whether the form asks for recognitions and target groups (social enterprises)."""
+        return self.kind == OrganisationKind.SOCIAL
+
+    @property
+    def kind_label(self):
+        return OrganisationKind(self.kind).label if self.kind else ""
 
     def clean_enterprise_number(self):
         number = enterprise_number.normalise(self.cleaned_data["enterprise_number"])
@@ -211,11 +235,11 @@ class OrganisationForm(forms.ModelForm):
     KBO_FIELDS = ("name", "street", "postcode", "sectors")
 
     @classmethod
-    def looked_up(cls, data, *, instance=None):
+    def looked_up(cls, data, *, instance=None, kind=None):
         """The form again, unbound, with what was typed and the empty name, street, postcode
         and sectors filled from the KBO register; `kbo_note` says what happened. Works without
         JavaScript: the "Look up in the KBO" button submits the form to its own page."""
-        form = cls(instance=instance)
+        form = cls(instance=instance, kind=kind)
         typed = {
             name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
             for name, field in form.fields.items()
@@ -250,7 +274,7 @@ class OrganisationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") and cleaned["kind"] != OrganisationKind.SOCIAL:
+        if self.kind == OrganisationKind.SOCIAL and cleaned.get("kind") not in (None, self.kind):
             # Social-economy details of a firm would put it among social enterprises in search.
             for name in SOCIAL_ONLY_FIELDS:
                 cleaned[name] = []
@@ -592,3 +616,18 @@ class ClaimDecisionForm(forms.Form):
         if cleaned.get("decision") == "refuse" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Say why you refuse the claim: the claimant reads it."))
         return cleaned
+
+
+class KindForm(forms.Form):
+    """The first step of adding an organisation: its kind, which decides what the form asks.
+    A GET form (…/new/?kind=social), so that it works without script and can be linked to."""
+
+    kind = forms.ChoiceField(
+        label=_("What kind of organisation is it?"),
+        choices=OrganisationKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Social-economy enterprises also give their recognitions, target groups and the "
+            "services they offer."
+        ),
+    )

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 
 from companies.models import OfferedService, Recognition
 from tests.companies.conftest import profile_data
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, OwnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +220,43 @@ def test_the_form_states_the_limit_of_the_description_and_the_textarea_enforces_
     assert 'maxlength="5000"' in page
     # The limit describes the field (no hand-written help text repeats it).
     assert page.count("5,000 characters") == 1
+
+
+# --- Only the kind's fields (issue 18, item 5) ---------------------------------------------------
+
+
+def test_editing_a_regular_firm_asks_no_social_economy_details_and_ignores_them(client, world):
+    firm = OrganisationFactory(kind="regular")
+    OwnerFactory(organisation=firm, user=world.owner)
+    client.force_login(world.owner)
+
+    page = client.get(edit_url(firm)).content.decode()
+    assert 'name="recognitions"' not in page
+    assert "Changing the kind? Save the profile" in page
+
+    recognition = Recognition.objects.get(slug="kringwinkel")
+    response = client.post(edit_url(firm), profile_data(firm, recognitions=[recognition.pk]))
+    assert response.status_code == 302
+    assert not firm.recognitions.exists()
+
+
+def test_becoming_a_social_enterprise_shows_its_fields_after_saving(client, world):
+    firm = OrganisationFactory(kind="regular")
+    OwnerFactory(organisation=firm, user=world.owner)
+    client.force_login(world.owner)
+
+    response = client.post(edit_url(firm), profile_data(firm, kind="social"), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == edit_url(firm)
+    assert "Now give your recognitions and target groups." in page
+    assert 'name="recognitions"' in page
+
+
+def test_editing_a_social_enterprise_asks_its_details(client, world):
+    client.force_login(world.owner)
+
+    page = client.get(edit_url(world.organisation)).content.decode()
+
+    assert 'name="recognitions"' in page
+    assert 'name="target_groups"' in page
