@@ -47,7 +47,6 @@ from .forms import (
 from .models import (
     Claim,
     ClaimStatus,
-    Collaboration,
     Invitation,
     JoinRequest,
     Membership,
@@ -112,7 +111,8 @@ def profile(request, slug):
     membership = access.memberships_of(request.user).filter(organisation=organisation).first()
     context = {
         "organisation": organisation,
-        "collaborations": Collaboration.objects.shown_on_profile_of(organisation),
+        # Each partner once, with its roles and services (companies/collaborations.py).
+        "collaborations": collaborations.partners_on_profile(organisation),
         "membership": membership,
         "is_member": membership is not None,
         "has_members": organisation.has_members,
