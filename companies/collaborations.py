@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import emails
+from portal.validators import localised
 from portal.models import User
 
 from .access import is_member
@@ -159,7 +160,7 @@ def check_period(started, ended=None, *, today=None):
         errors["started"] = ValidationError(
             _("The register starts on %(date)s; give a start on or after that date."),
             code="before_2012",
-            params={"date": EARLIEST_START.strftime("%d/%m/%Y")},
+            params={"date": localised(EARLIEST_START)},
         )
     elif started > today:
         errors["started"] = ValidationError(
@@ -176,7 +177,7 @@ def _end_before_start(started, ended):
     return ValidationError(
         _("The end (%(ended)s) comes before the start (%(started)s)."),
         code="end_before_start",
-        params={"ended": ended.strftime("%d/%m/%Y"), "started": started.strftime("%d/%m/%Y")},
+        params={"ended": localised(ended), "started": localised(started)},
     )
 
 
@@ -373,7 +374,7 @@ def end(collaboration, *, organisation, by, ended=None):
         raise ValidationError(
             _("This collaboration already ended on %(date)s."),
             code="already_ended",
-            params={"date": collaboration.ended.strftime("%d/%m/%Y")},
+            params={"date": localised(collaboration.ended)},
         )
     if ended > today:
         raise ValidationError(

@@ -13,7 +13,7 @@ from portal.forms import IntegerField, ModelMultipleChoiceField, PhoneField, Web
 from portal.models import Postcode, ServiceCategory
 from portal.names import NameField
 
-from . import collaborations, enterprise_number, kbo, logos
+from . import collaborations, contact, enterprise_number, kbo, logos, outreach
 from .models import (
     CollaborationChannel,
     CollaborationRole,
@@ -445,10 +445,25 @@ class ContactForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sender=None, **kwargs):
         # Field ids of their own: the form sits on profile pages next to other forms.
         kwargs.setdefault("auto_id", "contact_%s")
         super().__init__(*args, **kwargs)
+        self.sender = sender
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.sender is not None and not outreach.vouched_for(self.sender):
+            # The rule on web addresses (companies/outreach.py) is checked with the fields, on
+            # what was typed, so that one round names every problem; sending checks it again.
+            typed = [
+                cleaned.get(name, self.data.get(self.add_prefix(name), ""))
+                for name in ("subject", "message")
+            ]
+            link = outreach.first_link(*typed)
+            if link:
+                self.add_error(None, contact.link_in_message(link))
+        return cleaned
 
 
 # --- Collaborations declared by hand ---------------------------------------------------------

@@ -535,7 +535,7 @@ def act(request, slug):
 @login_required
 def contact_organisation(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    form = ContactForm(_posted(request))
+    form = ContactForm(_posted(request), sender=request.user)
     if request.method == "POST" and form.is_valid():
         acting = access.acting_membership(request)
         try:

@@ -248,11 +248,11 @@ def test_the_command_imports_nothing_when_a_line_is_bad(tmp_path, orgs):
     assert "line 5: regular_enterprise_number: Kringwinkel Mechelen is a social-economy" in err
     assert "line 6: social_enterprise_number: Basisschool De Linde is not a social-economy" in err
     assert "line 7: started: “2013-02-30” is not a date" in err
-    assert "line 8: ended: The end (31/12/2015) comes before the start (01/01/2016)." in err
+    assert "line 8: ended: The end (Dec. 31, 2015) comes before the start (Jan. 1, 2016)." in err
     assert "line 9: unknown role “boss” (use client, supplier, partner)" in err
     assert "line 10: unknown service category “tuinieren”" in err
     assert "line 11: unknown channel “telepathy”" in err
-    assert "line 12: started: The register starts on 01/01/2012" in err
+    assert "line 12: started: The register starts on Jan. 1, 2012" in err
     assert "line 13: started: The start lies in the future" in err
     assert "line 16: expected 7 fields as in the header, found 6" in err
     assert not Collaboration.objects.exists()

@@ -229,7 +229,7 @@ def test_a_social_enterprise_declares_with_a_firm(client, sides):
 @pytest.mark.parametrize(
     ("changes", "field", "text"),
     [
-        ({"started": "2011-12-31"}, "started", "The register starts on 01/01/2012"),
+        ({"started": "2011-12-31"}, "started", "The register starts on Jan. 1, 2012"),
         ({"started": "in-days:1"}, "started", "The start lies in the future"),
         ({"started": "2020-04-01", "ended": "2020-03-31"}, "ended", "comes before the start"),
         ({"started": "31-31-2020"}, "started", "Enter a valid date."),
@@ -514,7 +514,7 @@ def test_an_ended_collaboration_cannot_be_ended_again(client, sides, confirmed):
         action(sides.enterprise, confirmed, "end"), {"ended": "2023-01-01"}, follow=True
     )
 
-    assert "already ended on 31/01/2022" in response.content.decode()
+    assert "already ended on Jan. 31, 2022" in response.content.decode()
     confirmed.refresh_from_db()
     assert confirmed.ended == date(2022, 1, 31)
 

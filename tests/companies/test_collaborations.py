@@ -246,7 +246,7 @@ def test_ending_twice_sends_nothing_more(client, running):
             running.collaboration, organisation=running.regular, by=running.firm_owner
         )
 
-    assert "already ended on 30/06/2025" in again.content.decode()
+    assert "already ended on June 30, 2025" in again.content.decode()
     assert ended_emails().count() == 2
     assert not ended_emails(recipient__in=[running.firm_owner, running.firm_editor]).exists()
 

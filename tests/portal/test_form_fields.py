@@ -105,3 +105,20 @@ def test_an_integer_field_keeps_its_own_messages_and_localises_the_limits():
         with pytest.raises(forms.ValidationError) as own:
             IntegerField(min_value=1, error_messages={"min_value": "Minstens één."}).clean("0")
         assert own.value.messages == ["Minstens één."]
+
+
+@pytest.mark.parametrize(
+    ("language", "ended", "started"),
+    [("nl", "31 maart 2020", "1 april 2020"), ("fr", "31 mars 2020", "1 avril 2020")],
+)
+def test_dates_in_messages_are_written_the_languages_way(language, ended, started):
+    from datetime import date
+
+    from companies.collaborations import check_period
+
+    with pytest.raises(forms.ValidationError) as refused:
+        check_period(date(2020, 4, 1), date(2020, 3, 31), today=date(2026, 1, 1))
+    with translation.override(language):
+        message = refused.value.message_dict["ended"][0]
+    assert ended in message and started in message, message
+    assert "/" not in message
