@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import emails
-from portal.validators import localised
 from portal.models import User
+from portal.validators import localised
 
 from .access import is_member
 from .models import (
