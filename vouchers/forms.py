@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Organisation
+from portal.forms import DecimalField
 from portal.models import ServiceCategory
 
 
@@ -151,7 +152,7 @@ class RedeemForm(forms.Form):
         max_length=50,
         error_messages={"required": _("Give the number of your invoice.")},
     )
-    invoice_amount = forms.DecimalField(
+    invoice_amount = DecimalField(
         label=_("Invoice amount (EUR)"),
         max_digits=10,
         decimal_places=2,

@@ -77,3 +77,17 @@ def test_every_text_field_of_every_model_has_a_limit():
         and (model._meta.app_label, model._meta.model_name, field.name) not in WRITTEN_BY_THE_PORTAL
     ]
     assert unlimited == []
+
+
+@pytest.mark.parametrize("name", sorted(form_classes()))
+def test_every_number_field_states_its_limits_in_the_languages_format(name):
+    """Issue 18, item 1: portal.forms.IntegerField and DecimalField (portal/validators.py)."""
+    from portal.forms import LocalisedLimits
+
+    plain = [
+        field_name
+        for field_name, field in form_classes()[name].base_fields.items()
+        if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField))
+        and not isinstance(field, LocalisedLimits)
+    ]
+    assert plain == [], f"{name}: {plain} are Django's number fields"
