@@ -122,3 +122,17 @@ def test_dates_in_messages_are_written_the_languages_way(language, ended, starte
         message = refused.value.message_dict["ended"][0]
     assert ended in message and started in message, message
     assert "/" not in message
+
+
+def test_the_organisation_admin_checks_phone_and_website_as_the_profile_does(rf):
+    from django.contrib import admin
+
+    from companies.models import Organisation
+    from portal.models import User
+
+    request = rf.get("/")
+    request.user = User(is_staff=True, is_superuser=True)
+    form_class = admin.site._registry[Organisation].get_form(request)
+
+    assert isinstance(form_class.base_fields["phone"], PhoneField)
+    assert isinstance(form_class.base_fields["website"], WebsiteField)
