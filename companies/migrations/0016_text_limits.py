@@ -9,20 +9,27 @@ class Migration(migrations.Migration):
         ('companies', '0015_organisation_source'),
     ]
 
+    # Limits checked by forms and validators only: nothing changes in the database, so the
+    # state alone changes (on SQLite an AlterField would rebuild the table, and the table
+    # vouchers_programme carries triggers that a rebuild breaks).
     operations = [
-        migrations.AlterField(
-            model_name='collaboration',
-            name='dispute_note',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='why it was disputed'),
-        ),
-        migrations.AlterField(
-            model_name='offeredservice',
-            name='description',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='description'),
-        ),
-        migrations.AlterField(
-            model_name='organisation',
-            name='description',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='description'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='collaboration',
+                    name='dispute_note',
+                    field=models.TextField(blank=True, max_length=2000, verbose_name='why it was disputed'),
+                ),
+                migrations.AlterField(
+                    model_name='offeredservice',
+                    name='description',
+                    field=models.TextField(blank=True, max_length=2000, verbose_name='description'),
+                ),
+                migrations.AlterField(
+                    model_name='organisation',
+                    name='description',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='description'),
+                ),
+            ],
         ),
     ]

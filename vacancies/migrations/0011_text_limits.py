@@ -10,10 +10,17 @@ class Migration(migrations.Migration):
         ('vacancies', '0010_search_words'),
     ]
 
+    # Limits checked by forms and validators only: nothing changes in the database, so the
+    # state alone changes (on SQLite an AlterField would rebuild the table, and the table
+    # vouchers_programme carries triggers that a rebuild breaks).
     operations = [
-        migrations.AlterField(
-            model_name='vacancy',
-            name='hours_per_week',
-            field=models.PositiveSmallIntegerField(validators=[portal.validators.MinValueValidator(1), portal.validators.MaxValueValidator(50)], verbose_name='hours per week'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='vacancy',
+                    name='hours_per_week',
+                    field=models.PositiveSmallIntegerField(validators=[portal.validators.MinValueValidator(1), portal.validators.MaxValueValidator(50)], verbose_name='hours per week'),
+                ),
+            ],
         ),
     ]

@@ -11,50 +11,57 @@ class Migration(migrations.Migration):
         ('vouchers', '0003_data_changes'),
     ]
 
+    # Limits checked by forms and validators only: nothing changes in the database, so the
+    # state alone changes (on SQLite an AlterField would rebuild the table, and the table
+    # vouchers_programme carries triggers that a rebuild breaks).
     operations = [
-        migrations.AlterField(
-            model_name='programme',
-            name='budget',
-            field=models.DecimalField(decimal_places=2, max_digits=12, validators=[portal.validators.MinValueValidator(Decimal('0'))], verbose_name='total budget (EUR)'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='description',
-            field=models.TextField(blank=True, help_text='What the programme is for, in plain language, shown on its page.', max_length=5000, verbose_name='description'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='terms',
-            field=models.TextField(help_text='The conditions an applicant accepts when applying.', max_length=10000, verbose_name='terms'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='validity_days',
-            field=models.PositiveSmallIntegerField(default=180, help_text='An approved voucher must be redeemed within this many days.', validators=[portal.validators.MinValueValidator(1)], verbose_name='validity after approval (days)'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='voucher_value',
-            field=models.DecimalField(decimal_places=2, default=Decimal('500'), max_digits=8, validators=[portal.validators.MinValueValidator(Decimal('0.01'))], verbose_name='voucher value (EUR)'),
-        ),
-        migrations.AlterField(
-            model_name='programme',
-            name='vouchers_per_firm',
-            field=models.PositiveSmallIntegerField(default=1, validators=[portal.validators.MinValueValidator(1)], verbose_name='vouchers per firm'),
-        ),
-        migrations.AlterField(
-            model_name='voucher',
-            name='invoice_amount',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, validators=[portal.validators.MinValueValidator(Decimal('0.01'))], verbose_name='invoice amount (EUR)'),
-        ),
-        migrations.AlterField(
-            model_name='voucher',
-            name='rejection_reason',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='reason for rejection'),
-        ),
-        migrations.AlterField(
-            model_name='voucherevent',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='note'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='programme',
+                    name='budget',
+                    field=models.DecimalField(decimal_places=2, max_digits=12, validators=[portal.validators.MinValueValidator(Decimal('0'))], verbose_name='total budget (EUR)'),
+                ),
+                migrations.AlterField(
+                    model_name='programme',
+                    name='description',
+                    field=models.TextField(blank=True, help_text='What the programme is for, in plain language, shown on its page.', max_length=5000, verbose_name='description'),
+                ),
+                migrations.AlterField(
+                    model_name='programme',
+                    name='terms',
+                    field=models.TextField(help_text='The conditions an applicant accepts when applying.', max_length=10000, verbose_name='terms'),
+                ),
+                migrations.AlterField(
+                    model_name='programme',
+                    name='validity_days',
+                    field=models.PositiveSmallIntegerField(default=180, help_text='An approved voucher must be redeemed within this many days.', validators=[portal.validators.MinValueValidator(1)], verbose_name='validity after approval (days)'),
+                ),
+                migrations.AlterField(
+                    model_name='programme',
+                    name='voucher_value',
+                    field=models.DecimalField(decimal_places=2, default=Decimal('500'), max_digits=8, validators=[portal.validators.MinValueValidator(Decimal('0.01'))], verbose_name='voucher value (EUR)'),
+                ),
+                migrations.AlterField(
+                    model_name='programme',
+                    name='vouchers_per_firm',
+                    field=models.PositiveSmallIntegerField(default=1, validators=[portal.validators.MinValueValidator(1)], verbose_name='vouchers per firm'),
+                ),
+                migrations.AlterField(
+                    model_name='voucher',
+                    name='invoice_amount',
+                    field=models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, validators=[portal.validators.MinValueValidator(Decimal('0.01'))], verbose_name='invoice amount (EUR)'),
+                ),
+                migrations.AlterField(
+                    model_name='voucher',
+                    name='rejection_reason',
+                    field=models.TextField(blank=True, max_length=2000, verbose_name='reason for rejection'),
+                ),
+                migrations.AlterField(
+                    model_name='voucherevent',
+                    name='note',
+                    field=models.TextField(blank=True, max_length=2000, verbose_name='note'),
+                ),
+            ],
         ),
     ]
