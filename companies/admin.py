@@ -12,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.forms import PhoneField, WebsiteField
+
 from . import access, enterprise_number, freshness, kbo, verification
 from .forms import LogoField
 from .models import (
@@ -163,6 +165,13 @@ class OrganisationAdmin(admin.ModelAdmin):
     actions = ["verify"]
     # A logo uploaded here is checked and re-encoded as on the profile page (companies/logos.py).
     formfield_overrides = {models.ImageField: {"form_class": LogoField}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Phone and website checked and stored as on the profile page (portal/forms.py).
+        form_class = {"phone": PhoneField, "website": WebsiteField}.get(db_field.name)
+        if form_class:
+            kwargs["form_class"] = form_class
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_look_alike()

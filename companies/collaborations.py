@@ -474,3 +474,41 @@ def sections(organisation):
         "disputed": mine.filter(disputed_at__isnull=False),
         "confirmed": mine.confirmed(),
     }
+
+
+# --- On a profile ------------------------------------------------------------------------------
+
+# What the other side is to the social enterprise, read from the regular side's role.
+_SOCIAL_SIDE_ROLE = {
+    CollaborationRole.CLIENT: CollaborationRole.SUPPLIER,
+    CollaborationRole.SUPPLIER: CollaborationRole.CLIENT,
+    CollaborationRole.PARTNER: CollaborationRole.PARTNER,
+}
+
+
+def partners_on_profile(organisation):
+    """The organisations `organisation` works with, as its profile lists them: each partner
+    once (by name), with what the partner is to it ("Client", "Supplier", "Partner") and, under
+    each role, the collaborations (their service and period, newest first). Two collaborations
+    in both directions, or two services between the same pair, make one entry. One query."""
+    partners = {}
+    for collaboration in Collaboration.objects.shown_on_profile_of(organisation):
+        if collaboration.social_id == organisation.pk:
+            partner, role = collaboration.regular, CollaborationRole(collaboration.role)
+        else:
+            partner, role = collaboration.social, _SOCIAL_SIDE_ROLE[collaboration.role]
+        roles = partners.setdefault(partner.pk, (partner, {}))[1]
+        roles.setdefault(role, []).append(collaboration)
+    order = list(CollaborationRole)
+    return [
+        {
+            "organisation": partner,
+            "roles": [
+                {"label": role.label, "collaborations": roles[role]}
+                for role in sorted(roles, key=order.index)
+            ],
+        }
+        for partner, roles in sorted(
+            partners.values(), key=lambda entry: (entry[0].name.casefold(), entry[0].pk)
+        )
+    ]

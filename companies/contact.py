@@ -71,7 +71,7 @@ def route(organisation):
     return ("regie", region) if region else (None, None)
 
 
-def _link_in_message(link):
+def link_in_message(link):
     return ValidationError(
         _(
             "Your message contains the web address %(link)s (in its subject, its text or a "
@@ -111,7 +111,7 @@ def send_contact_message(organisation, *, sender, subject, message, on_behalf_of
             message,
             sender.get_full_name(),
             on_behalf_of.name if on_behalf_of else "",
-            refusal=_link_in_message,
+            refusal=link_in_message,
         )
     if not _count_one_message(sender):
         raise ValidationError(

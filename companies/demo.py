@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from portal import phones
 from portal.demo import demo_user
 from portal.models import Postcode, Sector, ServiceCategory
 
@@ -1047,7 +1048,10 @@ def _seed_organisation(index, demo, *, sectors, categories, postcodes, recogniti
             # Businesses publish how to reach them (invented, on the reserved .test domain).
             "website": f"https://www.{slugify(demo.name)}.test",
             "email": f"info@{slugify(demo.name)}.test",
-            "phone": f"011 {20 + index % 70:02d} {10 + index % 89:02d} {10 + index * 7 % 89:02d}",
+            # Stored as every phone is (E.164, portal/phones.py): shown as 011 ...
+            "phone": phones.normalise(
+                f"011 {20 + index % 70:02d} {10 + index % 89:02d} {10 + index * 7 % 89:02d}"
+            ),
         },
     )
     if demo.verified and not organisation.verified_at:

@@ -1,7 +1,7 @@
 """Forms of the companies app: they validate and say what is wrong, in the user's language."""
 
 from django import forms
-from django.core.validators import slug_re
+from django.core.validators import MaxLengthValidator, slug_re
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -9,11 +9,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from portal import names
-from portal.forms import ModelMultipleChoiceField
+from portal.forms import IntegerField, ModelMultipleChoiceField, PhoneField, WebsiteField
 from portal.models import Postcode, ServiceCategory
 from portal.names import NameField
 
-from . import collaborations, enterprise_number, kbo, logos
+from . import collaborations, contact, enterprise_number, kbo, logos, outreach
 from .models import (
     CollaborationChannel,
     CollaborationRole,
@@ -24,6 +24,7 @@ from .models import (
     OrganisationKind,
 )
 
+# Asked of social-economy enterprises only (OrganisationForm leaves them out for other kinds).
 SOCIAL_ONLY_FIELDS = ("recognitions", "target_groups")
 
 
@@ -48,6 +49,13 @@ class PostcodeField(forms.CharField):
     widget = forms.TextInput(
         attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 4, "size": 4}
     )
+
+    def __init__(self, **kwargs):
+        # Room for "3 500"; the four-digit check below refuses anything longer, so Django's
+        # length check (which would measure the Postcode row) is left out.
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
 
     def prepare_value(self, value):
         if isinstance(value, Postcode):
@@ -94,14 +102,8 @@ class OrganisationForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     postcode = PostcodeField(label=_("Postcode"))
-    website = forms.URLField(
-        label=_("Website"),
-        required=False,
-        max_length=200,
-        # "brugwerk.be" becomes https://brugwerk.be, as a visitor's browser would guess.
-        assume_scheme="https",
-        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
-    )
+    # "brugwerk.be" becomes https://brugwerk.be, as a visitor's browser would guess.
+    website = WebsiteField(label=_("Website"), required=False)
     # The description is what the directory searches; it may be long, not endless.
     description = forms.CharField(
         label=_("Description"),
@@ -151,6 +153,7 @@ class OrganisationForm(forms.ModelForm):
         ]
         field_classes = {
             "name": NameField,
+            "phone": PhoneField,
             **dict.fromkeys(["sectors", "recognitions", "target_groups"], ModelMultipleChoiceField),
         }
         widgets = {
@@ -160,27 +163,49 @@ class OrganisationForm(forms.ModelForm):
             "target_groups": forms.CheckboxSelectMultiple,
             "name": forms.TextInput(attrs={"autocomplete": "organization"}),
             "street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }
         help_texts = {
-            "kind": _(
-                "Recognitions, target groups and offered services belong to social-economy "
-                "enterprises only."
-            ),
             "sectors": _("The sections of NACE-BEL that describe what you do."),
             "recognitions": _("For social-economy enterprises."),
             "target_groups": _("For social-economy enterprises: the people you employ or support."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind=None, **kwargs):
+        """`kind`, when creating: the kind chosen in the first step (organisation_create); the
+        form carries it in a hidden field and asks only the fields of that kind. When editing,
+        the saved kind decides which fields are asked; a new kind's fields appear once saved.
+        Fields that do not apply are not in the form, so what is posted for them is ignored."""
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = OrganisationKind.choices
+        if self.instance.pk:
+            self.kind = self.instance.kind
+            self.fields["kind"].help_text = _(
+                "Changing the kind? Save the profile: the fields of the new kind then appear "
+                "here. Recognitions, target groups and offered services belong to "
+                "social-economy enterprises only."
+            )
+        else:
+            self.kind = kind
+            self.fields["kind"].widget = forms.HiddenInput()
+            self.initial["kind"] = kind
+        if self.kind != OrganisationKind.SOCIAL:
+            for name in SOCIAL_ONLY_FIELDS:
+                del self.fields[name]
         if self.instance.pk and "enterprise_number" not in self.data:
             # Shown the way the KBO writes it; stored as ten digits.
             self.initial["enterprise_number"] = self.instance.enterprise_number_display
         self.fields["size"].choices = [("", _("Not given"))] + list(self.fields["size"].choices)[1:]
         self.look_alikes = []
         self.kbo_note = ""
+
+    @property
+    def asks_social_details(self):
+        """Whether the form asks for recognitions and target groups (social enterprises)."""
+        return self.kind == OrganisationKind.SOCIAL
+
+    @property
+    def kind_label(self):
+        return OrganisationKind(self.kind).label if self.kind else ""
 
     def clean_enterprise_number(self):
         number = enterprise_number.normalise(self.cleaned_data["enterprise_number"])
@@ -210,11 +235,11 @@ class OrganisationForm(forms.ModelForm):
     KBO_FIELDS = ("name", "street", "postcode", "sectors")
 
     @classmethod
-    def looked_up(cls, data, *, instance=None):
+    def looked_up(cls, data, *, instance=None, kind=None):
         """The form again, unbound, with what was typed and the empty name, street, postcode
         and sectors filled from the KBO register; `kbo_note` says what happened. Works without
         JavaScript: the "Look up in the KBO" button submits the form to its own page."""
-        form = cls(instance=instance)
+        form = cls(instance=instance, kind=kind)
         typed = {
             name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
             for name, field in form.fields.items()
@@ -249,7 +274,7 @@ class OrganisationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") and cleaned["kind"] != OrganisationKind.SOCIAL:
+        if self.kind == OrganisationKind.SOCIAL and cleaned.get("kind") not in (None, self.kind):
             # Social-economy details of a firm would put it among social enterprises in search.
             for name in SOCIAL_ONLY_FIELDS:
                 cleaned[name] = []
@@ -296,7 +321,7 @@ class ServiceForm(forms.ModelForm):
         widget=forms.RadioSelect,
         initial=SCOPE_RADIUS,
     )
-    radius_km = forms.IntegerField(
+    radius_km = IntegerField(
         label=_("Distance (km)"),
         required=False,
         min_value=1,
@@ -420,10 +445,25 @@ class ContactForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sender=None, **kwargs):
         # Field ids of their own: the form sits on profile pages next to other forms.
         kwargs.setdefault("auto_id", "contact_%s")
         super().__init__(*args, **kwargs)
+        self.sender = sender
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.sender is not None and not outreach.vouched_for(self.sender):
+            # The rule on web addresses (companies/outreach.py) is checked with the fields, on
+            # what was typed, so that one round names every problem; sending checks it again.
+            typed = [
+                cleaned.get(name, self.data.get(self.add_prefix(name), ""))
+                for name in ("subject", "message")
+            ]
+            link = outreach.first_link(*typed)
+            if link:
+                self.add_error(None, contact.link_in_message(link))
+        return cleaned
 
 
 # --- Collaborations declared by hand ---------------------------------------------------------
@@ -558,17 +598,6 @@ class EndForm(forms.Form):
 # --- Claims of listings (issue 17: companies/claims.py) ------------------------------------------
 
 
-def _phone_number(value):
-    """A phone number as people write it: digits with spaces, dots, slashes, dashes, brackets
-    and a leading +; at least 8 digits."""
-    allowed = set("0123456789 +./-()")
-    digits = sum(char.isdigit() for char in value)
-    if set(value) - allowed or digits < 8 or digits > 15 or "+" in value[1:]:
-        raise forms.ValidationError(
-            _("Enter a phone number, such as 011 23 45 67 or +32 11 23 45 67."), code="phone"
-        )
-
-
 class ClaimForm(forms.Form):
     email = forms.ChoiceField(
         label=_("Your verified address"),
@@ -581,12 +610,7 @@ class ClaimForm(forms.Form):
         max_length=100,
         help_text=_("For example: managing director, coordinator, office manager."),
     )
-    phone = forms.CharField(
-        label=_("Phone number where the regisseur can reach you"),
-        max_length=30,
-        validators=[_phone_number],
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
+    phone = PhoneField(label=_("Phone number where the regisseur can reach you"))
 
     def __init__(self, *args, addresses, **kwargs):
         super().__init__(*args, **kwargs)
@@ -607,3 +631,18 @@ class ClaimDecisionForm(forms.Form):
         if cleaned.get("decision") == "refuse" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Say why you refuse the claim: the claimant reads it."))
         return cleaned
+
+
+class KindForm(forms.Form):
+    """The first step of adding an organisation: its kind, which decides what the form asks.
+    A GET form (…/new/?kind=social), so that it works without script and can be linked to."""
+
+    kind = forms.ChoiceField(
+        label=_("What kind of organisation is it?"),
+        choices=OrganisationKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Social-economy enterprises also give their recognitions, target groups and the "
+            "services they offer."
+        ),
+    )

@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import csvexport
+from portal import csvexport, phones
 
 
 def header(*, with_distance):
@@ -48,7 +48,7 @@ def row(organisation, *, with_distance):
         ", ".join(service.category.name for service in organisation.service_list),
         ", ".join(recognition.name for recognition in organisation.recognition_list),
         organisation.public_website,
-        organisation.public_phone,
+        phones.display(organisation.public_phone),
         organisation.public_email,
         _("yes") if organisation.is_verified else _("no"),
     ]

@@ -182,7 +182,7 @@ class Organisation(Located):
     street = models.CharField(_("street and number"), max_length=200)
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True)
     size = models.CharField(_("size"), max_length=8, choices=OrganisationSize.choices, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(
         _("email address"),
@@ -378,7 +378,7 @@ class OfferedService(models.Model):
         on_delete=models.PROTECT,
         related_name="offers",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
     radius_km = models.PositiveSmallIntegerField(
         _("service radius (km)"),
         null=True,
@@ -638,7 +638,7 @@ class Collaboration(models.Model):
         related_name="+",
     )
     disputed_at = models.DateTimeField(_("disputed at"), null=True, blank=True)
-    dispute_note = models.TextField(_("why it was disputed"), blank=True)
+    dispute_note = models.TextField(_("why it was disputed"), blank=True, max_length=2000)
     # An imported line's fingerprint: importing the same file again adds nothing twice.
     import_key = models.CharField(
         _("import key"), max_length=64, unique=True, null=True, blank=True, editable=False

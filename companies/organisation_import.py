@@ -32,7 +32,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from portal import names, textsearch
+from portal import names, phones, textsearch
+from portal.forms import WebsiteField
 from portal.models import Postcode, ServiceCategory
 
 from . import csv_import, enterprise_number, kbo, search
@@ -97,8 +98,6 @@ Example:
 ENCODINGS = (csv_import.UTF8, csv_import.WINDOWS_1252)
 # A service radius beyond this is a typing error: Flanders is some 250 km wide.
 MAX_RADIUS_KM = 300
-# Digits and the signs people write phone numbers with; 8 to 15 digits (ITU E.164).
-PHONE = re.compile(r"^\+?[\d\s./()-]+$")
 LIST_SEPARATOR = re.compile(r"\s*\|\s*")
 # The advisory lock every organisation import holds while it reads and writes (PostgreSQL).
 LOCK_KEY = 1_700_017_003
@@ -251,17 +250,18 @@ def _check_cells(line, vocabularies):
     )
     values["services"] = _services(line, vocabularies["categories"])
     phone = cells.get("phone", "")
-    digits = sum(char.isdigit() for char in phone)
-    if phone and (not PHONE.match(phone) or not 8 <= digits <= 15 or len(phone) > 30):
+    try:
+        # Stored as the portal's forms store it (E.164, portal/phones.py).
+        values["phone"] = phones.normalise(phone)
+    except ValidationError:
         line.refuse(
             "bad_phone",
             _("phone: “%(value)s” is not a phone number (e.g. 089 12 34 56 or +32 89 12 34 56)")
             % {"value": phone},
         )
-    values["phone"] = phone
     for column, form_field in (
         ("email", forms.EmailField(required=False)),
-        ("website", forms.URLField(required=False, max_length=200, assume_scheme="https")),
+        ("website", WebsiteField(required=False)),
     ):
         try:
             values[column] = form_field.clean(cells.get(column, ""))

@@ -39,6 +39,7 @@ from .forms import (
     InvitationForm,
     JoinRequestForm,
     JoinSearchForm,
+    KindForm,
     OrganisationForm,
     PartnerSearchForm,
     RoleForm,
@@ -47,7 +48,6 @@ from .forms import (
 from .models import (
     Claim,
     ClaimStatus,
-    Collaboration,
     Invitation,
     JoinRequest,
     Membership,
@@ -112,7 +112,8 @@ def profile(request, slug):
     membership = access.memberships_of(request.user).filter(organisation=organisation).first()
     context = {
         "organisation": organisation,
-        "collaborations": Collaboration.objects.shown_on_profile_of(organisation),
+        # Each partner once, with its roles and services (companies/collaborations.py).
+        "collaborations": collaborations.partners_on_profile(organisation),
         "membership": membership,
         "is_member": membership is not None,
         "has_members": organisation.has_members,
@@ -183,10 +184,18 @@ def _refused(request, error):
 @login_required
 def organisation_create(request):
     # Verified email is guaranteed here: allauth lets nobody log in before verifying.
+    # First the kind (?kind=social), which decides what the form asks; then the form, which
+    # carries the kind in a hidden field.
+    kind_form = KindForm(request.POST if request.method == "POST" else request.GET or None)
+    if not kind_form.is_valid():
+        if request.method == "POST":
+            kind_form = KindForm()  # a POST without a kind: start again at the first step
+        return render(request, "companies/organisation_kind.html", {"kind_form": kind_form})
+    kind = kind_form.cleaned_data["kind"]
     if request.method == "POST" and "kbo_lookup" in request.POST:
-        form = OrganisationForm.looked_up(request.POST)
+        form = OrganisationForm.looked_up(request.POST, kind=kind)
         return render(request, "companies/organisation_form.html", {"form": form, "creating": True})
-    form = OrganisationForm(_posted(request), request.FILES or None)
+    form = OrganisationForm(_posted(request), request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             organisation = membership.create_organisation(by=request.user, data=form.cleaned_data)
@@ -288,6 +297,7 @@ def organisation_edit(request, slug):
         return render(request, "companies/organisation_form.html", context)
     form = OrganisationForm(_posted(request), request.FILES or None, instance=copy)
     if request.method == "POST" and form.is_valid():
+        was_social = organisation.is_social
         try:
             profiles.update_profile(organisation, by=request.user, data=form.cleaned_data)
         except ValidationError as error:
@@ -296,6 +306,10 @@ def organisation_edit(request, slug):
             # An owner's save confirms the details as they now stand (companies/freshness.py).
             freshness.confirm(organisation)
             messages.success(request, _("The profile was saved."))
+            if organisation.is_social and not was_social:
+                # The form asks a social-economy enterprise's details once it is one.
+                messages.info(request, _("Now give your recognitions and target groups."))
+                return redirect("companies:organisation_edit", slug=organisation.slug)
             return redirect(_profile_url(organisation))
     context = {"form": form, "organisation": organisation, "member": member, "creating": False}
     return render(request, "companies/organisation_form.html", context)
@@ -522,7 +536,7 @@ def act(request, slug):
 @login_required
 def contact_organisation(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    form = ContactForm(_posted(request))
+    form = ContactForm(_posted(request), sender=request.user)
     if request.method == "POST" and form.is_valid():
         acting = access.acting_membership(request)
         try:

@@ -25,6 +25,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import geography, reference, textsearch
+from .forms import IntegerField
 from .models import Province, Region
 
 PAGE_SIZE = 20
@@ -168,7 +169,8 @@ class PostcodeFilter(django_filters.Filter):
 
 
 class WholeNumberFilter(django_filters.Filter):
-    field_class = forms.IntegerField
+    # Its limits said in the language's format (portal/validators.py).
+    field_class = IntegerField
 
 
 class CheckboxFilter(django_filters.Filter):

@@ -386,6 +386,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every form's fields state their length limits (portal.forms.BoundField).
+FORM_RENDERER = "portal.forms.FormRenderer"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
@@ -394,6 +396,21 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# allauth's forms with a limit on every text field (portal/account_forms.py).
+ACCOUNT_FORMS = {
+    name: f"portal.account_forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "user_token": "UserTokenForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 # Following the link in the browser that signed up also logs in (allauth does so only there: a
 # link opened elsewhere confirms the address and asks to log in, portal/accounts.py).
@@ -434,6 +451,11 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_header("DJANGO_TRUSTED_CLIENT_IP_HEADER")
 # everybody; staff (regisseurs, administrators) need it, and a session that passed it, before the
 # admin and every page that shows more than the public view (portal/twofactor.py).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "portal.account_forms.MFAAuthenticateForm",
+    "reauthenticate": "portal.account_forms.MFAReauthenticateForm",
+    "activate_totp": "portal.account_forms.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = PORTAL_NAME
 # Also the code of the 30 seconds before and after: phones whose clock drifts a little still work.
 MFA_TOTP_TOLERANCE = 1

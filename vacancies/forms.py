@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.forms import PostcodeField
-from portal.forms import ModelMultipleChoiceField
+from portal.forms import IntegerField, ModelMultipleChoiceField
 from portal.models import Sector, ServiceCategory
 from portal.names import NameField
 
@@ -81,7 +81,7 @@ class OpportunityForm(forms.ModelForm):
 
 
 class VacancyForm(OpportunityForm):
-    hours_per_week = forms.IntegerField(
+    hours_per_week = IntegerField(
         label=_("Hours per week"),
         min_value=1,
         max_value=50,

@@ -9,7 +9,6 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Organisation
 from portal.models import Frequency, Located, Sector, ServiceCategory, Vocabulary
+from portal.validators import MaxValueValidator, MinValueValidator
 
 
 def new_code():

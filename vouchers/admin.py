@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.enterprise_number import display as enterprise_number
 from portal import audit, csvexport
+from portal.forms import DecimalField, IntegerField
 from portal.models import Municipality, Region
 from portal.names import NameField
 from portal.templatetags.amounts import euros
@@ -60,7 +61,12 @@ def money(value):
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
-        field_classes = {"name": NameField}
+        field_classes = {
+            "name": NameField,
+            # Limits said in the language's format ("at least 0,01").
+            **dict.fromkeys(["year", "vouchers_per_firm", "validity_days"], IntegerField),
+            **dict.fromkeys(["budget", "voucher_value"], DecimalField),
+        }
         fields = [
             "name",
             "slug",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Organisation
+from portal.forms import DecimalField
 from portal.models import ServiceCategory
 
 from . import lifecycle
@@ -137,7 +138,7 @@ class ApplicationForm(LifecycleForm):
         label=_("What will the social enterprise do for you?"),
         max_length=lifecycle.MAX_INTENDED_USE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("A few sentences: the work, where, and how much. At most 2,000 characters."),
+        help_text=_("A few sentences: the work, where, and how much."),
         error_messages={"required": _("Describe the work you want to try.")},
     )
     expected_date = forms.DateField(
@@ -235,7 +236,7 @@ class RedeemForm(LifecycleForm):
     )
     # Its limits (more than zero, two decimals, the largest amount) are the lifecycle's, said
     # in the language's number format (lifecycle.redemption_problems).
-    invoice_amount = forms.DecimalField(
+    invoice_amount = DecimalField(
         label=_("Invoice amount in euros"),
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
         error_messages={"required": _("Give the amount of your invoice.")},

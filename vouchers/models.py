@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Floor
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Collaboration, Organisation
 from portal.models import Municipality, Region, ServiceCategory
+from portal.validators import MinValueValidator
 
 
 class VoucherStatus(models.TextChoices):
@@ -113,6 +113,7 @@ class Programme(models.Model):
     description = models.TextField(
         _("description"),
         blank=True,
+        max_length=5000,
         help_text=_("What the programme is for, in plain language, shown on its page."),
     )
     budget = models.DecimalField(
@@ -155,7 +156,9 @@ class Programme(models.Model):
         help_text=_("Leave empty for every service category."),
     )
     terms = models.TextField(
-        _("terms"), help_text=_("The conditions an applicant accepts when applying.")
+        _("terms"),
+        max_length=10000,
+        help_text=_("The conditions an applicant accepts when applying."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -254,7 +257,7 @@ class Voucher(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True, max_length=2000)
     delivered_on = models.DateField(_("service delivered on"), null=True, blank=True)
     invoice_number = models.CharField(_("invoice number"), max_length=50, blank=True)
     invoice_amount = models.DecimalField(
@@ -327,7 +330,7 @@ class VoucherEvent(models.Model):
         help_text=_("Empty when the portal took the step (expiry)."),
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("voucher event")

@@ -7,6 +7,8 @@ from django.urls import translate_url
 from django.utils import formats
 from django.utils.translation import get_language, get_language_info
 
+from portal import phones
+
 register = template.Library()
 
 
@@ -53,3 +55,23 @@ def long_date(value):
 @lru_cache(maxsize=4096)
 def _long_date(day, language):
     return formats.date_format(day, "DATE_FORMAT")
+
+
+@register.simple_tag
+def error_summary(form):
+    """Every problem of a bound form, in the order of the page, for the summary at its top
+    (templates/companies/_error_summary.html): the form's own errors, then each error of each
+    field (all of them, not the first: a person must see every problem), hidden fields
+    included. Each item is (field or None, message); the summary counts these items, so the
+    number above the list is the number of items in it."""
+    items = [(None, message) for message in form.non_field_errors()]
+    for field in form:
+        items.extend((field, message) for message in field.errors)
+    return items
+
+
+@register.filter
+def phone(value):
+    """A stored phone number (E.164) as people write it: "011 23 45 67" for a Belgian number,
+    "+31 20 123 4567" for another country's; one that does not parse, as stored."""
+    return phones.display(value)

@@ -228,3 +228,25 @@ def test_a_member_of_a_verified_organisation_may_send_a_web_address(
 
     assert response.status_code == 302
     assert "Zie www.ons.be" in mail.outbox[0].body
+
+
+def test_a_web_address_and_a_too_short_subject_are_reported_in_one_round(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Issue 18, item 1: the rule on web addresses is checked with the fields, not after them."""
+    client.force_login(world.stranger)
+
+    response = send(
+        client,
+        world.organisation,
+        django_capture_on_commit_callbacks,
+        subject="Hi",
+        message="Free prizes at http://prizes.example/win",
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value has at least 3 characters" in page
+    assert "Your message contains the web address http://prizes.example/win" in page
+    assert "Free prizes at http://prizes.example/win</textarea>" in page
+    assert not mail.outbox

@@ -377,7 +377,13 @@ def test_the_lookup_fills_the_empty_fields_and_keeps_what_was_typed(client, foun
 
 def test_the_lookup_of_an_unknown_number_says_so_and_keeps_the_input(client, founder, register):
     response = client.post(
-        CREATE, {"kbo_lookup": "1", "enterprise_number": UNKNOWN, "name": "Mijn Atelier"}
+        CREATE,
+        {
+            "kbo_lookup": "1",
+            "kind": "regular",
+            "enterprise_number": UNKNOWN,
+            "name": "Mijn Atelier",
+        },
     )
     page = response.content.decode()
     assert "does not know the enterprise number" in page
@@ -385,7 +391,9 @@ def test_the_lookup_of_an_unknown_number_says_so_and_keeps_the_input(client, fou
 
 
 def test_the_lookup_without_the_register_says_it_is_not_loaded(client, founder):
-    response = client.post(CREATE, {"kbo_lookup": "1", "enterprise_number": ACTIVE})
+    response = client.post(
+        CREATE, {"kbo_lookup": "1", "kind": "regular", "enterprise_number": ACTIVE}
+    )
     assert "The KBO register is not loaded on this portal" in response.content.decode()
 
 

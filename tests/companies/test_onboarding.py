@@ -93,11 +93,10 @@ def test_a_wrong_postcode_gets_a_clear_error(client, founder, postcode, message)
 
 
 def test_required_fields_are_named(client, founder):
-    response = client.post(URL, {})
+    response = client.post(URL, {"kind": "regular"})
 
     assert response.status_code == 200
     assert response.context["form"].errors.keys() >= {
-        "kind",
         "name",
         "enterprise_number",
         "street",
@@ -134,7 +133,7 @@ def test_the_form_is_for_logged_in_users(client, reference_data):
 
 
 def test_the_form_shows_with_fieldsets_and_labels(client, founder):
-    response = client.get(URL)
+    response = client.get(URL + "?kind=social")
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -180,3 +179,50 @@ def test_losing_a_race_for_the_enterprise_number_is_a_form_error_not_a_crash(fou
     assert "enterprise_number" in refused.value.message_dict
     assert Organisation.objects.count() == 1
     assert not Membership.objects.filter(user=founder).exists()
+
+
+# --- The kind first (issue 18, item 5) ------------------------------------------------------
+
+
+def test_adding_an_organisation_asks_the_kind_first(client, founder):
+    page = client.get(URL).content.decode()
+
+    assert 'method="get"' in page
+    assert page.count('type="radio" name="kind"') == 5
+    assert 'name="enterprise_number"' not in page
+
+
+def test_a_post_without_a_kind_goes_back_to_the_first_step(client, founder):
+    response = client.post(URL, {"kind": "nonsense", "name": "X"})
+
+    assert response.status_code == 200
+    assert 'type="radio" name="kind"' in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_a_regular_firm_is_not_asked_the_social_economy_details_and_they_are_ignored(
+    client, founder
+):
+    page = client.get(URL + "?kind=regular").content.decode()
+    assert 'name="recognitions"' not in page
+    assert 'name="target_groups"' not in page
+    assert "Social economy" not in page
+    assert '<input type="hidden" name="kind" value="regular"' in page
+    assert "Choose another kind" in page
+
+    recognition = Recognition.objects.get(slug="maatwerkbedrijf")
+    response = client.post(URL, form_data(recognitions=[recognition.pk], target_groups=["1"]))
+
+    assert response.status_code == 302
+    organisation = Organisation.objects.get()
+    assert organisation.kind == "regular"
+    assert not organisation.recognitions.exists()
+    assert not organisation.target_groups.exists()
+
+
+def test_a_social_enterprise_is_asked_its_recognitions_and_target_groups(client, founder):
+    page = client.get(URL + "?kind=social").content.decode()
+
+    assert 'name="recognitions"' in page
+    assert 'name="target_groups"' in page
+    assert '<input type="hidden" name="kind" value="social"' in page

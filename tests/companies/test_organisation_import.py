@@ -321,7 +321,7 @@ def test_a_claimed_listing_is_left_as_its_owners_keep_it(lists):
     assert "line 2: Maatwerk Limburg, zoals de eigenaar het schrijft is claimed, left as" in err
     organisation.refresh_from_db()
     assert organisation.name == "Maatwerk Limburg, zoals de eigenaar het schrijft"
-    assert organisation.phone == "089 12 34 56"
+    assert organisation.phone == "+3289123456"
 
 
 def test_an_organisation_members_created_is_never_taken_over_by_a_list(lists):

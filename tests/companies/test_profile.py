@@ -119,6 +119,42 @@ def test_confirmed_collaborations_show_on_both_profiles(client, enterprise, refe
         assert "2023" in html
 
 
+def test_each_partner_is_listed_once_with_its_roles_and_services(
+    client, enterprise, reference_data, django_assert_num_queries
+):
+    """Issue 18, item 12: two collaborations in both directions and two services between the
+    same pair make one entry on each profile, in the same number of queries."""
+    firm = listed_organisation(name="Kunststoffen Genk", kind="regular")
+    green, catering, cleaning = (
+        ServiceCategory.objects.get(slug=slug)
+        for slug in ("groenonderhoud", "catering", "schoonmaak")
+    )
+    collaborate(firm, enterprise, role="client", category=green, started=date(2019, 5, 1))
+    collaborate(firm, enterprise, role="client", category=catering, ended=date(2024, 1, 1))
+    collaborate(firm, enterprise, role="supplier", category=cleaning, started=date(2021, 1, 1))
+
+    reference_rows_in_memory()
+    with django_assert_num_queries(ANONYMOUS_QUERIES):
+        on_enterprise = client.get(url(enterprise)).content.decode()
+    on_firm = client.get(url(firm)).content.decode()
+
+    for html, partner in [(on_enterprise, firm), (on_firm, enterprise)]:
+        assert html.count(f'href="{url(partner)}">{partner.name}</a>') == 1
+    entry = on_enterprise.split('class="link-list collaboration-list"')[1].split("</section>")[0]
+    # The firm buys green maintenance and catering from the enterprise and supplies cleaning.
+    client_row, supplier_row = entry.split('class="collaboration-list__role">')[1:]
+    assert client_row.startswith("Klant</span>")
+    assert "Groenonderhoud (sinds 2019)" in client_row
+    assert "Catering en maaltijden (2023–2024)" in client_row
+    assert supplier_row.startswith("Leverancier</span>")
+    assert "Schoonmaak (sinds 2021)" in supplier_row
+    # Seen from the firm: the enterprise is its supplier of two services and its client of one.
+    entry = on_firm.split('class="link-list collaboration-list"')[1].split("</section>")[0]
+    client_row, supplier_row = entry.split('class="collaboration-list__role">')[1:]
+    assert client_row.startswith("Klant</span>") and "sinds 2021" in client_row
+    assert supplier_row.startswith("Leverancier</span>") and "sinds 2019" in supplier_row
+
+
 def test_collaborations_confirmed_by_one_side_only_are_not_shown(client, enterprise):
     school = listed_organisation(name="Basisschool De Linde", kind="school")
     collaborate(school, enterprise, confirmed_by_social_at=None)

@@ -1,11 +1,12 @@
 """Members keep their organisation's profile."""
 
 import pytest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from companies.models import OfferedService, Recognition
 from tests.companies.conftest import profile_data
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, OwnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,78 @@ def test_a_stranger_cannot_rename_an_organisation(client, world, other_world):
     assert response.status_code == 404
     world.organisation.refresh_from_db()
     assert world.organisation.name == name
+
+
+# --- Lengths (issue 18, item 3) -------------------------------------------------------------------
+
+
+def test_an_over_long_description_is_refused_in_dutch_and_nothing_typed_is_lost(client, world):
+    client.force_login(world.owner)
+    too_long = "Groen. " * 2858  # 20,006 characters, 20,005 once the last space is stripped
+
+    with translation.override("nl"):
+        url = reverse("companies:organisation_edit", args=[world.organisation.slug])
+    response = client.post(
+        url,
+        profile_data(world.organisation, name="Groenwerk Hoogstraten", description=too_long),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Zorg dat deze waarde niet meer dan 5000 tekens bevat (het zijn er nu 20005)." in page
+    assert "Hoogstens 5.000 tekens." in page  # the stated limit, next to the field
+    assert 'value="Groenwerk Hoogstraten"' in page
+    assert too_long.strip() in page
+    world.organisation.refresh_from_db()
+    assert world.organisation.name == "Groenwerk Tongeren"
+
+
+def test_the_form_states_the_limit_of_the_description_and_the_textarea_enforces_it(client, world):
+    client.force_login(world.owner)
+
+    page = client.get(edit_url(world.organisation)).content.decode()
+
+    assert '<span class="field__limit">At most 5,000 characters.</span>' in page
+    assert 'maxlength="5000"' in page
+    # The limit describes the field (no hand-written help text repeats it).
+    assert page.count("5,000 characters") == 1
+
+
+# --- Only the kind's fields (issue 18, item 5) ---------------------------------------------------
+
+
+def test_editing_a_regular_firm_asks_no_social_economy_details_and_ignores_them(client, world):
+    firm = OrganisationFactory(kind="regular")
+    OwnerFactory(organisation=firm, user=world.owner)
+    client.force_login(world.owner)
+
+    page = client.get(edit_url(firm)).content.decode()
+    assert 'name="recognitions"' not in page
+    assert "Changing the kind? Save the profile" in page
+
+    recognition = Recognition.objects.get(slug="kringwinkel")
+    response = client.post(edit_url(firm), profile_data(firm, recognitions=[recognition.pk]))
+    assert response.status_code == 302
+    assert not firm.recognitions.exists()
+
+
+def test_becoming_a_social_enterprise_shows_its_fields_after_saving(client, world):
+    firm = OrganisationFactory(kind="regular")
+    OwnerFactory(organisation=firm, user=world.owner)
+    client.force_login(world.owner)
+
+    response = client.post(edit_url(firm), profile_data(firm, kind="social"), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == edit_url(firm)
+    assert "Now give your recognitions and target groups." in page
+    assert 'name="recognitions"' in page
+
+
+def test_editing_a_social_enterprise_asks_its_details(client, world):
+    client.force_login(world.owner)
+
+    page = client.get(edit_url(world.organisation)).content.decode()
+
+    assert 'name="recognitions"' in page
+    assert 'name="target_groups"' in page

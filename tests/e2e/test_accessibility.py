@@ -147,6 +147,13 @@ def demo_targets():
         Target("employer", "email preferences", "notification_preferences"),
         Target("employer", "your data", "account_privacy"),
         Target("employer", "organisation edit", "companies:organisation_edit", {"slug": firm.slug}),
+        Target("employer", "add an organisation: kind", "companies:organisation_create"),
+        Target(
+            "employer",
+            "add a social enterprise",
+            "companies:organisation_create",
+            query="kind=social",
+        ),
         Target("employer", "members", "companies:members", {"slug": firm.slug}),
         Target("employer", "post a vacancy", "vacancies:vacancy_create"),
         Target("employer", "post a request", "vacancies:request_create"),

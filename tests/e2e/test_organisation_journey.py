@@ -30,7 +30,12 @@ def test_create_a_firm_edit_it_and_invite_a_colleague(live_server, page, mail_de
     # No organisation yet: the dashboard offers to add one.
     page.locator('main a[href="/organisations/new/"]').first.click()
     expect(page).to_have_url(re.compile(r"/organisations/new/$"))
+    # First the kind; the form then asks only what applies to it (no social-economy section).
     page.locator("input[name=kind][value=regular]").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/organisations/new/\?kind=regular$"))
+    expect(page.locator("input[name=recognitions]")).to_have_count(0)
+    expect(page.locator("input[name=target_groups]")).to_have_count(0)
     page.locator("input[name=name]").fill("Bakkerij De Korenbloem")
     page.locator("input[name=enterprise_number]").fill("0403.170.702")
     page.locator("input[name=street]").fill("Grote Markt 1")
@@ -59,10 +64,12 @@ def test_create_a_firm_edit_it_and_invite_a_colleague(live_server, page, mail_de
     page.locator('main a[href="/organisations/bakkerij-de-korenbloem/edit/"]').first.click()
     expect(page.locator("input[name=enterprise_number]")).to_have_value("0403.170.701")
     page.locator("textarea[name=description]").fill("Ambachtelijk brood uit Tongeren.")
-    page.locator("input[name=phone]").fill("012 34 56 78")
+    page.locator("input[name=phone]").fill("+32 12/34.56.78")
     page.locator("main form[enctype] button[type=submit].button:not([name])").click()
     expect(page).to_have_url(re.compile(r"/organisations/bakkerij-de-korenbloem/$"))
     expect(page.locator("main")).to_contain_text("Ambachtelijk brood uit Tongeren.")
+    # The phone number is stored in one form and shown as people write it.
+    expect(page.locator("main a[href='tel:+3212345678']")).to_have_text("012 34 56 78")
 
     # Invite a colleague from the members page.
     page.goto(f"{live_server.url}/dashboard/")

@@ -380,3 +380,24 @@ def test_publishing_a_draft_through_the_page(client, world):
 
     assert "The service request is published." in page
     assert ServiceRequest.objects.get(pk=world.draft_request.pk).status == Status.PUBLISHED
+
+
+def test_an_over_long_vacancy_description_is_refused_in_french_and_nothing_is_lost(client, world):
+    client.force_login(world.editor)
+    too_long = "Vous préparez les commandes. " * 2100  # 60,900 characters
+
+    response = client.post(
+        "/fr/vacancies/new/",
+        {
+            **vacancy_data(title="Préparateur de commandes", description=too_long),
+            "action": "publish",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Assurez-vous que cette valeur comporte au plus 10000 caractères" in page, page
+    assert "Au plus 10 000 caractères." in page.replace("\u202f", " ").replace("\xa0", " ")
+    assert 'value="Préparateur de commandes"' in page
+    assert too_long.strip() in page
+    assert not Vacancy.objects.filter(title="Préparateur de commandes").exists()
