@@ -47,6 +47,7 @@ UPSTREAM = {
 upstream_gettext = translation.gettext
 upstream_ngettext = translation.ngettext
 
+
 def po_entries(path):
     """(msgctxt, msgid, msgid_plural, [msgstr...]) of each entry of a .po file but the header and
     the obsolete ones."""
