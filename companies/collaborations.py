@@ -19,11 +19,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal import emails
 from portal.models import User
+from portal.validators import localised
 
 from .access import is_member
 from .models import (
@@ -160,7 +160,7 @@ def check_period(started, ended=None, *, today=None):
         errors["started"] = ValidationError(
             _("The register starts on %(date)s; give a start on or after that date."),
             code="before_2012",
-            params={"date": date_format(EARLIEST_START)},
+            params={"date": localised(EARLIEST_START)},
         )
     elif started > today:
         errors["started"] = ValidationError(
@@ -177,7 +177,7 @@ def _end_before_start(started, ended):
     return ValidationError(
         _("The end (%(ended)s) comes before the start (%(started)s)."),
         code="end_before_start",
-        params={"ended": date_format(ended), "started": date_format(started)},
+        params={"ended": localised(ended), "started": localised(started)},
     )
 
 
@@ -374,7 +374,7 @@ def end(collaboration, *, organisation, by, ended=None):
         raise ValidationError(
             _("This collaboration already ended on %(date)s."),
             code="already_ended",
-            params={"date": date_format(collaboration.ended)},
+            params={"date": localised(collaboration.ended)},
         )
     if ended > today:
         raise ValidationError(

@@ -183,7 +183,7 @@ def test_the_menu_opens_without_script_and_keeps_the_skip_link_first(live_server
     expect(panel).to_be_visible()
     links = panel.locator(".main-nav a")
     expect(links.first).to_have_attribute("href", "/organisations/")
-    expect(panel.get_by_role("link", name="Aanmelden")).to_be_visible()
+    expect(panel.get_by_role("link", name="Inloggen")).to_be_visible()
     # The menu lies over the page, full width, and does not widen it.
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
     panel.locator('.main-nav a[href="/vacancies/"]').click()
