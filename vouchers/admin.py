@@ -423,6 +423,7 @@ class VoucherAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         ("programme", admin.RelatedOnlyFieldListFilter),
+        ("programme__region", admin.RelatedOnlyFieldListFilter),
         "status",
         ("applicant__municipality", ApplicantMunicipalityFilter),
     ]

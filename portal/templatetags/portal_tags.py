@@ -53,3 +53,11 @@ def long_date(value):
 @lru_cache(maxsize=4096)
 def _long_date(day, language):
     return formats.date_format(day, "DATE_FORMAT")
+
+
+@register.simple_tag(takes_context=True)
+def work_queue(context):
+    """The signed-in user's work queue (portal/workqueue.py), or None if they have none."""
+    from portal import workqueue
+
+    return workqueue.queue_for(context["request"].user)
