@@ -96,7 +96,7 @@ def measure(context):
                         raise AssertionError(f"The admin home answered {response.status_code}.")
                 with CaptureQueriesContext(connection) as captured:
                     client.get(admin_home)
-                timings = _time(lambda client=client: client.get(admin_home), requests)
+                timings = _time(lambda c=client, url=admin_home: c.get(url), requests)
             figures += _figures(f"workqueue.{who}.admin_home", timings, len(captured), description)
             context.log(f"  admin home of the {who}: median {median(timings):.1f} ms")
     finally:
