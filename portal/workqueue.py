@@ -40,8 +40,8 @@ from django.db.models import Count, F, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .models import Notification, NotificationStatus, Region
 
@@ -125,7 +125,9 @@ class Item:
 
     @property
     def summary(self):
-        """ "3, oldest 12 days"."""
+        """What the queue shows: "3, oldest 12 days", or "3, oldest from today"."""
+        if self.days == 0:
+            return gettext("%(count)d, oldest from today") % {"count": self.count}
         return ngettext(
             "%(count)d, oldest %(days)d day",
             "%(count)d, oldest %(days)d days",

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from companies.models import Claim, Organisation
 from portal import workqueue
@@ -113,8 +113,12 @@ def test_a_regisseur_sees_each_section_of_their_region_with_its_count_and_oldest
         "stale-profiles": (1, 800),
         "stopped-by-kbo": (1, 5),
     }
-    item = queue.regions[0].items[0]
-    assert item.summary == "2, oldest 12 days"
+    with translation.override("en"):
+        summaries = {item.section.slug: item.summary for item in queue.regions[0].items}
+    assert summaries["organisations-to-verify"] == "2, oldest 12 days"
+    assert summaries["claims"] == "1, oldest from today"
+    with translation.override("nl"):
+        assert queue.regions[0].items[0].summary == "2, de oudste 12 dagen"
 
 
 def test_a_regisseur_of_another_region_and_staff_without_a_region(people):
