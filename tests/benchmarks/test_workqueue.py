@@ -30,4 +30,6 @@ def test_the_workqueue_measurement_reports_its_figures(reference_data, settings,
         assert figures[f"tiny.workqueue.{who}.queue.queries"]["value"] == (
             8 if who == "regisseur" else 9
         )
+        # The admin home: the queue's and the page's own (session, user, second factor, ...).
+        assert figures[f"tiny.workqueue.{who}.admin_home.queries"]["value"] > 8
     assert not User.objects.filter(email__endswith=".workqueue@bulk.brugwerk.test").exists()
