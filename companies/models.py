@@ -287,6 +287,13 @@ class Organisation(Located):
             # Look-alike names: OrganisationQuerySet.looking_like (the organisation form's
             # warning) and with_look_alike (the admin's flag and filter).
             models.Index(fields=["name_skeleton"], name="organisation_name_skeleton"),
+            # The work queue's "stopped according to the KBO" (portal/workqueue.py): few rows, found
+            # without reading the table.
+            models.Index(
+                fields=["kbo_stopped_on"],
+                condition=models.Q(kbo_stopped_on__isnull=False),
+                name="organisation_kbo_stopped",
+            ),
             # The GIN indexes on search_vector and on name (trigram) are PostgreSQL-only and made
             # in migration 0002.
         ]
