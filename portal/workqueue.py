@@ -80,13 +80,13 @@ class Section:
         """{region id or None: (count, oldest)} of what waits for `user`, in one query."""
         rows = self.queryset()
         if self.region is None:
-            found = rows.aggregate(count=Count("pk"), oldest=Min(self.since))
+            found = rows.aggregate(count=Count("*"), oldest=Min(self.since))
             return {None: (found["count"], found["oldest"])} if found["count"] else {}
         if not user.is_superuser:
             rows = rows.filter(**{f"{self.region}__in": region_ids})
         grouped = (
             rows.values(region_key=F(self.region))
-            .annotate(count=Count("pk"), oldest=Min(self.since))
+            .annotate(count=Count("*"), oldest=Min(self.since))
             .order_by()
         )
         return {row["region_key"]: (row["count"], row["oldest"]) for row in grouped}
