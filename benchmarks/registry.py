@@ -16,6 +16,7 @@ MODULES = [
     "benchmarks.measure_matching",
     "benchmarks.measure_delivery",
     "benchmarks.measure_pages",
+    "benchmarks.measure_workqueue",
 ]
 
 

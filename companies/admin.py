@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal import workqueue
 from portal.forms import PhoneField, WebsiteField
+from portal.models import Region
 
 from . import access, enterprise_number, freshness, kbo, verification
 from .forms import LogoField
@@ -44,6 +47,31 @@ class RegionScopeFilter(admin.SimpleListFilter):
             queryset = queryset.filter(verified_at__isnull=True)
         if self.value() in {"unverified-mine", "mine"}:
             queryset = access.in_regions_of(queryset, request.user)
+        return queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """One region's organisations (the work queue's links, portal/workqueue.py): those the user
+    coordinates, all for administrators, and "No region" for organisations outside every one."""
+
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        regions = Region.objects.all() if request.user.is_superuser else request.user.regions.all()
+        choices = [(str(region.pk), region.name) for region in regions]
+        if request.user.is_superuser:
+            choices.append((workqueue.NO_REGION, _("No region")))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == workqueue.NO_REGION:
+            return queryset.filter(municipality__regions__isnull=True)
+        if value and re.fullmatch(r"[0-9]{1,9}", value):
+            # Any region's id narrows the list; one the user cannot pick simply is not offered.
+            # (Other values, "x" or a number beyond the column's range, are ignored.)
+            return queryset.filter(municipality__regions=int(value))
         return queryset
 
 
@@ -137,6 +165,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         RegionScopeFilter,
+        RegionFilter,
         DetailsConfirmedFilter,
         LookAlikeFilter,
         KboStoppedFilter,

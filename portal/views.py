@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from . import health as portal_health
-from . import notifications, personal_data
+from . import notifications, personal_data, workqueue
 from .forms import AccountDeletionForm, NotificationPreferencesForm
 from .models import Municipality, ServiceCategory, User
 
@@ -43,8 +43,8 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    regions = request.user.regions.all() if request.user.is_staff else []
-    return render(request, "portal/dashboard.html", {"regions": regions})
+    # Regisseurs and administrators see what waits for them (portal/workqueue.py) per region.
+    return render(request, "portal/dashboard.html", {"queue": workqueue.queue_for(request.user)})
 
 
 # Uploaded files the portal shows: logos, re-encoded by Pillow on upload (companies/logos.py).

@@ -429,6 +429,7 @@ class VoucherAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         ("programme", admin.RelatedOnlyFieldListFilter),
+        ("programme__region", admin.RelatedOnlyFieldListFilter),
         "status",
         ("applicant__municipality", ApplicantMunicipalityFilter),
     ]

@@ -8,4 +8,5 @@ class VouchersConfig(AppConfig):
 
     def ready(self):
         # The voucher report registers itself with /reports/ (companies imports no voucher code).
-        from . import reports  # noqa: F401
+        # And its sections of the work queue (portal/workqueue.py).
+        from . import reports, workqueue  # noqa: F401

@@ -13,8 +13,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("companies/_dashboard.html", takes_context=True)
-def my_organisations(context):
-    """The user's organisations with their role, the one they act for, and what awaits them."""
+def my_organisations(context, without_call_to_action=False):
+    """The user's organisations with their role, the one they act for, and what awaits them.
+
+    `without_call_to_action`: a regisseur's dashboard shows their work queue; the invitation to
+    add or join an organisation is left out when they belong to none."""
     request = context["request"]
     user = request.user
     memberships = list(access.memberships_of(user))
@@ -43,6 +46,7 @@ def my_organisations(context):
         .select_related("organisation")
         .order_by("-created_at"),
         "invitations": invitations,
+        "without_call_to_action": bool(without_call_to_action),
     }
 
 

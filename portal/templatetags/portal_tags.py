@@ -75,3 +75,11 @@ def phone(value):
     """A stored phone number (E.164) as people write it: "011 23 45 67" for a Belgian number,
     "+31 20 123 4567" for another country's; one that does not parse, as stored."""
     return phones.display(value)
+
+
+@register.simple_tag(takes_context=True)
+def work_queue(context):
+    """The signed-in user's work queue (portal/workqueue.py), or None if they have none."""
+    from portal import workqueue
+
+    return workqueue.queue_for(context["request"].user)

@@ -119,7 +119,7 @@ def test_a_second_run_reuses_the_data_it_seeded(tiny_run, tmp_path):
 
 
 def test_the_registry_knows_every_measurement():
-    assert {"matching", "delivery", "pages"} <= set(registry.load())
+    assert {"matching", "delivery", "pages", "workqueue"} <= set(registry.load())
 
 
 def test_python_m_benchmarks_starts_django_and_explains_its_options():

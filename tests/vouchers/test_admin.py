@@ -926,8 +926,10 @@ def test_the_payouts_link_is_on_the_voucher_list(client, world):
 
 # The session and the user (portal/twofactor.py reads the second factor from the session), the
 # user's permissions, the regions (asked once: User.is_regisseur is kept on the request's user),
-# the choices of the related filters, the two counts, the rows with their related rows.
+# the choices of the related filters, the two counts, the rows with their related rows. The
+# voucher list has one filter more (the programme's region: the work queue's links, issue 19).
 LIST_QUERIES = 10
+VOUCHER_LIST_QUERIES = LIST_QUERIES + 1
 
 
 @pytest.mark.parametrize(
@@ -940,12 +942,12 @@ def test_the_voucher_list_runs_a_fixed_number_of_queries(
     log_in_as(client, world.regisseur)
     VoucherFactory.create_batch(2, programme=world.programme, redeemed=True)
 
-    with django_assert_num_queries(LIST_QUERIES):
+    with django_assert_num_queries(VOUCHER_LIST_QUERIES):
         few = client.get(VOUCHERS, params)
     second = ProgrammeFactory()
     VoucherFactory.create_batch(30, programme=second, redeemed=True)
     VoucherFactory.create_batch(5, programme=ProgrammeFactory(region=region("vlaams-brabant")))
-    with django_assert_num_queries(LIST_QUERIES):
+    with django_assert_num_queries(VOUCHER_LIST_QUERIES):
         many = client.get(VOUCHERS, params)
 
     assert len(listed(many)) > len(listed(few))
