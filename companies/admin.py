@@ -1,24 +1,30 @@
 import re
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from portal import workqueue
 from portal.forms import PhoneField, WebsiteField
 from portal.models import Region
 
-from . import access, enterprise_number, freshness, kbo, verification
-from .forms import LogoField
+from . import access, enterprise_number, freshness, kbo, regie_notes, verification
+from .forms import LogoField, OrganisationRejectionForm, RegieNoteForm
 from .models import (
     Collaboration,
     Invitation,
@@ -27,6 +33,9 @@ from .models import (
     OfferedService,
     Organisation,
 )
+
+# The public search of the KBO (Crossroads Bank for Enterprises), by the ten digits.
+KBO_PUBLIC_PAGE = "https://kbopub.economie.fgov.be/kbopub/toonondernemingps.html"
 
 
 class RegionScopeFilter(admin.SimpleListFilter):
@@ -37,14 +46,19 @@ class RegionScopeFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("unverified-mine", _("Unverified, in my regions")),
+            ("unverified-mine", _("To verify, in my regions")),
             ("mine", _("In my regions")),
-            ("unverified", _("Unverified, everywhere")),
+            ("unverified", _("To verify, everywhere")),
+            ("rejected", _("Rejected")),
         ]
 
     def queryset(self, request, queryset):
+        # "To verify" is what the work queue counts (companies/workqueue.py): not verified and
+        # not rejected (until the members change the profile).
         if self.value() in {"unverified-mine", "unverified"}:
-            queryset = queryset.filter(verified_at__isnull=True)
+            queryset = queryset.awaiting_verification()
+        if self.value() == "rejected":
+            queryset = queryset.filter(rejected_at__isnull=False)
         if self.value() in {"unverified-mine", "mine"}:
             queryset = access.in_regions_of(queryset, request.user)
         return queryset
@@ -179,6 +193,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     readonly_fields = [
         "look_alikes",
         "kbo_status",
+        "decision_panel",
+        "listing_panel",
+        "members_panel",
+        "kbo_panel",
+        "recognitions_panel",
         "municipality",
         "province",
         "latitude",
@@ -259,23 +278,28 @@ class OrganisationAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     # Regisseurs need no model permissions here: what they may do follows from their regions
-    # (companies/access.py), so it cannot drift from what the portal itself allows.
+    # (companies/access.py), so it cannot drift from what the portal itself allows. They see
+    # every organisation's page read-only (Django's view-only page: no Save buttons); the
+    # members keep the profile. Those of their regions they verify or reject with the buttons
+    # on that page (verify_view, reject_view) and keep regie notes on (notes_view).
     def has_module_permission(self, request):
         return super().has_module_permission(request) or request.user.is_regisseur
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or request.user.is_regisseur
 
-    def has_change_permission(self, request, obj=None):
-        if super().has_change_permission(request, obj):
-            return True
-        if obj is None:
-            return request.user.is_regisseur
-        return access.can_verify(request.user, obj)
+    def has_verify_permission(self, request):
+        """The list action: a regisseur or an administrator; each organisation is checked
+        again (access.can_verify) in the action."""
+        return request.user.is_superuser or request.user.is_regisseur
 
     def get_fields(self, request, obj=None):
+        fields = [
+            field
+            for field in super().get_fields(request, obj)
+            if field not in {"look_alikes", *self.FACTS}
+        ]
         # The look-alikes right under the name, where the regisseur reads it.
-        fields = [field for field in super().get_fields(request, obj) if field != "look_alikes"]
         fields.insert(fields.index("name") + 1 if "name" in fields else 0, "look_alikes")
         # The KBO's stop, if any, next to the number it is about.
         fields.remove("kbo_status")
@@ -285,18 +309,267 @@ class OrganisationAdmin(admin.ModelAdmin):
             fields.insert(0, "kbo_status")
         return fields
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser and not super().has_change_permission(request, obj):
-            # A regisseur checks and verifies; the members keep their own profile. (Fields
-            # that are not editable are the portal's own: the search index, the skeleton.)
-            fields += [
-                f.name for f in self.model._meta.fields if f.editable and f.name not in fields
-            ]
-            fields += ["sectors", "recognitions", "target_groups"]
-        return fields
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(None, {"fields": self.get_fields(request, obj)})]
+        if obj is not None and access.can_verify(request.user, obj):
+            # What a regisseur decides on, first: the people behind the listing and the
+            # register's facts (issue 19).
+            fieldsets.insert(0, (_("To decide on"), {"fields": self.FACTS}))
+        return fieldsets
 
-    @admin.action(description=_("Verify the selected organisations"))
+    # --- the facts to decide on (read-only panels, for who may verify) -------------------------
+
+    FACTS = ["decision_panel", "listing_panel", "members_panel", "kbo_panel", "recognitions_panel"]
+
+    @staticmethod
+    def _person(user):
+        if user is None:
+            return gettext("a deleted account")
+        name = user.get_full_name()
+        return f"{name} ({user.email})" if name else user.email
+
+    @admin.display(description=_("verification"))
+    def decision_panel(self, organisation):
+        if organisation.verified_at:
+            return gettext("Verified on %(date)s by %(who)s.") % {
+                "date": date_format(timezone.localtime(organisation.verified_at)),
+                "who": self._person(organisation.verified_by),
+            }
+        if organisation.rejected_at:
+            return format_html(
+                "<strong>{}</strong><br>{}",
+                gettext(
+                    "Rejected on %(date)s by %(who)s; waits until the members change the profile."
+                )
+                % {
+                    "date": date_format(timezone.localtime(organisation.rejected_at)),
+                    "who": self._person(organisation.rejected_by),
+                },
+                gettext("Reason: %(reason)s") % {"reason": organisation.rejection_reason},
+            )
+        return gettext("Waits for a check since %(date)s.") % {
+            "date": date_format(timezone.localtime(organisation.created_at))
+        }
+
+    @admin.display(description=_("listing"))
+    def listing_panel(self, organisation):
+        created = date_format(timezone.localtime(organisation.created_at))
+        if organisation.source:
+            text = gettext("Imported on %(date)s from the %(source)s") % {
+                "date": created,
+                "source": organisation.source,
+            }
+            if organisation.source_date:
+                text += f" ({date_format(organisation.source_date)})"
+            return text + "."
+        if organisation.created_by_id:
+            return gettext("Created on %(date)s by %(who)s.") % {
+                "date": created,
+                "who": self._person(organisation.created_by),
+            }
+        return gettext("Created on %(date)s.") % {"date": created}
+
+    @admin.display(description=_("members"))
+    def members_panel(self, organisation):
+        """The members, their role and whether their address is verified: two queries."""
+        memberships = list(
+            organisation.memberships.select_related("user").order_by("created_at", "pk")
+        )
+        if not memberships:
+            return gettext("None: nobody holds this listing.")
+        verified = {
+            (user_id, email.lower())
+            for user_id, email in EmailAddress.objects.filter(
+                user__in=[m.user_id for m in memberships], verified=True
+            ).values_list("user_id", "email")
+        }
+        yes, no = gettext("address verified"), gettext("address not verified")
+        return format_html(
+            '<ul class="members">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{} &lt;{}&gt;, {}, {}, {}</li>",
+                (
+                    (
+                        m.user.get_full_name() or "-",
+                        m.user.email,
+                        m.get_role_display(),
+                        yes if (m.user_id, m.user.email.lower()) in verified else no,
+                        gettext("since %(date)s")
+                        % {"date": date_format(timezone.localtime(m.created_at))},
+                    )
+                    for m in memberships
+                ),
+            ),
+        )
+
+    @admin.display(description=_("KBO register"))
+    def kbo_panel(self, organisation):
+        number = organisation.enterprise_number
+        link = format_html(
+            '<a href="{}" rel="noopener noreferrer">{}</a>',
+            f"{KBO_PUBLIC_PAGE}?{urlencode({'ondernemingsnummer': number})}",
+            gettext("%(number)s in the public KBO search")
+            % {"number": organisation.enterprise_number_display},
+        )
+        entry = kbo.find(number)
+        if entry is None:
+            note = (
+                gettext("Not in the KBO register.")
+                if kbo.is_loaded()
+                else gettext("The KBO register is not loaded here.")
+            )
+            return format_html("{} {}", note, link)
+        names = (
+            ", ".join(f"{name} ({language})" for language, name in sorted(entry.names.items()))
+            or entry.name
+        )
+        address = " ".join(
+            part
+            for part in (entry.street, entry.house_number, entry.postcode, entry.municipality)
+            if part
+        )
+        facts = [
+            (
+                gettext("Status"),
+                gettext("stopped") if entry.stopped else gettext("active"),
+            ),
+            (gettext("Legal form (KBO code)"), entry.juridical_form or "-"),
+            (gettext("Names"), names or "-"),
+            (gettext("Registered address"), address or "-"),
+            (
+                gettext("NACE codes"),
+                ", ".join(entry.nace_codes)
+                + (f" (NACE {entry.nace_version})" if entry.nace_version else "")
+                if entry.nace_codes
+                else "-",
+            ),
+            (
+                gettext("Start date"),
+                date_format(entry.start_date) if entry.start_date else "-",
+            ),
+        ]
+        return format_html(
+            '<dl class="kbo-facts">{}</dl>{}',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", facts),
+            link,
+        )
+
+    @admin.display(description=_("recognitions claimed"))
+    def recognitions_panel(self, organisation):
+        recognitions = [str(recognition) for recognition in organisation.recognitions.all()]
+        return ", ".join(recognitions) if recognitions else gettext("None")
+
+    # --- the regisseur's decisions and notes (issue 19) -----------------------------------------
+
+    change_form_template = "admin/companies/organisation/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        organisation = self.get_object(request, unquote(object_id))
+        extra_context = dict(extra_context or {})
+        if organisation is not None and access.can_verify(request.user, organisation):
+            extra_context.update(
+                may_decide=True,
+                regie_notes=list(regie_notes.notes_on(organisation, request.user)),
+                note_form=RegieNoteForm(),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _decided_object(self, request, object_id):
+        """The organisation, for who may decide on it; 404 for everyone else (a regisseur of
+        another region may view the page, but this is not theirs)."""
+        organisation = self.get_object(request, unquote(object_id))
+        if organisation is None or not access.can_verify(request.user, organisation):
+            raise Http404
+        return organisation
+
+    def _page(self, request, organisation, *, title, template, form=None, **context):
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            f"admin/companies/organisation/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title,
+                "original": organisation,
+                "form": form,
+                "media": self.media + (form.media if form else forms.Media()),
+                **context,
+            },
+        )
+
+    def _back(self, organisation, anchor=""):
+        url = reverse("admin:companies_organisation_change", args=[organisation.pk])
+        return HttpResponseRedirect(url + anchor)
+
+    def verify_view(self, request, object_id):
+        organisation = self._decided_object(request, object_id)
+        if request.method == "POST":
+            verification.verify(organisation, by=request.user)
+            self.message_user(
+                request,
+                gettext("%(organisation)s is verified; its members are told by email.")
+                % {"organisation": organisation},
+                messages.SUCCESS,
+            )
+            return self._back(organisation)
+        return self._page(
+            request,
+            organisation,
+            title=gettext("Verify %(organisation)s") % {"organisation": organisation},
+            template="verify.html",
+        )
+
+    def reject_view(self, request, object_id):
+        organisation = self._decided_object(request, object_id)
+        form = OrganisationRejectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            verification.reject(organisation, by=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(
+                request,
+                gettext(
+                    "%(organisation)s is rejected; its members are told why by email. It waits "
+                    "for a check again when they change the profile."
+                )
+                % {"organisation": organisation},
+                messages.SUCCESS,
+            )
+            return self._back(organisation)
+        return self._page(
+            request,
+            organisation,
+            title=gettext("Reject %(organisation)s") % {"organisation": organisation},
+            template="reject.html",
+            form=form,
+        )
+
+    def notes_view(self, request, object_id):
+        organisation = self._decided_object(request, object_id)
+        form = RegieNoteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            regie_notes.add(organisation, by=request.user, **form.cleaned_data)
+            self.message_user(request, gettext("The note is saved."), messages.SUCCESS)
+            return self._back(organisation, "#regie-notes")
+        return self._page(
+            request,
+            organisation,
+            title=gettext("Regie notes on %(organisation)s") % {"organisation": organisation},
+            template="notes.html",
+            form=form,
+            regie_notes=list(regie_notes.notes_on(organisation, request.user)),
+        )
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/verify/", view(self.verify_view), name=f"{prefix}_verify"),
+            path("<path:object_id>/reject/", view(self.reject_view), name=f"{prefix}_reject"),
+            path("<path:object_id>/notes/", view(self.notes_view), name=f"{prefix}_notes"),
+        ] + super().get_urls()
+
+    @admin.action(description=_("Verify the selected organisations"), permissions=["verify"])
     def verify(self, request, queryset):
         done, refused = 0, 0
         for organisation in queryset.select_related("municipality"):

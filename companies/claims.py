@@ -16,6 +16,7 @@ without owners, and after JOIN_REQUEST_ANSWER_TIME for one whose owners stay sil
 (`escalate_join_requests`, a beat task).
 """
 
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit, emails, notifications
+from portal import audit, emails, notifications, workqueue
 from portal.accounts import verified_addresses
 from portal.models import AuditEntry, Region, User
 
@@ -293,11 +294,44 @@ def refuse(claim, *, by, reason):
 # --- What the regisseur sees ----------------------------------------------------------------
 
 
-def pending_claims_for(user):
-    """The pending claims `user` decides, each with what the claims page shows beside it (the
-    organisation's members and earlier claims), in a fixed number of queries."""
+def in_region(region):
+    """The claims or join requests of one region's organisations (a Region's id), or of those
+    outside every region (portal.workqueue.NO_REGION): the work queue's link per region. None
+    (no region asked) is every region."""
+    if region is None:
+        return Q()
+    if region == workqueue.NO_REGION:
+        return Q(organisation__municipality__regions__isnull=True)
+    return Q(organisation__municipality__regions=region)
+
+
+def region_asked(value):
+    """The region of the claims page's ?region= parameter: a Region's id, NO_REGION or None.
+    Anything else (a word, a number beyond the column's range) is ignored, as in the admin."""
+    if value == workqueue.NO_REGION:
+        return value
+    if value and re.fullmatch(r"[0-9]{1,9}", value):
+        return int(value)
+    return None
+
+
+def region_name(region):
+    """What the claims page says it is narrowed to: the region's name, "No region", or None."""
+    if region is None:
+        return None
+    if region == workqueue.NO_REGION:
+        return _("No region")
+    found = Region.objects.filter(pk=region).first()
+    return found.name if found else None
+
+
+def pending_claims_for(user, *, region=None):
+    """The pending claims `user` decides (in `region`, see in_region), each with what the
+    claims page shows beside it (the organisation's members and earlier claims), in a fixed
+    number of queries."""
     return (
         Claim.objects.filter(decided_by_user(user), status=ClaimStatus.PENDING)
+        .filter(in_region(region))
         .select_related("organisation__municipality", "claimant")
         .prefetch_related(
             Prefetch(
@@ -318,11 +352,12 @@ def pending_claims_for(user):
     )
 
 
-def escalated_join_requests_for(user):
+def escalated_join_requests_for(user, *, region=None):
     return (
         JoinRequest.objects.filter(
             decided_by_user(user), status=RequestStatus.PENDING, escalated_at__isnull=False
         )
+        .filter(in_region(region))
         .select_related("organisation__municipality", "user")
         .distinct()
         .order_by("created_at")

@@ -646,3 +646,42 @@ class KindForm(forms.Form):
             "services they offer."
         ),
     )
+
+
+# --- Issue 19: the regisseur's decisions and notes on an organisation's admin page ---------------
+
+
+class OrganisationRejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_(
+            "The members receive this reason by email: say what is wrong and what they can do."
+        ),
+        error_messages={"required": _("Give the reason for the rejection.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give the reason for the rejection."), code="required")
+        return reason
+
+
+class RegieNoteForm(forms.Form):
+    written_on = forms.DateField(
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+    )
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_(
+            "About the organisation (a call, a visit, a promise), not about a person. Seen by "
+            "the regisseurs of its region and administrators only."
+        ),
+        error_messages={"required": _("Write the note.")},
+    )

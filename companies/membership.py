@@ -58,7 +58,7 @@ def owners_of(organisation):
 @transaction.atomic
 def create_organisation(*, by, data):
     """Create an organisation from form-cleaned `data`; its creator becomes its owner."""
-    organisation = write_profile(Organisation(), data)
+    organisation = write_profile(Organisation(created_by=by), data)
     Membership.objects.create(user=by, organisation=organisation, role=MembershipRole.OWNER)
     return organisation
 

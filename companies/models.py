@@ -73,6 +73,13 @@ class OrganisationQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(verified_at__isnull=False)
 
+    def awaiting_verification(self):
+        """Organisations a regisseur still has to look at: not verified, and not rejected (a
+        rejection holds until the members change their profile: companies/profiles.py). The
+        work queue counts these and its link lists them (companies/workqueue.py, the admin's
+        RegionScopeFilter)."""
+        return self.filter(verified_at__isnull=True, rejected_at__isnull=True)
+
     def named(self, query):
         """Found by a part of their name or by their enterprise number in any spelling."""
         query = (query or "").strip()
@@ -224,6 +231,32 @@ class Organisation(Located):
         blank=True,
         related_name="+",
     )
+    # --- Issue 19, item 2: a regisseur's rejection (companies/verification.py). Cleared when
+    # the members change their profile (it then waits for a check again) or when it is verified.
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True, editable=False)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rejected by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    rejection_reason = models.TextField(
+        _("reason for the rejection"), blank=True, max_length=2000, editable=False
+    )
+    # Who made the listing on the portal (companies.membership.create_organisation); empty for
+    # imported listings (see source) and for those made before issue 19.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # --- Issue 17, item 4: the KBO register (companies/kbo.py) ---
@@ -289,11 +322,11 @@ class Organisation(Located):
             models.Index(fields=["name_skeleton"], name="organisation_name_skeleton"),
             # The work queue (portal/workqueue.py) counts per region without reading the wide
             # table (on PostgreSQL, an index-only scan: at 50,000 organisations 108 -> 15 ms,
-            # 92 -> 11 ms and 58 -> 3 ms): organisations to verify, profiles gone stale, and
-            # those the KBO reports stopped (few rows).
+            # 92 -> 11 ms and 58 -> 3 ms): organisations to verify (awaiting_verification),
+            # profiles gone stale, and those the KBO reports stopped (few rows).
             models.Index(
                 fields=["municipality", "created_at"],
-                condition=models.Q(verified_at__isnull=True),
+                condition=models.Q(verified_at__isnull=True, rejected_at__isnull=True),
                 name="organisation_unverified",
             ),
             models.Index(
@@ -803,6 +836,43 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.claimant} → {self.organisation}"
+
+
+# --- Issue 19, item 4: regie notes -------------------------------------------------------------
+
+
+class RegieNote(models.Model):
+    """A regisseur's dated internal note on an organisation (a call, a visit, a promise).
+
+    About the organisation, not about a person: read and written only by the regisseurs of its
+    region and administrators, on its admin page (companies/admin.py); never shown to members,
+    on public pages or in anyone's personal-data export."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="regie_notes",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    written_on = models.DateField(_("date"), default=timezone.localdate)
+    text = models.TextField(_("note"), max_length=2000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("regie note")
+        verbose_name_plural = _("regie notes")
+        ordering = ["-written_on", "-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.written_on})"
 
 
 # --- Issue 17, item 7: the stored completeness score follows what it counts -------------------

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import search, verification
 from .models import Membership, OfferedService, Organisation
 
 MANY_TO_MANY = ("sectors", "recognitions", "target_groups")
@@ -69,6 +69,8 @@ def update_profile(organisation, *, by, data):
         organisation.verified_at = None
         organisation.verified_by = None
         organisation.save(update_fields=["verified_at", "verified_by"])
+    # A rejected listing the members put right waits for a regisseur's check again.
+    verification.reopen(organisation)
     return organisation
 
 

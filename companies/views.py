@@ -816,10 +816,14 @@ def _decider_step(request):
 def claims_to_decide(request):
     if step := _decider_step(request):
         return step
+    # One region's claims and requests (?region=<id>, the work queue's link), or all.
+    region = claims.region_asked(request.GET.get("region"))
     context = {
-        "claims": claims.with_history(claims.pending_claims_for(request.user)),
-        "join_requests": claims.escalated_join_requests_for(request.user),
+        "claims": claims.with_history(claims.pending_claims_for(request.user, region=region)),
+        "join_requests": claims.escalated_join_requests_for(request.user, region=region),
         "decision_form": ClaimDecisionForm(),
+        "region": region,
+        "region_name": claims.region_name(region),
     }
     return render(request, "companies/claims.html", context)
 

@@ -16,7 +16,7 @@ register(
     Section(
         slug="organisations-to-verify",
         label=_("Organisations to verify"),
-        queryset=lambda: Organisation.objects.filter(verified_at__isnull=True),
+        queryset=lambda: Organisation.objects.awaiting_verification(),
         region=ORGANISATION_REGIONS,
         since="created_at",
         link="admin:companies_organisation_changelist",
@@ -26,7 +26,7 @@ register(
     )
 )
 # Claims and escalated join requests are decided on one page (companies/claims.py), which shows
-# those of all the decider's regions.
+# those of all the decider's regions, or of one with ?region=<id> (each region's link).
 register(
     Section(
         slug="claims",
@@ -35,6 +35,7 @@ register(
         region=f"organisation__{ORGANISATION_REGIONS}",
         since="created_at",
         link="companies:claims",
+        region_parameter="region",
         order=20,
     )
 )
@@ -48,6 +49,7 @@ register(
         region=f"organisation__{ORGANISATION_REGIONS}",
         since="escalated_at",
         link="companies:claims",
+        region_parameter="region",
         order=30,
     )
 )

@@ -43,7 +43,7 @@ def test_the_filter_lists_the_unverified_organisations_of_my_regions(
 
     assert response.status_code == 200
     assert listed(response) == {"Ongecontroleerd Tongeren"}
-    assert "Unverified, in my regions" in response.content.decode()
+    assert "To verify, in my regions" in response.content.decode()
 
 
 def verify(client, *organisations):
