@@ -18,6 +18,41 @@ from .models import (
 )
 from .names import NameField
 
+# Fields the portal keeps for itself, never shown on an admin page: search indexes, name
+# skeletons, tokens, dedupe and import keys, worker claims, secrets, reminder bookkeeping.
+# hide_internal_fields (applied in portal/urls.py, once every app and library has registered
+# its ModelAdmins) takes them out of every change page;
+# tests/security/test_admin_internal_fields.py walks every registered model to hold it so.
+INTERNAL_FIELDS = frozenset(
+    {
+        "search_text",
+        "search_vector",
+        "name_skeleton",
+        "token",
+        "import_key",
+        "key",
+        "claim",
+        "data",
+        "next_freshness_reminder_at",
+        "reminder_sent_for",
+    }
+)
+
+
+def hide_internal_fields(site):
+    """Exclude INTERNAL_FIELDS from the forms and read-only fields of every registered
+    ModelAdmin, the portal's and the libraries' (allauth's authenticators keep their secret in
+    `data`)."""
+    for model, model_admin in site._registry.items():
+        internal = {field.name for field in model._meta.get_fields()} & INTERNAL_FIELDS
+        if not internal:
+            continue
+        excluded = list(model_admin.exclude or ())
+        model_admin.exclude = excluded + sorted(internal - set(excluded))
+        model_admin.readonly_fields = [
+            name for name in model_admin.readonly_fields if name not in internal
+        ]
+
 
 class UserForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):

@@ -5,12 +5,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .admin import hide_internal_fields
 
 # Staff sign in through allauth like everybody else (its rate limits and, later, its
 # two-factor step apply), then land in the admin.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
+# No admin page shows the portal's internal fields (search vectors, keys, secrets, ...).
+hide_internal_fields(admin.site)
 
 urlpatterns = [
     path("media/<path:path>", views.media, name="media"),
