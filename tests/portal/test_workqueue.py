@@ -315,3 +315,105 @@ def test_the_admin_home_and_dashboard_query_counts_are_pinned(
 # session, the user, the second factor and the page's own.
 ADMIN_HOME_QUERIES = 14
 DASHBOARD_QUERIES = 16
+
+
+# --- Issue 19, item 2 and the claims page's region filter ---------------------------------------
+
+
+def claim_on(listing):
+    return Claim.objects.create(
+        organisation=listing,
+        claimant=UserFactory(),
+        email="x@example.be",
+        domain_matches=False,
+        role="Zaakvoerder",
+        phone="011 23 45 67",
+    )
+
+
+def test_each_regions_claims_link_lists_exactly_what_it_counted(client, people):
+    # Tongeren (Zuidoost-Limburg) and Leuven (Vlaams-Brabant), and one in Gent (no region).
+    tongeren = OrganisationFactory(postcode=postcode("3700"), verified_at=timezone.now())
+    leuven = OrganisationFactory(postcode=postcode("3000"), verified_at=timezone.now())
+    gent = OrganisationFactory(postcode=postcode("9000"), verified_at=timezone.now())
+    for listing in (tongeren, tongeren, leuven, gent):
+        claim_on(listing)
+    JoinRequestFactory(organisation=tongeren, escalated_at=days_ago(3))
+    JoinRequestFactory(organisation=leuven, escalated_at=days_ago(3))
+    administrator = people["administrator"]
+    log_in_as(client, administrator)
+
+    queue = workqueue.queue_for(administrator)
+
+    checked = 0
+    for region_queue in queue.regions:
+        for item in region_queue.items:
+            if item.section.slug not in {"claims", "escalated-join-requests"}:
+                continue
+            page = client.get(item.url)
+            assert page.status_code == 200
+            listed = (
+                page.context["claims"]
+                if item.section.slug == "claims"
+                else list(page.context["join_requests"])
+            )
+            assert len(listed) == item.count, (region_queue.name, item.section.slug)
+            checked += 1
+    # Zuidoost-Limburg (claims, requests), Vlaams-Brabant (claims, requests), no region (claims).
+    assert checked == 5
+
+
+def test_the_claims_page_without_a_region_lists_all_and_ignores_a_bad_one(client, people):
+    tongeren = OrganisationFactory(postcode=postcode("3700"), verified_at=timezone.now())
+    leuven = OrganisationFactory(postcode=postcode("3000"), verified_at=timezone.now())
+    claim_on(tongeren)
+    claim_on(leuven)
+    log_in_as(client, people["administrator"])
+
+    for value in (None, "x", "99999999999", "-1"):
+        page = client.get("/en/organisations/claims/", {"region": value} if value else {})
+        assert page.status_code == 200
+        assert len(page.context["claims"]) == 2
+    one = client.get(
+        "/en/organisations/claims/", {"region": Region.objects.get(slug="vlaams-brabant").pk}
+    )
+    assert [claim.organisation for claim in one.context["claims"]] == [leuven]
+    assert "Only the claims and requests of" in one.content.decode()
+
+
+def test_a_regisseur_asking_for_another_region_sees_nothing_of_it(client, people):
+    leuven = OrganisationFactory(postcode=postcode("3000"), verified_at=timezone.now())
+    claim_on(leuven)
+    log_in_as(client, people["regisseur"])
+
+    page = client.get(
+        "/en/organisations/claims/", {"region": Region.objects.get(slug="vlaams-brabant").pk}
+    )
+
+    assert page.status_code == 200
+    assert page.context["claims"] == []
+
+
+def test_a_rejected_organisation_is_not_counted_or_listed_until_its_profile_changes(client, people):
+    from companies import profiles, verification
+    from tests.factories import OwnerFactory
+
+    waiting = unverified(age=3)
+    rejected = unverified(age=5)
+    owner = OwnerFactory(organisation=rejected).user
+    verification.reject(rejected, by=people["regisseur"], reason="Onvolledig.")
+    log_in_as(client, people["regisseur"])
+
+    def counted_and_listed():
+        queue = workqueue.queue_for(people["regisseur"])
+        item = next(
+            item
+            for item in queue.regions[0].items
+            if item.section.slug == "organisations-to-verify"
+        )
+        listed = client.get(item.url).context["cl"].result_list
+        return item.count, set(listed)
+
+    assert counted_and_listed() == (1, {waiting})
+    profiles.update_profile(rejected, by=owner, data={"description": "Nu volledig."})
+    assert counted_and_listed() == (2, {waiting, rejected})

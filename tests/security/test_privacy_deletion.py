@@ -50,6 +50,10 @@ RELATIONS = {
     # History that stays, without the name.
     "portal.AuditEntry.actor": HISTORY,
     "companies.Organisation.verified_by": HISTORY,
+    "companies.Organisation.rejected_by": HISTORY,
+    "companies.Organisation.created_by": HISTORY,
+    # Regie notes are about the organisation; the author's name goes with the account.
+    "companies.RegieNote.author": HISTORY,
     "companies.JoinRequest.decided_by": HISTORY,
     "companies.Claim.decided_by": HISTORY,
     "companies.Invitation.invited_by": HISTORY,
