@@ -33,7 +33,7 @@ from portal.models import Municipality, Region
 from portal.names import NameField
 from portal.templatetags.amounts import euros
 
-from . import access, lifecycle
+from . import access, decisions, lifecycle
 from .models import Programme, Voucher, VoucherEvent, VoucherStatus
 
 
@@ -467,6 +467,7 @@ class VoucherAdmin(admin.ModelAdmin):
                     "invoice_number",
                     "invoice_amount",
                     "redeemed_at",
+                    "provider_bank_account",
                     "paid_on",
                     "payment_reference",
                     "collaboration",
@@ -516,6 +517,10 @@ class VoucherAdmin(admin.ModelAdmin):
     @admin.display(description=_("amount held"), ordering="amount")
     def amount_column(self, voucher):
         return money(voucher.amount)
+
+    @admin.display(description=_("the provider's IBAN"))
+    def provider_bank_account(self, voucher):
+        return voucher.provider.iban_display or _("none given yet")
 
     def response_action(self, request, queryset):
         # Django filters by the posted ids as they come; a forged one that is not a number would
@@ -567,6 +572,12 @@ class VoucherAdmin(admin.ModelAdmin):
             "media": self.media + form.media,
             "vouchers": [(item, money(item.amount)) for item in vouchers],
             "voucher": voucher,
+            # Deciding on one application: what the regisseur should know about the pair.
+            "decision_facts": (
+                decisions.facts(voucher, user=request.user)
+                if voucher is not None and step.from_status == VoucherStatus.SUBMITTED
+                else None
+            ),
             "action": step.action if action else "",
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
@@ -625,7 +636,11 @@ class VoucherAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         voucher = self.get_object(request, unquote(object_id))
         steps = [step for step in STEPS.values() if voucher and voucher.status == step.from_status]
-        extra_context = {**(extra_context or {}), "voucher_steps": steps}
+        extra_context = {
+            **(extra_context or {}),
+            "voucher_steps": steps,
+            "decision_facts": decisions.facts(voucher, user=request.user) if voucher else None,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     # --- payouts for accounting ------------------------------------------------------------------
@@ -675,6 +690,8 @@ def payout_header():
         gettext("Applicant's enterprise number"),
         gettext("Provider"),
         gettext("Provider's enterprise number"),
+        gettext("Account holder"),
+        gettext("IBAN"),
         gettext("Invoice number"),
         gettext("Invoice amount (EUR)"),
         gettext("Amount to pay (EUR)"),
@@ -698,6 +715,10 @@ def payout_row(voucher):
         enterprise_number(voucher.applicant.enterprise_number),
         voucher.provider.name,
         enterprise_number(voucher.provider.enterprise_number),
+        # The provider is paid: its name is the account holder's, its IBAN compact (as banks'
+        # import formats want it), the provider's current one.
+        voucher.provider.name,
+        voucher.provider.iban,
         voucher.invoice_number,
         _amount(voucher.invoice_amount),
         _amount(voucher.amount),

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Floor
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Collaboration, Organisation
@@ -310,6 +310,28 @@ class Voucher(models.Model):
         return self.status in HOLDING
 
 
+# A voucher event in words (VoucherEvent.description): taken by someone, or by nobody known (the
+# portal's expiry, an account deleted since).
+EVENT_BY = {
+    VoucherStatus.SUBMITTED: _("Submitted by %(actor)s on %(date)s"),
+    VoucherStatus.APPROVED: _("Approved by %(actor)s on %(date)s"),
+    VoucherStatus.REJECTED: _("Rejected by %(actor)s on %(date)s"),
+    VoucherStatus.WITHDRAWN: _("Withdrawn by %(actor)s on %(date)s"),
+    VoucherStatus.REDEEMED: _("Redeemed by %(actor)s on %(date)s"),
+    VoucherStatus.PAID: _("Marked as paid by %(actor)s on %(date)s"),
+}
+EVENT_ON = {
+    VoucherStatus.SUBMITTED: _("Submitted on %(date)s"),
+    VoucherStatus.APPROVED: _("Approved on %(date)s"),
+    VoucherStatus.REJECTED: _("Rejected on %(date)s"),
+    VoucherStatus.WITHDRAWN: _("Withdrawn on %(date)s"),
+    VoucherStatus.REDEEMED: _("Redeemed on %(date)s"),
+    VoucherStatus.PAID: _("Marked as paid on %(date)s"),
+    VoucherStatus.EXPIRED: _("Expired on %(date)s"),
+    "": _("%(status)s on %(date)s"),
+}
+
+
 class VoucherEvent(models.Model):
     """One step in a voucher's life: from which status to which, who took it, when, and why."""
 
@@ -338,4 +360,16 @@ class VoucherEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.voucher}: {self.from_status or '–'} → {self.to_status}"
+        return self.description
+
+    @property
+    def description(self):
+        """The step in words, in the active language: "Approved by Rita Regisseur on
+        3 December 2026" (without "by" when the portal took it or the account is gone)."""
+        day = formats.date_format(timezone.localtime(self.at), "DATE_FORMAT")
+        if self.actor_id is not None and self.to_status in EVENT_BY:
+            return EVENT_BY[self.to_status] % {"actor": self.actor.get_full_name(), "date": day}
+        return EVENT_ON.get(self.to_status, EVENT_ON[""]) % {
+            "date": day,
+            "status": self.get_to_status_display(),
+        }
