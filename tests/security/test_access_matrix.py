@@ -166,6 +166,9 @@ MATRIX = {
                                             "L   404 302 302 404 404 404",
                                             org=S,
                                             kw={"pk": "service.pk"}),
+    # The account the regie pays vouchers to: members see it, owners change it.
+    "companies:bank_account":             R("L   404 200 200 404 404 404",
+                                            "L   404 403 200 404 404 404", org=S),
     "companies:members":                  R("L   404 403 200 404 404 404",
                                             "L   404 403 200 404 404 404"),
     "companies:member_role":              R("L   405 405 405 405 405 405",
