@@ -73,7 +73,6 @@ def test_a_deleted_account_leaves_the_step_and_its_day(voucher_in, world):
         (
             "",
             ["Ingediend door Erik Employer op", "Goedgekeurd door Rita Regisseur op"],
-            "submitted",
         ),
         ("/fr", ["Soumis par Erik Employer le", "Approuvé par Rita Regisseur le"]),
     ],
