@@ -17,7 +17,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from companies import bank_accounts
 from companies.enterprise_number import display as enterprise_number
 from portal import audit, csvexport
 from portal.forms import DecimalField, IntegerField
@@ -33,7 +34,7 @@ from portal.models import Municipality, Region
 from portal.names import NameField
 from portal.templatetags.amounts import euros
 
-from . import access, decisions, lifecycle
+from . import access, decisions, lifecycle, sepa
 from .models import Programme, Voucher, VoucherEvent, VoucherStatus
 
 
@@ -82,7 +83,13 @@ class ProgrammeForm(forms.ModelForm):
             "municipalities",
             "categories",
             "terms",
+            "payer_name",
+            "payer_iban",
         ]
+
+    def clean_payer_iban(self):
+        number = self.cleaned_data["payer_iban"]
+        return bank_accounts.normalise(number) if number else ""
 
     def clean(self):
         cleaned_data = super().clean()
@@ -161,6 +168,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Payouts"), {"fields": ["payer_name", "payer_iban"]}),
     ]
 
     def get_queryset(self, request):
@@ -204,6 +212,51 @@ class ProgrammeAdmin(admin.ModelAdmin):
         for programme in queryset:
             audit.record(request.user, "programme.deleted", programme)
         super().delete_queryset(request, queryset)
+
+    def sepa_view(self, request, object_id):
+        """The programme's redeemed vouchers as a SEPA credit-transfer file (vouchers/sepa.py),
+        for the regie's bank; they are marked paid afterwards, as ever."""
+        programme = self.get_object(request, unquote(object_id))
+        if programme is None or not self.has_view_permission(request, programme):
+            raise Http404
+        change_url = reverse("admin:vouchers_programme_change", args=[programme.pk])
+        if not programme.payer_iban:
+            self.message_user(
+                request,
+                _("Give the programme's paying IBAN first; the file pays from that account."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        vouchers, left_out = sepa.payable(Voucher.objects.filter(programme=programme))
+        for voucher in left_out:
+            self.message_user(
+                request,
+                _("%(voucher)s is not in the file: %(provider)s gave no bank account yet.")
+                % {"voucher": voucher, "provider": voucher.provider.name},
+                messages.WARNING,
+            )
+        if not vouchers:
+            self.message_user(request, _("No redeemed voucher waits to be paid."), messages.INFO)
+            return HttpResponseRedirect(change_url)
+        today = timezone.localdate()
+        response = HttpResponse(
+            sepa.credit_transfer(programme, vouchers, execution_date=today),
+            content_type="application/xml",
+        )
+        filename = f"sepa-{programme.slug}-{today.isoformat()}.xml"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        urls = [
+            path(
+                "<path:object_id>/sepa/",
+                view(self.sepa_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_sepa",
+            )
+        ]
+        return urls + super().get_urls()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region" and not request.user.is_superuser:
@@ -277,6 +330,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
                 "figures": figures,
                 "vouchers_url": reverse("admin:vouchers_voucher_changelist"),
                 "payouts_url": reverse("admin:vouchers_voucher_payouts"),
+                "sepa_url": reverse("admin:vouchers_programme_sepa", args=[programme.pk])
+                if programme.payer_iban
+                else "",
             },
         )
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from companies import bank_accounts
 from companies.models import Collaboration, Organisation
 from portal.models import Municipality, Region, ServiceCategory
 from portal.validators import MinValueValidator
@@ -160,6 +161,24 @@ class Programme(models.Model):
         max_length=10000,
         help_text=_("The conditions an applicant accepts when applying."),
     )
+    # The regie's account the payouts leave from: the debtor of the SEPA credit-transfer file
+    # (vouchers/sepa.py). Optional: without it the programme has the payouts CSV only.
+    payer_name = models.CharField(
+        _("paying account holder"),
+        max_length=70,
+        blank=True,
+        help_text=_("The name on the regie's account from which the vouchers are paid."),
+    )
+    payer_iban = models.CharField(
+        _("paying IBAN"),
+        max_length=bank_accounts.MAX_LENGTH,
+        blank=True,
+        validators=[bank_accounts.validate],
+        help_text=_(
+            "The regie's account from which the vouchers are paid; with it the payouts can be "
+            "downloaded as a SEPA credit-transfer file for the bank."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ProgrammeQuerySet.as_manager()
@@ -181,6 +200,11 @@ class Programme(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.year})"
+
+    def save(self, *args, **kwargs):
+        if self.payer_iban:
+            self.payer_iban = bank_accounts.normalise(self.payer_iban)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("vouchers:programme_detail", kwargs={"slug": self.slug})

@@ -309,6 +309,9 @@ MATRIX = {
                                             "L   L   L   L   403 403 200",
                                             kw={"id": "users.stranger.pk"}),
     "admin:vouchers_voucher_payouts":     R("L   L   L   L   200 200 200"),
+    # The programme's SEPA file: the world's programme has no paying IBAN, so back to its page.
+    "admin:vouchers_programme_sepa":      R("L   L   L   L   302 404 302",
+                                            kw={"object_id": "programme.pk"}),
     "admin:vouchers_voucher_approve":     R("L   L   L   L   200 404 200",
                                             "L   L   L   L   302 404 302",
                                             kw={"object_id": "submitted_voucher.pk"}),
