@@ -13,6 +13,7 @@ from portal.templatetags.amounts import euros
 from tests.factories import (
     ProgrammeFactory,
     SocialEnterpriseFactory,
+    StaffFactory,
     VoucherFactory,
     log_in_as,
     reference_rows_in_memory,
@@ -176,6 +177,18 @@ def test_a_regisseur_of_another_region_does_not_get_the_page(client, world, appl
 
     assert change.status_code == 302  # the admin's "doesn't exist" redirect
     assert "Drukkerij Peeters" not in client.get(change["Location"]).content.decode()
+    assert approve.status_code == 404
+
+
+def test_staff_without_a_region_do_not_get_the_page(client, world, application):
+    earlier(world, 2)
+    log_in_as(client, StaffFactory())
+
+    change = client.get(change_url(application))
+    approve = client.get(f"{VOUCHERS}{application.pk}/approve/")
+
+    assert change.status_code == 403
+    assert "Drukkerij Peeters" not in change.content.decode()
     assert approve.status_code == 404
 
 

@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 
 from companies.models import Organisation
-from tests.factories import ProgrammeFactory, VoucherFactory, log_in_as, region
+from tests.factories import ProgrammeFactory, StaffFactory, VoucherFactory, log_in_as, region
 from vouchers import sepa
 from vouchers.admin import ProgrammeForm
 from vouchers.models import Programme, Voucher
@@ -124,10 +124,10 @@ def test_nothing_to_pay_says_so(client, world, paying):
     assert "No redeemed voucher waits to be paid." in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["other_regisseur"])
+@pytest.mark.parametrize("who", ["other_regisseur", "staff_without_region"])
 def test_a_regisseur_of_another_region_does_not_find_it(client, world, paying, who):
     VoucherFactory(programme=paying, redeemed=True)
-    log_in_as(client, getattr(world, who))
+    log_in_as(client, StaffFactory() if who == "staff_without_region" else getattr(world, who))
 
     assert client.get(sepa_url(paying)).status_code == 404
 
