@@ -416,6 +416,36 @@ def of(organisation):
     return Collaboration.objects.filter(Q(regular=organisation) | Q(social=organisation))
 
 
+def between(regular, social):
+    """Every collaboration of the pair in the register, whatever its role, state or source,
+    the latest first, with the service (one query): what a regisseur deciding on a voucher
+    between the two reads."""
+    return (
+        Collaboration.objects.filter(regular=regular, social=social)
+        .select_related("category")
+        .order_by("-started", "-pk")
+    )
+
+
+def standing(collaboration):
+    """Where the collaboration stands in the register, in words: confirmed by both sides, by
+    one (which), disputed (by whom), or ended."""
+    if collaboration.disputed_at is not None:
+        side = (
+            _("the social enterprise")
+            if collaboration.confirmed_by_regular_at is not None
+            else _("the regular organisation")
+        )
+        return _("disputed by %(side)s") % {"side": side}
+    if collaboration.confirmed_by_regular_at and collaboration.confirmed_by_social_at:
+        return _("confirmed by both sides")
+    if collaboration.confirmed_by_regular_at:
+        return _("confirmed by the regular organisation only")
+    if collaboration.confirmed_by_social_at:
+        return _("confirmed by the social enterprise only")
+    return _("not confirmed")
+
+
 def _unconfirmed_by(organisations):
     """Condition: one of `organisations` is a side that has not confirmed."""
     return Q(regular__in=organisations, confirmed_by_regular_at__isnull=True) | Q(

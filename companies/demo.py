@@ -17,6 +17,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
+from stdnum import iban
 
 from portal import phones
 from portal.demo import demo_user
@@ -1035,6 +1036,14 @@ def demo_enterprise_number(index):
     return f"0{first_eight:07d}{97 - first_eight % 97:02d}"
 
 
+def demo_iban(index):
+    """A valid, made-up Belgian IBAN: bank code 999, a sequence, and both sets of check digits
+    (the account's mod 97 and the IBAN's)."""
+    account = f"999{index:07d}"
+    bban = f"{account}{int(account) % 97 or 97:02d}"
+    return f"BE{iban.calc_check_digits(f'BE00{bban}')}{bban}"
+
+
 def _seed_organisation(index, demo, *, sectors, categories, postcodes, recognitions, groups):
     organisation, _ = Organisation.objects.update_or_create(
         enterprise_number=demo_enterprise_number(index),
@@ -1052,6 +1061,8 @@ def _seed_organisation(index, demo, *, sectors, categories, postcodes, recogniti
             "phone": phones.normalise(
                 f"011 {20 + index % 70:02d} {10 + index % 89:02d} {10 + index * 7 % 89:02d}"
             ),
+            # Social enterprises are paid their vouchers to it (companies/bank_accounts.py).
+            "iban": demo_iban(index) if demo.kind == OrganisationKind.SOCIAL else "",
         },
     )
     if demo.verified and not organisation.verified_at:

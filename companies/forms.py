@@ -13,7 +13,7 @@ from portal.forms import IntegerField, ModelMultipleChoiceField, PhoneField, Web
 from portal.models import Postcode, ServiceCategory
 from portal.names import NameField
 
-from . import collaborations, contact, enterprise_number, kbo, logos, outreach
+from . import bank_accounts, collaborations, contact, enterprise_number, kbo, logos, outreach
 from .models import (
     CollaborationChannel,
     CollaborationRole,
@@ -573,6 +573,22 @@ class CollaborationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error(None, error)
         return cleaned
+
+
+class BankAccountForm(forms.Form):
+    """The IBAN the regie pays vouchers to (companies/bank_accounts.py checks it)."""
+
+    iban = forms.CharField(
+        label=_("IBAN"),
+        # Room for the grouped spelling (BE68 5390 0754 7034) of the longest IBAN.
+        max_length=50,
+        help_text=_("E.g. BE68 5390 0754 7034; spaces do not matter."),
+        error_messages={"required": _("Give the IBAN of the account.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_iban(self):
+        return bank_accounts.normalise(self.cleaned_data["iban"])
 
 
 class DisputeForm(forms.Form):

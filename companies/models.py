@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import names, reference
 from portal.models import Located, Sector, ServiceCategory, Vocabulary
 
-from . import enterprise_number, search
+from . import bank_accounts, enterprise_number, search
 
 
 class OrganisationKind(models.TextChoices):
@@ -295,6 +295,16 @@ class Organisation(Located):
     source_date = models.DateField(_("source date"), null=True, blank=True)
     # --- end of imported listings ---
 
+    # --- Issue 19, item 5: the account the regie pays vouchers to (companies/bank_accounts.py).
+    # Compact and upper case; seen by members, the region's regisseurs and administrators only.
+    iban = models.CharField(
+        _("IBAN"),
+        max_length=bank_accounts.MAX_LENGTH,
+        blank=True,
+        validators=[bank_accounts.validate],
+        help_text=_("The bank account to which the regie pays redeemed vouchers."),
+    )
+
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -347,6 +357,8 @@ class Organisation(Located):
 
     def save(self, *args, **kwargs):
         self.enterprise_number = enterprise_number.normalise(self.enterprise_number)
+        if self.iban:
+            self.iban = bank_accounts.normalise(self.iban)
         # Forms normalise the name already (portal.names.NameField); this covers every other
         # way in (the admin, imports, demo data) and keeps the skeleton in step with the name.
         self.name = names.normalise(self.name)
@@ -380,6 +392,11 @@ class Organisation(Located):
     @property
     def enterprise_number_display(self):
         return enterprise_number.display(self.enterprise_number)
+
+    @property
+    def iban_display(self):
+        """The IBAN in groups of four (BE68 5390 0754 7034); "" when none was given."""
+        return bank_accounts.display(self.iban)
 
     # What visitors see of the contact details (profile, CSV and printed guide): a hidden or
     # empty field is "". The postcode and municipality stay public: the directory places the

@@ -37,6 +37,7 @@ urlpatterns = [
         name="service_remove",
     ),
     path("organisations/<slug:slug>/members/", views.members, name="members"),
+    path("organisations/<slug:slug>/bank-account/", views.bank_account, name="bank_account"),
     path(
         "organisations/<slug:slug>/members/<int:pk>/role/",
         views.member_role,

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef
@@ -18,6 +18,7 @@ from portal.accounts import verified_addresses
 
 from . import (
     access,
+    bank_accounts,
     claims,
     collaborations,
     completeness,
@@ -29,6 +30,7 @@ from . import (
 )
 from .filters import DirectoryFilter, page_size
 from .forms import (
+    BankAccountForm,
     ClaimDecisionForm,
     ClaimForm,
     CollaborationForm,
@@ -51,6 +53,7 @@ from .models import (
     Invitation,
     JoinRequest,
     Membership,
+    MembershipRole,
     OfferedService,
     Organisation,
 )
@@ -383,6 +386,31 @@ def service_remove(request, slug, pk):
     profiles.remove_service(service, by=request.user)
     messages.success(request, _("%(category)s was removed.") % {"category": service.category.name})
     return redirect("companies:services", slug=organisation.slug)
+
+
+@login_required
+def bank_account(request, slug):
+    """The account the regie pays vouchers to: every member sees it, owners change it."""
+    member = _social_enterprise_of(request, slug)
+    organisation = member.organisation
+    may_change = member.role == MembershipRole.OWNER
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    form = BankAccountForm(_posted(request), initial={"iban": organisation.iban_display})
+    if request.method == "POST" and form.is_valid():
+        changed = bank_accounts.set_iban(
+            organisation, by=request.user, number=form.cleaned_data["iban"]
+        )
+        if changed:
+            messages.success(request, _("The bank account was saved."))
+        return redirect("companies:bank_account", slug=organisation.slug)
+    context = {
+        "organisation": organisation,
+        "member": member,
+        "form": form,
+        "may_change": may_change,
+    }
+    return render(request, "companies/bank_account.html", context)
 
 
 @login_required

@@ -122,6 +122,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 class SocialEnterpriseFactory(OrganisationFactory):
     kind = "social"
+    # The account the regie pays its vouchers to (required before it redeems one).
+    iban = "BE71096123456769"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

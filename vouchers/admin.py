@@ -17,7 +17,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from companies import bank_accounts
 from companies.enterprise_number import display as enterprise_number
 from portal import audit, csvexport
 from portal.forms import DecimalField, IntegerField
@@ -33,7 +34,7 @@ from portal.models import Municipality, Region
 from portal.names import NameField
 from portal.templatetags.amounts import euros
 
-from . import access, lifecycle
+from . import access, decisions, lifecycle, sepa
 from .models import Programme, Voucher, VoucherEvent, VoucherStatus
 
 
@@ -82,7 +83,13 @@ class ProgrammeForm(forms.ModelForm):
             "municipalities",
             "categories",
             "terms",
+            "payer_name",
+            "payer_iban",
         ]
+
+    def clean_payer_iban(self):
+        number = self.cleaned_data["payer_iban"]
+        return bank_accounts.normalise(number) if number else ""
 
     def clean(self):
         cleaned_data = super().clean()
@@ -161,6 +168,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Payouts"), {"fields": ["payer_name", "payer_iban"]}),
     ]
 
     def get_queryset(self, request):
@@ -204,6 +212,51 @@ class ProgrammeAdmin(admin.ModelAdmin):
         for programme in queryset:
             audit.record(request.user, "programme.deleted", programme)
         super().delete_queryset(request, queryset)
+
+    def sepa_view(self, request, object_id):
+        """The programme's redeemed vouchers as a SEPA credit-transfer file (vouchers/sepa.py),
+        for the regie's bank; they are marked paid afterwards, as ever."""
+        programme = self.get_object(request, unquote(object_id))
+        if programme is None or not self.has_view_permission(request, programme):
+            raise Http404
+        change_url = reverse("admin:vouchers_programme_change", args=[programme.pk])
+        if not programme.payer_iban:
+            self.message_user(
+                request,
+                _("Give the programme's paying IBAN first; the file pays from that account."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        vouchers, left_out = sepa.payable(Voucher.objects.filter(programme=programme))
+        for voucher in left_out:
+            self.message_user(
+                request,
+                _("%(voucher)s is not in the file: %(provider)s gave no bank account yet.")
+                % {"voucher": voucher, "provider": voucher.provider.name},
+                messages.WARNING,
+            )
+        if not vouchers:
+            self.message_user(request, _("No redeemed voucher waits to be paid."), messages.INFO)
+            return HttpResponseRedirect(change_url)
+        today = timezone.localdate()
+        response = HttpResponse(
+            sepa.credit_transfer(programme, vouchers, execution_date=today),
+            content_type="application/xml",
+        )
+        filename = f"sepa-{programme.slug}-{today.isoformat()}.xml"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        urls = [
+            path(
+                "<path:object_id>/sepa/",
+                view(self.sepa_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_sepa",
+            )
+        ]
+        return urls + super().get_urls()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region" and not request.user.is_superuser:
@@ -277,6 +330,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
                 "figures": figures,
                 "vouchers_url": reverse("admin:vouchers_voucher_changelist"),
                 "payouts_url": reverse("admin:vouchers_voucher_payouts"),
+                "sepa_url": reverse("admin:vouchers_programme_sepa", args=[programme.pk])
+                if programme.payer_iban
+                else "",
             },
         )
 
@@ -467,6 +523,7 @@ class VoucherAdmin(admin.ModelAdmin):
                     "invoice_number",
                     "invoice_amount",
                     "redeemed_at",
+                    "provider_bank_account",
                     "paid_on",
                     "payment_reference",
                     "collaboration",
@@ -516,6 +573,10 @@ class VoucherAdmin(admin.ModelAdmin):
     @admin.display(description=_("amount held"), ordering="amount")
     def amount_column(self, voucher):
         return money(voucher.amount)
+
+    @admin.display(description=_("the provider's IBAN"))
+    def provider_bank_account(self, voucher):
+        return voucher.provider.iban_display or _("none given yet")
 
     def response_action(self, request, queryset):
         # Django filters by the posted ids as they come; a forged one that is not a number would
@@ -567,6 +628,12 @@ class VoucherAdmin(admin.ModelAdmin):
             "media": self.media + form.media,
             "vouchers": [(item, money(item.amount)) for item in vouchers],
             "voucher": voucher,
+            # Deciding on one application: what the regisseur should know about the pair.
+            "decision_facts": (
+                decisions.facts(voucher, user=request.user)
+                if voucher is not None and step.from_status == VoucherStatus.SUBMITTED
+                else None
+            ),
             "action": step.action if action else "",
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
@@ -625,7 +692,11 @@ class VoucherAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         voucher = self.get_object(request, unquote(object_id))
         steps = [step for step in STEPS.values() if voucher and voucher.status == step.from_status]
-        extra_context = {**(extra_context or {}), "voucher_steps": steps}
+        extra_context = {
+            **(extra_context or {}),
+            "voucher_steps": steps,
+            "decision_facts": decisions.facts(voucher, user=request.user) if voucher else None,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     # --- payouts for accounting ------------------------------------------------------------------
@@ -675,6 +746,8 @@ def payout_header():
         gettext("Applicant's enterprise number"),
         gettext("Provider"),
         gettext("Provider's enterprise number"),
+        gettext("Account holder"),
+        gettext("IBAN"),
         gettext("Invoice number"),
         gettext("Invoice amount (EUR)"),
         gettext("Amount to pay (EUR)"),
@@ -698,6 +771,10 @@ def payout_row(voucher):
         enterprise_number(voucher.applicant.enterprise_number),
         voucher.provider.name,
         enterprise_number(voucher.provider.enterprise_number),
+        # The provider is paid: its name is the account holder's, its IBAN compact (as banks'
+        # import formats want it), the provider's current one.
+        voucher.provider.name,
+        voucher.provider.iban,
         voucher.invoice_number,
         _amount(voucher.invoice_amount),
         _amount(voucher.amount),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from companies import collaborations
-from companies.demo import ORGANISATIONS, demo_enterprise_number
+from companies.demo import ORGANISATIONS, demo_enterprise_number, demo_iban
 from companies.models import (
     Collaboration,
     CollaborationChannel,
@@ -407,6 +407,9 @@ def _seed_programme(demo, *, today, regions, categories):
             "closes_on": closes,
             "validity_days": demo.validity_days,
             "terms": TERMS,
+            # The regie's (invented) account: the payouts can be downloaded as a SEPA file.
+            "payer_name": f"Regie {region.name}"[:70],
+            "payer_iban": demo_iban(900 + region.pk),
         },
     )
     programme.categories.set([categories[slug] for slug in demo.categories])

@@ -678,9 +678,10 @@ def redemption_problems(
     today=None,
 ):
     """Every reason why `voucher` cannot be redeemed with this declaration, by field: None for
-    the voucher itself (its status, its validity), then "delivered_on", "invoice_number" and
-    "invoice_amount"; an empty dict when it can. As application_problems: the form runs it
-    with the fields that parsed, `redeem` with all of them and raises the first."""
+    the voucher itself (its status, its validity, the provider's missing bank account), then
+    "delivered_on", "invoice_number" and "invoice_amount"; an empty dict when it can. As
+    application_problems: the form runs it with the fields that parsed, `redeem` with all of
+    them and raises the first."""
     today = today or timezone.localdate()
     problems = {None: [], "delivered_on": [], "invoice_number": [], "invoice_amount": []}
     if voucher.status != S.APPROVED:
@@ -691,6 +692,18 @@ def redemption_problems(
                 _("This voucher was valid until %(date)s; it can no longer be redeemed."),
                 "illegal_step",
                 date=_day(voucher.valid_until),
+            )
+        )
+    if not voucher.provider.iban:
+        # The regie pays to it (the payouts CSV): asked before the work is declared done.
+        problems[None].append(
+            VoucherError(
+                _(
+                    "Add the bank account to which the regie pays first, on the “Bank account” "
+                    "page of %(name)s."
+                ),
+                "provider_without_bank_account",
+                name=voucher.provider.name,
             )
         )
     if delivered_on is not NOT_GIVEN:

@@ -18,9 +18,10 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Floor
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from companies import bank_accounts
 from companies.models import Collaboration, Organisation
 from portal.models import Municipality, Region, ServiceCategory
 from portal.validators import MinValueValidator
@@ -160,6 +161,24 @@ class Programme(models.Model):
         max_length=10000,
         help_text=_("The conditions an applicant accepts when applying."),
     )
+    # The regie's account the payouts leave from: the debtor of the SEPA credit-transfer file
+    # (vouchers/sepa.py). Optional: without it the programme has the payouts CSV only.
+    payer_name = models.CharField(
+        _("paying account holder"),
+        max_length=70,
+        blank=True,
+        help_text=_("The name on the regie's account from which the vouchers are paid."),
+    )
+    payer_iban = models.CharField(
+        _("paying IBAN"),
+        max_length=bank_accounts.MAX_LENGTH,
+        blank=True,
+        validators=[bank_accounts.validate],
+        help_text=_(
+            "The regie's account from which the vouchers are paid; with it the payouts can be "
+            "downloaded as a SEPA credit-transfer file for the bank."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ProgrammeQuerySet.as_manager()
@@ -181,6 +200,11 @@ class Programme(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.year})"
+
+    def save(self, *args, **kwargs):
+        if self.payer_iban:
+            self.payer_iban = bank_accounts.normalise(self.payer_iban)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("vouchers:programme_detail", kwargs={"slug": self.slug})
@@ -310,6 +334,28 @@ class Voucher(models.Model):
         return self.status in HOLDING
 
 
+# A voucher event in words (VoucherEvent.description): taken by someone, or by nobody known (the
+# portal's expiry, an account deleted since).
+EVENT_BY = {
+    VoucherStatus.SUBMITTED: _("Submitted by %(actor)s on %(date)s"),
+    VoucherStatus.APPROVED: _("Approved by %(actor)s on %(date)s"),
+    VoucherStatus.REJECTED: _("Rejected by %(actor)s on %(date)s"),
+    VoucherStatus.WITHDRAWN: _("Withdrawn by %(actor)s on %(date)s"),
+    VoucherStatus.REDEEMED: _("Redeemed by %(actor)s on %(date)s"),
+    VoucherStatus.PAID: _("Marked as paid by %(actor)s on %(date)s"),
+}
+EVENT_ON = {
+    VoucherStatus.SUBMITTED: _("Submitted on %(date)s"),
+    VoucherStatus.APPROVED: _("Approved on %(date)s"),
+    VoucherStatus.REJECTED: _("Rejected on %(date)s"),
+    VoucherStatus.WITHDRAWN: _("Withdrawn on %(date)s"),
+    VoucherStatus.REDEEMED: _("Redeemed on %(date)s"),
+    VoucherStatus.PAID: _("Marked as paid on %(date)s"),
+    VoucherStatus.EXPIRED: _("Expired on %(date)s"),
+    "": _("%(status)s on %(date)s"),
+}
+
+
 class VoucherEvent(models.Model):
     """One step in a voucher's life: from which status to which, who took it, when, and why."""
 
@@ -338,4 +384,16 @@ class VoucherEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.voucher}: {self.from_status or '–'} → {self.to_status}"
+        return self.description
+
+    @property
+    def description(self):
+        """The step in words, in the active language: "Approved by Rita Regisseur on
+        3 December 2026" (without "by" when the portal took it or the account is gone)."""
+        day = formats.date_format(timezone.localtime(self.at), "DATE_FORMAT")
+        if self.actor_id is not None and self.to_status in EVENT_BY:
+            return EVENT_BY[self.to_status] % {"actor": self.actor.get_full_name(), "date": day}
+        return EVENT_ON.get(self.to_status, EVENT_ON[""]) % {
+            "date": day,
+            "status": self.get_to_status_display(),
+        }

@@ -166,6 +166,9 @@ MATRIX = {
                                             "L   404 302 302 404 404 404",
                                             org=S,
                                             kw={"pk": "service.pk"}),
+    # The account the regie pays vouchers to: members see it, owners change it.
+    "companies:bank_account":             R("L   404 200 200 404 404 404",
+                                            "L   404 403 200 404 404 404", org=S),
     "companies:members":                  R("L   404 403 200 404 404 404",
                                             "L   404 403 200 404 404 404"),
     "companies:member_role":              R("L   405 405 405 405 405 405",
@@ -315,6 +318,9 @@ MATRIX = {
                                             "L   L   L   L   200 404 200",
                                             kw={"object_id": "employer.pk"}),
     "admin:vouchers_voucher_payouts":     R("L   L   L   L   200 200 200"),
+    # The programme's SEPA file: the world's programme has no paying IBAN, so back to its page.
+    "admin:vouchers_programme_sepa":      R("L   L   L   L   302 404 302",
+                                            kw={"object_id": "programme.pk"}),
     "admin:vouchers_voucher_approve":     R("L   L   L   L   200 404 200",
                                             "L   L   L   L   302 404 302",
                                             kw={"object_id": "submitted_voucher.pk"}),

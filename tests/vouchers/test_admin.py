@@ -848,6 +848,8 @@ def test_the_payouts_file_lists_the_redeemed_and_paid_vouchers_of_my_regions(
         "Applicant's enterprise number",
         "Provider",
         "Provider's enterprise number",
+        "Account holder",
+        "IBAN",
         "Invoice number",
         "Invoice amount (EUR)",
         "Amount to pay (EUR)",
@@ -865,6 +867,8 @@ def test_the_payouts_file_lists_the_redeemed_and_paid_vouchers_of_my_regions(
         display(mine.paid.applicant.enterprise_number),
         mine.paid.provider.name,
         display(mine.paid.provider.enterprise_number),
+        mine.paid.provider.name,
+        "BE71096123456769",
         mine.paid.invoice_number,
         "500.00",
         "500.00",
@@ -879,7 +883,7 @@ def test_the_payouts_file_uses_the_decimal_comma_in_dutch(client, world, mine):
 
     header, *rows = read_csv(client.get("/admin/vouchers/voucher/payouts/"))
 
-    assert {row[9] for row in rows} == {"500,00"}
+    assert {row[11] for row in rows} == {"500,00"}
 
 
 def test_the_payouts_file_of_one_programme(client, world, mine):

@@ -142,3 +142,20 @@ def test_seeding_twice_updates_the_same_rows(seeded):
         "collaborations": Collaboration.objects.count(),
         "users": User.objects.count(),
     }
+
+
+def test_the_demo_providers_and_programmes_have_bank_accounts(seeded):
+    """The demo social enterprise can redeem its voucher and the regisseur can download the
+    payouts with IBANs, also as a SEPA file (companies/bank_accounts.py, vouchers/sepa.py)."""
+    from companies import bank_accounts
+    from companies.models import Organisation
+
+    providers = Organisation.objects.filter(pk__in=Voucher.objects.values("provider"))
+    assert providers.exists()
+    for provider in providers:
+        assert bank_accounts.normalise(provider.iban) == provider.iban, provider
+    for programme in Programme.objects.all():
+        assert bank_accounts.normalise(programme.payer_iban) == programme.payer_iban
+        assert programme.payer_name
+    to_redeem = Voucher.objects.filter(status=VoucherStatus.APPROVED).first()
+    assert lifecycle.redemption_problems(to_redeem) == {}
