@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0017_organisation_work_queue_indexes'),
+        ('companies', '0018_organisation_rejection_creator_regie_notes'),
     ]
 
     operations = [
