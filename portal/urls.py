@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from . import views
 
@@ -11,6 +11,8 @@ from . import views
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
+# "View site" opens the home page in the admin page's language (/fr/ from /fr/admin/).
+admin.site.site_url = reverse_lazy("home")
 
 urlpatterns = [
     path("media/<path:path>", views.media, name="media"),

@@ -77,11 +77,13 @@ def po_entries(path):
 
 
 def upstream_msgids(language):
-    """(msgctxt, msgid) of allauth's and Django auth's catalogues, translated or not."""
+    """(msgctxt, msgid) of allauth's and Django's catalogues, translated or not; with those of
+    their English catalogue, which has every msgid (Django's nl lacks some of the admin's)."""
     return set().union(
         *(
-            catalogue_msgids(folder / language / "LC_MESSAGES" / "django.po")
+            catalogue_msgids(folder / code / "LC_MESSAGES" / "django.po")
             for folder in UPSTREAM.values()
+            for code in {language, "en"}
         )
     )
 
