@@ -338,4 +338,8 @@ class VoucherEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.voucher}: {self.from_status or '–'} → {self.to_status}"
+        # The statuses in the reader's language, as everywhere else ("ingediend", not "submitted").
+        return (
+            f"{self.voucher}: {self.get_from_status_display() or '–'} → "
+            f"{self.get_to_status_display()}"
+        )

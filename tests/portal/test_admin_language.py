@@ -24,6 +24,7 @@ from tests.factories import (
     VoucherFactory,
     log_in_as,
 )
+from vouchers.models import VoucherEvent, VoucherStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +39,14 @@ def shown_fields(model_admin, request):
     """The model fields a ModelAdmin shows: in its form or read-only, as columns, as filters."""
     # The change page (an unsaved instance: some admins show other fields when adding).
     names = set(model_admin.get_fields(request, model_admin.model()))
-    names |= {name for name in model_admin.list_display if isinstance(name, str)}
+    names |= {name for name in getattr(model_admin, "list_display", ()) if isinstance(name, str)}
     names |= {
         (list_filter[0] if isinstance(list_filter, tuple) else list_filter).split("__")[0]
-        for list_filter in model_admin.list_filter
+        for list_filter in getattr(model_admin, "list_filter", ())
         if isinstance(list_filter, (str, tuple))
     }
-    names |= {
-        name.split("__")[0]
-        for name in ([model_admin.date_hierarchy] if model_admin.date_hierarchy else [])
-    }
+    if hierarchy := getattr(model_admin, "date_hierarchy", None):
+        names.add(hierarchy.split("__")[0])
     fields = []
     for name in sorted(names):
         try:
@@ -75,6 +74,14 @@ def admin_texts(request):
             texts += [
                 (f"{label}.{field.name} choice", text) for _value, text in field.flatchoices or ()
             ]
+        for inline in model_admin.get_inline_instances(request):
+            inline_label = inline.model._meta.label
+            for field in shown_fields(inline, request):
+                texts.append((f"{inline_label}.{field.name}", field.verbose_name))
+                texts += [
+                    (f"{inline_label}.{field.name} choice", text)
+                    for _value, text in field.flatchoices or ()
+                ]
         for column in model_admin.list_display:
             if callable(column) or hasattr(model_admin, column):
                 shown = column if callable(column) else getattr(model_admin, column)
@@ -149,6 +156,7 @@ def english_labels(request, language):
 def admin_world():
     """One object of most registered models, so that their change pages render too."""
     voucher = VoucherFactory()
+    VoucherEvent.objects.create(voucher=voucher, to_status=VoucherStatus.SUBMITTED)
     VacancyFactory(organisation=voucher.applicant)
     ServiceRequestFactory(organisation=voucher.applicant)
     JoinRequestFactory(organisation=voucher.provider)
@@ -235,3 +243,12 @@ def test_the_admins_lists_write_dates_as_the_portals_tables_do(client, reference
     with translation.override("fr"):
         assert table_date(date(2027, 1, 15)) == "15/01/2027"
     assert table_date("2027-01-15") is None
+
+
+def test_a_voucher_event_names_the_statuses_in_the_readers_language(reference_data):
+    event = VoucherEvent.objects.create(voucher=VoucherFactory(), to_status=VoucherStatus.SUBMITTED)
+
+    with translation.override("nl"):
+        assert str(event).endswith(": – → Ingediend")
+    with translation.override("fr"):
+        assert "submitted" not in str(event).lower()
