@@ -665,6 +665,13 @@ def reauthenticate_and_activate(page, live_server, language):
     return rows
 
 
+PICKER = {
+    "nl": re.compile(r"^Alle gemeenten .*kiezen$"),
+    "fr": re.compile(r"^Choisir toutes les valeurs «\s.*communes.*\s»$"),
+}
+TODAY = {"nl": "Vandaag", "fr": "Aujourd'hui"}
+
+
 def log_in_with_the_app_and_audit_the_code_page(browser, live_server, axe, language):
     """The regisseur's login, in `language`: the password, then the authenticator app's code
     page, audited on the way."""
@@ -700,6 +707,10 @@ def test_the_regisseurs_admin_and_the_two_factor_pages_have_no_serious_or_critic
     for target in (target for target in targets if target.who == "regisseur"):
         url = visit(page, live_server, target, language)
         rows.append((target, url, audit(page)))
+        if target.url_name == "admin:vouchers_programme_change":
+            # The pickers and the calendar speak the page's language (admin:jsi18n).
+            expect(page.locator("#id_municipalities_add_all")).to_have_text(PICKER[language])
+            expect(page.locator(".datetimeshortcuts a").first).to_have_text(TODAY[language])
     page.context.close()
     page = open_as(browser, live_server, "employer", axe=axe_script)
     for target in (target for target in targets if target.who == "employer"):
