@@ -342,3 +342,16 @@ def test_the_admins_javascript_catalogue_translates_every_string_of_its_scripts(
         ]
         assert not [text for text in texts if FORMAL_OR_OTHER_WORDING.search(text)]
         assert catalogue["Choose all %s"] == "Alle %s kiezen"
+
+
+def test_every_javascript_override_rewords_a_string_of_the_admin():
+    """locale_overrides/nl/LC_MESSAGES/djangojs.po holds only strings of Django's admin scripts
+    and of its nl catalogue, which the JavaScript catalogue serves (an upgrade that renames one
+    shows here)."""
+    django_js = Path(django.__file__).parent / "contrib" / "admin" / "locale"
+    upstream = catalogue_msgids(django_js / "en" / "LC_MESSAGES" / "djangojs.po")
+    upstream |= catalogue_msgids(django_js / "nl" / "LC_MESSAGES" / "djangojs.po")
+    overrides = catalogue_msgids(OVERRIDES / "nl" / "LC_MESSAGES" / "djangojs.po")
+
+    assert overrides
+    assert not overrides - upstream - {(None, msgid) for _ctx, msgid in admin_script_msgids()}
