@@ -708,7 +708,8 @@ def test_the_regisseurs_admin_and_the_two_factor_pages_have_no_serious_or_critic
         url = visit(page, live_server, target, language)
         rows.append((target, url, audit(page)))
         if target.url_name == "admin:vouchers_programme_change":
-            # The pickers and the calendar speak the page's language (admin:jsi18n).
+            # The pickers and the calendar speak the page's language: the admin's JavaScript
+            # catalogue (admin:jsi18n, a script file) runs under the portal's CSP.
             expect(page.locator("#id_municipalities_add_all")).to_have_text(PICKER[language])
             expect(page.locator(".datetimeshortcuts a").first).to_have_text(TODAY[language])
     page.context.close()
