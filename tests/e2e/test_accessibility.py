@@ -4,6 +4,10 @@
   main page in nl, fr and en, logged out and as an employer, a social-enterprise member and a
   regisseur, on the demo data: no serious or critical violation. Each run writes its results
   per page to test-results/axe/<language>.md (or $AXE_SUMMARY_DIR).
+- The pages a regisseur works in (the admin's home with the work queue, the lists and change
+  pages of organisations, programmes and vouchers, the voucher decision steps, the claims) and
+  the two-factor pages (the code asked at login, the overview, the activation and the password
+  asked again before it), in nl and fr: the same rule, in test-results/axe/admin-<language>.md.
 - The main journeys work with the keyboard alone (Tab, Shift+Tab, Enter, Space, typing): the
   skip link, a directory search, logging in, applying for a voucher; every element the Tab key
   reaches shows a visible focus indicator.
