@@ -1,3 +1,5 @@
+from allauth.mfa import admin as mfa_admin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -130,7 +132,8 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "email", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["email", "key", "subject"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    # Not "claim": the sender's internal token (portal/notifications.py).
+    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "claim"]
     actions = ["resend"]
 
     def has_add_permission(self, request):
@@ -174,3 +177,52 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# allauth's own admin for authenticators shows its field names, which allauth does not mark for
+# translation, and the encrypted secret. This one shows whose app or codes, of which kind and
+# when, in the reader's language; an administrator deletes the app of someone who lost their
+# phone (they then activate a new one). Nobody adds or edits one here.
+admin.site.unregister(mfa_admin.Authenticator)
+
+
+class AuthenticatorKindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return Authenticator.Type.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(type=self.value()) if self.value() else queryset
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["owner", "kind", "added", "last_used"]
+    list_filter = [AuthenticatorKindFilter]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    fields = readonly_fields = ["owner", "kind", "added", "last_used"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("user"), ordering="user__email")
+    def owner(self, authenticator):
+        return authenticator.user
+
+    @admin.display(description=_("kind"), ordering="type")
+    def kind(self, authenticator):
+        return authenticator.get_type_display()
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def added(self, authenticator):
+        return authenticator.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, authenticator):
+        return authenticator.last_used_at

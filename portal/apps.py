@@ -9,10 +9,13 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import (
+            admintables,
             checks,  # noqa: F401  (registers the system checks)
             datachanges,
             reference,  # noqa: F401  (its signals: reference rows changed)
         )
+
+        admintables.install()
 
         # Once, after every app's migrations ran (the signal is sent for each app).
         post_migrate.connect(datachanges.restore_sqlite_triggers, sender=self)

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from . import views
 from .admin import hide_internal_fields
@@ -14,6 +14,8 @@ admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 # No admin page shows the portal's internal fields (search vectors, keys, secrets, ...).
 hide_internal_fields(admin.site)
+# "View site" opens the home page in the admin page's language (/fr/ from /fr/admin/).
+admin.site.site_url = reverse_lazy("home")
 
 urlpatterns = [
     path("media/<path:path>", views.media, name="media"),

@@ -57,7 +57,7 @@ class Opportunity(Located):
         on_delete=models.CASCADE,
         related_name="%(class)ss",
     )
-    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_code, editable=False)
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"), max_length=10000)
     closing_date = models.DateField(_("closing date"))
@@ -74,10 +74,13 @@ class Opportunity(Located):
     # matches published opportunities without it, so a matching lost with the broker still runs.
     matched_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_sent_for = models.DateField(
+        _("expiry reminder sent for"),
         null=True,
         blank=True,
         editable=False,
-        help_text="The closing date the expiry reminder was sent for (a new date, a new reminder).",
+        help_text=_(
+            "The closing date the expiry reminder was sent for (a new date, a new reminder)."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -250,10 +253,20 @@ class Response(models.Model):
     """
 
     vacancy = models.ForeignKey(
-        Vacancy, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+        Vacancy,
+        verbose_name=_("vacancy"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responses",
     )
     service_request = models.ForeignKey(
-        ServiceRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+        ServiceRequest,
+        verbose_name=_("service request"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responses",
     )
     enterprise = models.ForeignKey(
         Organisation,
@@ -262,7 +275,11 @@ class Response(models.Model):
         related_name="responses",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     message = models.TextField(_("message"), max_length=4000)
     experience = models.TextField(_("experience"), max_length=2000, blank=True)
@@ -274,7 +291,7 @@ class Response(models.Model):
         _("status"), max_length=16, choices=ResponseStatus.choices, default=ResponseStatus.NEW
     )
     reply = models.TextField(_("reply"), max_length=4000, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -306,13 +323,26 @@ class Response(models.Model):
 class Placement(models.Model):
     """A doorstroom placement: a candidate from a social enterprise accepted for a vacancy."""
 
-    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="placement")
-    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="placements")
+    response = models.OneToOneField(
+        Response,
+        verbose_name=_("response"),
+        on_delete=models.CASCADE,
+        related_name="placement",
+    )
+    vacancy = models.ForeignKey(
+        Vacancy, verbose_name=_("vacancy"), on_delete=models.CASCADE, related_name="placements"
+    )
     employer = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="placements_as_employer"
+        Organisation,
+        verbose_name=_("employer"),
+        on_delete=models.CASCADE,
+        related_name="placements_as_employer",
     )
     enterprise = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="placements_as_enterprise"
+        Organisation,
+        verbose_name=_("social enterprise"),
+        on_delete=models.CASCADE,
+        related_name="placements_as_enterprise",
     )
     placed_on = models.DateField(_("placed on"), default=timezone.localdate)
 
@@ -342,10 +372,20 @@ class Match(models.Model):
     """
 
     vacancy = models.ForeignKey(
-        Vacancy, on_delete=models.CASCADE, null=True, blank=True, related_name="matches"
+        Vacancy,
+        verbose_name=_("vacancy"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="matches",
     )
     service_request = models.ForeignKey(
-        ServiceRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="matches"
+        ServiceRequest,
+        verbose_name=_("service request"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="matches",
     )
     enterprise = models.ForeignKey(
         Organisation,

@@ -4,6 +4,10 @@
   main page in nl, fr and en, logged out and as an employer, a social-enterprise member and a
   regisseur, on the demo data: no serious or critical violation. Each run writes its results
   per page to test-results/axe/<language>.md (or $AXE_SUMMARY_DIR).
+- The pages a regisseur works in (the admin's home with the work queue, the lists and change
+  pages of organisations, programmes and vouchers, the voucher decision steps, the claims) and
+  the two-factor pages (the code asked at login, the overview, the activation and the password
+  asked again before it), in nl and fr: the same rule, in test-results/axe/admin-<language>.md.
 - The main journeys work with the keyboard alone (Tab, Shift+Tab, Enter, Space, typing): the
   skip link, a directory search, logging in, applying for a voucher; every element the Tab key
   reaches shows a visible focus indicator.
@@ -43,6 +47,7 @@ from tests.factories import (
     ProgrammeFactory,
     SocialEnterpriseFactory,
     UserFactory,
+    VoucherFactory,
     listed_organisation,
     postcode,
     totp_code,
@@ -583,3 +588,151 @@ def test_every_element_the_tab_key_reaches_shows_a_focus_indicator(live_server, 
     assert {"a", "button", "input"} <= kinds, kinds
     missing = [f"{path}: {style}" for path, style in seen if not has_focus_indicator(style)]
     assert not missing, "elements without a visible focus indicator:\n" + "\n".join(missing)
+
+
+# The regisseur's admin and the two-factor pages (issue 19, item 7) ----------------------------
+
+
+def admin_targets():
+    """The pages a regisseur works in, on the demo data of their region; and the two-factor
+    pages of a member without an app (the activation) and of the regisseur (with one)."""
+    region = Region.objects.get(regisseurs__email=REGISSEUR, slug="zuidoost-limburg")
+    organisation = (
+        Organisation.objects.filter(municipality__in=region.municipalities.all())
+        .order_by("pk")
+        .first()
+    )
+    programme = Programme.objects.filter(region=region).order_by("pk").first()
+    vouchers = Voucher.objects.filter(programme__region=region).order_by("pk")
+    # The demo's applications in this region are all decided: one more to decide.
+    submitted = vouchers.filter(status=VoucherStatus.SUBMITTED).first() or VoucherFactory(
+        programme=programme
+    )
+    redeemed = vouchers.filter(status=VoucherStatus.REDEEMED).first()
+    assert all([organisation, programme, submitted, redeemed]), "the demo data lack a page"
+    return [
+        Target("regisseur", "admin home with the work queue", "admin:index"),
+        Target("regisseur", "organisations", "admin:companies_organisation_changelist"),
+        Target(
+            "regisseur",
+            "organisation",
+            "admin:companies_organisation_change",
+            {"object_id": organisation.pk},
+        ),
+        Target("regisseur", "programmes", "admin:vouchers_programme_changelist"),
+        Target(
+            "regisseur",
+            "programme (municipality and service pickers)",
+            "admin:vouchers_programme_change",
+            {"object_id": programme.pk},
+        ),
+        Target("regisseur", "vouchers", "admin:vouchers_voucher_changelist"),
+        Target(
+            "regisseur", "voucher", "admin:vouchers_voucher_change", {"object_id": submitted.pk}
+        ),
+        Target(
+            "regisseur",
+            "voucher: approve",
+            "admin:vouchers_voucher_approve",
+            {"object_id": submitted.pk},
+        ),
+        Target(
+            "regisseur",
+            "voucher: reject",
+            "admin:vouchers_voucher_reject",
+            {"object_id": submitted.pk},
+        ),
+        Target(
+            "regisseur", "voucher: pay", "admin:vouchers_voucher_pay", {"object_id": redeemed.pk}
+        ),
+        Target("regisseur", "claims", "companies:claims"),
+        Target("regisseur", "two-factor authentication", "mfa_index"),
+        Target("employer", "two-factor authentication", "mfa_index"),
+    ]
+
+
+def reauthenticate_and_activate(page, live_server, language):
+    """The activation page of the authenticator app, after the password asked again before it
+    (allauth's reauthentication): both pages audited."""
+    rows = []
+    activate = Target("employer", "two-factor activation", "mfa_activate_totp")
+    page.goto(f"{live_server.url}{activate.url(language)}")
+    if "/reauthenticate/" in page.url:
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        reauthenticate = Target("employer", "password asked again", "account_reauthenticate")
+        rows.append((reauthenticate, page.url.removeprefix(live_server.url), audit(page)))
+        page.locator("input[name=password]").fill(DEMO_PASSWORD)
+        page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/2fa/totp/activate/$"))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    rows.append((activate, activate.url(language), audit(page)))
+    return rows
+
+
+PICKER = {
+    "nl": re.compile(r"^Alle gemeenten .*kiezen$"),
+    "fr": re.compile(r"^Choisir toutes les valeurs «\s.*communes.*\s»$"),
+}
+TODAY = {"nl": "Vandaag", "fr": "Aujourd'hui"}
+
+
+def log_in_with_the_app_and_audit_the_code_page(browser, live_server, axe, language):
+    """The regisseur's login, in `language`: the password, then the authenticator app's code
+    page, audited on the way."""
+    context = browser.new_context(locale="nl-BE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    context.add_init_script(path=str(axe))
+    page = context.new_page()
+    prefix = "" if language == "nl" else f"/{language}"
+    page.goto(f"{live_server.url}{prefix}/accounts/login/")
+    page.locator("input[name=login]").fill(REGISSEUR)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/2fa/authenticate/$"))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    url = page.url.removeprefix(live_server.url)
+    violations = audit(page)
+    page.locator("input[name=code]").fill(totp_code(DEMO_TOTP_SECRET))
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    return page, (Target("regisseur", "two-factor code", "mfa_authenticate"), url, violations)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_the_regisseurs_admin_and_the_two_factor_pages_have_no_serious_or_critical_violations(
+    live_server, browser, axe_script, language
+):
+    seed_demo()
+    targets = admin_targets()
+    page, code_page = log_in_with_the_app_and_audit_the_code_page(
+        browser, live_server, axe_script, language
+    )
+    rows = [code_page]
+    for target in (target for target in targets if target.who == "regisseur"):
+        url = visit(page, live_server, target, language)
+        rows.append((target, url, audit(page)))
+        if target.url_name == "admin:vouchers_programme_change":
+            # The pickers and the calendar speak the page's language: the admin's JavaScript
+            # catalogue (admin:jsi18n, a script file) runs under the portal's CSP.
+            expect(page.locator("#id_municipalities_add_all")).to_have_text(PICKER[language])
+            expect(page.locator(".datetimeshortcuts a").first).to_have_text(TODAY[language])
+    page.context.close()
+    page = open_as(browser, live_server, "employer", axe=axe_script)
+    for target in (target for target in targets if target.who == "employer"):
+        url = visit(page, live_server, target, language)
+        rows.append((target, url, audit(page)))
+    rows += reauthenticate_and_activate(page, live_server, language)
+    page.context.close()
+
+    folder = Path(os.environ.get("AXE_SUMMARY_DIR") or ROOT / "test-results" / "axe")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"admin-{language}.md").write_text(summary_table(language, rows), encoding="utf-8")
+
+    assert len(rows) >= len(targets) + 2
+    blocking = [
+        f"{url} ({target.who}): {v['id']} [{v['impact']}] {v['help']} at {v['targets']}"
+        for target, url, violations in rows
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+    assert not blocking, "serious or critical axe violations:\n" + "\n".join(blocking)

@@ -6,6 +6,7 @@ reworded in locale_overrides/ (settings.LOCALE_PATHS), which `make messages` doe
 """
 
 import gettext
+import json
 import re
 from pathlib import Path
 
@@ -13,12 +14,13 @@ import allauth
 import django
 import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.utils import translation
 from django.utils.http import int_to_base36
 
-from tests.factories import UserFactory, log_in_as
+from tests.factories import PASSWORD, StaffFactory, UserFactory, log_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,7 @@ OVERRIDES = ROOT / "locale_overrides"
 UPSTREAM = {
     "allauth": Path(allauth.__file__).parent / "locale",
     "django.contrib.auth": Path(django.__file__).parent / "contrib" / "auth" / "locale",
+    "django.contrib.admin": Path(django.__file__).parent / "contrib" / "admin" / "locale",
 }
 
 
@@ -74,11 +77,13 @@ def po_entries(path):
 
 
 def upstream_msgids(language):
-    """(msgctxt, msgid) of allauth's and Django auth's catalogues, translated or not."""
+    """(msgctxt, msgid) of allauth's and Django's catalogues, translated or not; with those of
+    their English catalogue, which has every msgid (Django's nl lacks some of the admin's)."""
     return set().union(
         *(
-            catalogue_msgids(folder / language / "LC_MESSAGES" / "django.po")
+            catalogue_msgids(folder / code / "LC_MESSAGES" / "django.po")
             for folder in UPSTREAM.values()
+            for code in {language, "en"}
         )
     )
 
@@ -153,9 +158,9 @@ def test_the_portals_french_catalogue_says_vous():
     assert not offending
 
 
-def test_every_dutch_string_of_allauth_and_django_auth_reads_in_our_register():
-    """All of allauth's catalogue and Django's auth (password rules), as the portal translates
-    them: with our overrides and our own catalogue on top."""
+def test_every_dutch_string_of_allauth_and_django_auth_and_admin_reads_in_our_register():
+    """All of allauth's catalogue, Django's auth (password rules) and admin, as the portal
+    translates them: with our overrides and our own catalogue on top."""
     offending = []
     with translation.override("nl"):
         for key in upstream_catalogue("nl"):
@@ -266,3 +271,87 @@ def test_the_confirmation_page_asks_whether_the_address_is_yours(client):
     assert "Confirmez que an@example.be est bien votre adresse e-mail." in fr
     assert "Please confirm that an@example.be is your email address." in en
     assert "gebruiker" not in nl
+
+
+def test_the_two_factor_and_admin_pages_staff_see_in_dutch_read_in_our_register(client):
+    """The pages of allauth.mfa with an app active (the code step, the recovery codes, turning
+    the app off) and the admin's own pages (home, password change): "je", inloggen."""
+    staff = StaffFactory(is_superuser=True)
+    RecoveryCodes.activate(staff)
+    client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
+    pages = {"/accounts/2fa/authenticate/": client.get("/accounts/2fa/authenticate/")}
+    log_in_as(client, staff)
+    for path in [
+        "/accounts/2fa/",
+        "/accounts/2fa/reauthenticate/",
+        "/accounts/2fa/totp/deactivate/",
+        "/accounts/2fa/recovery-codes/",
+        "/accounts/2fa/recovery-codes/generate/",
+        "/admin/",
+        "/admin/password_change/",
+        "/admin/password_change/done/",
+        "/admin/vouchers/programme/",
+    ]:
+        pages[path] = client.get(path, follow=True)
+    offending = {}
+    for path, response in pages.items():
+        assert response.status_code == 200, path
+        if found := offences(visible_text(response)):
+            offending[path] = found
+
+    assert not offending
+    assert "Wachtwoord wijzigen" in visible_text(pages["/admin/password_change/"])
+
+
+def admin_script_msgids():
+    """(context, msgid) of every string the admin's own scripts translate."""
+    scripts = Path(django.__file__).parent / "contrib" / "admin" / "static" / "admin" / "js"
+    call = re.compile(
+        r"\b(n?gettext|pgettext)\(\s*(['\"])((?:\\.|(?!\2).)*)\2"
+        r"(?:\s*,\s*(['\"])((?:\\.|(?!\4).)*)\4)?"
+    )
+    found = set()
+    for script in scripts.rglob("*.js"):
+        if "vendor" in script.parts:
+            continue
+        for kind, _q, first, _q2, second in call.findall(script.read_text(encoding="utf-8")):
+            found.add((first, second) if kind == "pgettext" else ("", first))
+    return found
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_the_admins_javascript_catalogue_translates_every_string_of_its_scripts(client, language):
+    """The filter_horizontal pickers, calendar and clock and the action bar read their words
+    from admin:jsi18n (a script file, so the CSP allows it); Django 5.2's own nl catalogue
+    lacks the pickers' strings, locale_overrides/nl/LC_MESSAGES/djangojs.po adds them."""
+    log_in_as(client, StaffFactory(is_superuser=True))
+    prefix = "" if language == "nl" else f"/{language}"
+    script = client.get(f"{prefix}/admin/jsi18n/").content.decode()
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S)[1])
+
+    assert script.count("Choose all %s") == 1
+    missing = [
+        (context, msgid)
+        for context, msgid in admin_script_msgids()
+        if not catalogue.get(f"{context}\x04{msgid}" if context else msgid)
+    ]
+    assert not missing
+    if language == "nl":
+        texts = [
+            t for text in catalogue.values() for t in ([text] if isinstance(text, str) else text)
+        ]
+        assert not [text for text in texts if FORMAL_OR_OTHER_WORDING.search(text)]
+        assert catalogue["Choose all %s"] == "Alle %s kiezen"
+
+
+def test_every_javascript_override_rewords_a_string_of_the_admin():
+    """locale_overrides/nl/LC_MESSAGES/djangojs.po holds only strings of Django's admin scripts
+    and of its nl catalogue, which the JavaScript catalogue serves (an upgrade that renames one
+    shows here)."""
+    django_js = Path(django.__file__).parent / "contrib" / "admin" / "locale"
+    upstream = catalogue_msgids(django_js / "en" / "LC_MESSAGES" / "djangojs.po")
+    upstream |= catalogue_msgids(django_js / "nl" / "LC_MESSAGES" / "djangojs.po")
+    overrides = catalogue_msgids(OVERRIDES / "nl" / "LC_MESSAGES" / "djangojs.po")
+
+    assert overrides
+    assert not overrides - upstream - {(None, msgid) for _ctx, msgid in admin_script_msgids()}
