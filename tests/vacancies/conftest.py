@@ -2,8 +2,8 @@
 
 The employer lies in Tongeren (3700), in the region Zuidoost-Limburg, and is verified, so that it
 publishes at once (unverified posters wait for the regie's check: test_moderation.py); `regisseur`
-looks after that region, `other_regisseur` after Vlaams-Brabant. Neither is a member. `enterprise_member` belongs
-to a social enterprise, `stranger` to nothing.
+looks after that region, `other_regisseur` after Vlaams-Brabant. Neither is a member.
+`enterprise_member` belongs to a social enterprise, `stranger` to nothing.
 """
 
 from datetime import timedelta
