@@ -220,14 +220,20 @@ class OpportunityAdmin(admin.ModelAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/vacancies/opportunity/check.html", context)
 
-    def _selected(self, request, queryset):
-        """The selected ones, or None (with a message) when a forged id selected nothing."""
+    def response_action(self, request, queryset):
+        # Django filters by the posted ids as they come; a forged one that is not a number would
+        # raise in that filter. Such a post selected nothing that exists.
         try:
             for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
                 self.model._meta.pk.to_python(pk)
-            found = list(queryset.select_related("organisation").order_by("submitted_at", "pk"))
         except ValidationError:
-            found = []
+            self.message_user(request, NOT_FOUND, messages.ERROR)
+            return None
+        return super().response_action(request, queryset)
+
+    def _selected(self, request, queryset):
+        """The selected ones, oldest submission first; None (with a message) when none is."""
+        found = list(queryset.select_related("organisation").order_by("submitted_at", "pk"))
         if not found:
             self.message_user(request, NOT_FOUND, messages.ERROR)
             return None
