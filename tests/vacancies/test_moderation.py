@@ -319,6 +319,16 @@ def test_the_poster_may_edit_what_waits_and_withdraw_it(client, newcomer):
     assert waiting.submitted_at is None
 
 
+def test_the_edit_page_of_what_waits_still_offers_the_closing_date(client, newcomer):
+    waiting = awaiting(newcomer, Vacancy)
+    client.force_login(newcomer.owner)
+
+    page = client.get(reverse("vacancies:vacancy_edit", kwargs={"code": waiting.code}))
+
+    assert page.status_code == 200
+    assert "closing_date" in page.context["form"].fields
+
+
 @pytest.mark.parametrize("who", ["stranger", "regisseur", "enterprise_member"])
 def test_nobody_else_withdraws_it(client, newcomer, who):
     waiting = awaiting(newcomer, Vacancy)
