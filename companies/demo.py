@@ -741,6 +741,19 @@ ORGANISATIONS = [
         "Fabriek van kantoormeubilair in massief hout.",
         size="50-249",
     ),
+    # A new firm the regie has not verified yet: its vacancy waits for the demo regisseur's
+    # check (vacancies/demo.py, issue 19).
+    Demo(
+        "Schrijnwerkerij Jekerdal",
+        K.REGULAR,
+        "3700",
+        "Jekerstraat 5",
+        "F",
+        {},
+        False,
+        "Jonge schrijnwerkerij voor maatwerk in hout: trappen, kasten en ramen.",
+        size="1-9",
+    ),
 ]
 
 # Confirmed collaborations for the profiles: (regular side, social enterprise, role, service,

@@ -108,8 +108,8 @@ class PostcodeAdmin(admin.ModelAdmin):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "checks_unverified_posters"]
+    list_filter = ["kind", "checks_unverified_posters"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["municipalities", "regisseurs"]
     search_fields = ["name"]

@@ -11,6 +11,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .validators import MaxValueValidator, MinValueValidator
+
 
 class UserManager(DjangoUserManager):
     """Users are known by their email address; there is no username."""
@@ -238,6 +240,22 @@ class Region(models.Model):
             "A claim made with a verified address at the organisation's own web domain makes "
             "the claimant owner without waiting for a regisseur."
         ),
+    )
+    # Issue 19, item 3 (moderation of new posters: vacancies/lifecycle.py).
+    checks_unverified_posters = models.BooleanField(
+        _("check opportunities of unverified organisations before they are published"),
+        default=True,
+        help_text=_(
+            "A vacancy or service request of an organisation of this region that is not "
+            "verified yet waits for a regisseur's check before it is published and sent to "
+            "the matching social enterprises."
+        ),
+    )
+    check_working_days = models.PositiveSmallIntegerField(
+        _("usual time of a check (working days)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("What the poster is told about how long a check usually takes."),
     )
 
     class Meta:

@@ -63,6 +63,11 @@ KINDS = {
     ),
     "new_response": Kind(_("Responses to your vacancies and service requests")),
     "response_update": Kind(_("News about your responses and offers")),
+    # Issue 19, item 3: the regie sent a vacancy or service request back (vacancies/lifecycle.py);
+    # not to be switched off: without it the poster would wait for a publication that never comes.
+    "opportunity_check": Kind(
+        _("Checks of your vacancies and service requests by the regie"), configurable=False
+    ),
     "expiry_reminder": Kind(_("Reminders before your vacancies and requests close")),
     "opportunity_match": Kind(_("New opportunities that fit your organisation")),
     "voucher": Kind(_("Your introduction vouchers: decisions, redemption, payment, reminders")),

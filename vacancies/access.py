@@ -34,10 +34,11 @@ def opportunity_to_manage(request, model, code):
 def opportunity_to_view(request, model, code):
     """The opportunity with this code and whether the user is a member of its poster.
 
-    Published, expired and closed ones are public; a draft only for the poster's members.
+    Published, expired and closed ones are public; a draft, or one waiting for the regie's
+    check, only for the poster's members (regisseurs check it in the admin).
     """
     opportunity = get_object_or_404(for_detail(model), code=code)
     member = access.is_member(request.user, opportunity.organisation_id)
-    if opportunity.status == Status.DRAFT and not member:
+    if opportunity.status in {Status.DRAFT, Status.AWAITING} and not member:
         raise Http404
     return opportunity, member

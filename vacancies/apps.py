@@ -7,6 +7,7 @@ class VacanciesConfig(AppConfig):
     verbose_name = _("Opportunities")
 
     def ready(self):
-        # The opportunity reports register themselves with /reports/ (companies imports no
+        # The opportunity reports register themselves with /reports/, and the opportunities
+        # waiting for the regie's check with the work queue (companies and portal import no
         # vacancies code).
-        from . import reports  # noqa: F401
+        from . import reports, workqueue  # noqa: F401

@@ -748,6 +748,20 @@ VACANCIES = [
     ),
 ]
 
+# Issue 19: a vacancy of a new, unverified firm in Zuidoost-Limburg, waiting for the demo
+# regisseur's check (it shows in their work queue); its own code, outside the numbered lists.
+AWAITING_CHECK = V(
+    "Schrijnwerkerij Jekerdal",
+    "",
+    "Schrijnwerker in opleiding",
+    "F",
+    "training",
+    38,
+    (TRAINING, MENTOR, NO_DIPLOMA),
+    "Leer het vak in onze werkplaats: zagen, schaven en monteren, samen met een ervaren "
+    "schrijnwerker.",
+)
+
 REQUESTS = [
     # Zuidoost-Limburg
     R(
@@ -1186,4 +1200,29 @@ def seed():
             },
         )
         search.index(service_request)
+
+    _seed_awaiting_check(organisation, sectors, supports, now)
     return []
+
+
+def _seed_awaiting_check(organisation, sectors, supports, now):
+    item = AWAITING_CHECK
+    poster = organisation[item.poster]
+    vacancy, _ = Vacancy.objects.update_or_create(
+        code="demo-check-v001",
+        defaults={
+            "organisation": poster,
+            "postcode": poster.postcode,
+            "title": item.title,
+            "description": item.description,
+            "sector": sectors[item.sector],
+            "contract_type": item.contract,
+            "hours_per_week": item.hours,
+            **_dates(Status.DRAFT, 1, now),
+            "status": Status.AWAITING,
+            "submitted_at": now - timedelta(days=1),
+        },
+    )
+    vacancy.supports.set([supports[slug] for slug in item.supports])
+    lifecycle.mark_open_to_doorstroom(vacancy)
+    search.index(vacancy)

@@ -22,6 +22,7 @@ from .models import (
     SavedSearchFrequency,
     SavedSearchTarget,
     ServiceRequest,
+    Status,
     Support,
     Vacancy,
 )
@@ -76,7 +77,9 @@ class OpportunityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.status != "draft":
+        # Once public, the closing date moves only by extending (vacancies/lifecycle.py); a
+        # draft, or one still waiting for the regie's check, keeps it in the form.
+        if self.instance.pk and self.instance.status not in {Status.DRAFT, Status.AWAITING}:
             del self.fields["closing_date"]
 
 

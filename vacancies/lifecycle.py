@@ -1,18 +1,31 @@
 """The life of an opportunity (a vacancy or a service request), from draft to closed.
 
     draft ──publish──> published ──close──> closed ──reopen──> published
-                         │  ^                 ^
-           (closing date │  │ extend          │ close
-             passed)     v  │                 │
-                       expired ───────────────┘
+      │  ^               │  ^                 ^
+      │  │  (closing date │  │ extend          │ close
+      │  │    passed)     v  │                 │
+      │  │              expired ───────────────┘
+      │  └──send back / withdraw──┐
+      └─publish (unverified)──> awaiting ──approve──> published
 
 Only members of the posting organisation take these steps; a step that does not fit the
 opportunity's state is refused with a ValidationError that says why, in the user's language.
+
+Moderation of new posters (issue 19): when the poster is not verified yet and ANY region of its
+municipality checks such posters (Region.checks_unverified_posters, on by default), `publish`
+puts the opportunity in `awaiting` instead: not public, not matched, nobody notified. A
+regisseur of one of those regions (or an administrator) approves it, which publishes and
+matches it as `publish` does, or sends it back to draft with a comment that the poster sees
+and receives by email. The poster may edit it while it waits, or withdraw it to a draft. An
+organisation in no region at all has no regie to check it: it publishes at once, as a verified
+one does. An awaiting one past its closing date is left alone by the expiry (an expired one
+would be public); the regisseur cannot approve it and sends it back for a new date.
 Expiring and reminding run daily (vacancies/tasks.py) and are safe to run again: each changes or
 sends only what has not been changed or sent yet.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,8 +35,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from companies.access import is_member
-from portal import emails
-from portal.models import User
+from portal import audit, emails
+from portal.models import Region, User
 
 from . import privacy, search
 from .models import ClosedReason, ServiceRequest, Status, Vacancy
@@ -99,6 +112,8 @@ def create_service_request(*, organisation, by, data):
 
 
 def check_editable(opportunity):
+    """Drafts, published, expired and awaiting ones can be edited; a closed one is reopened
+    first."""
     if opportunity.status == Status.CLOSED:
         _refuse(_("This one is closed. Reopen it before you change it."), "closed")
 
@@ -107,7 +122,7 @@ def check_editable(opportunity):
 def update(opportunity, *, by, data):
     require_member(opportunity, by)
     check_editable(opportunity)
-    if "closing_date" in data and opportunity.status != Status.DRAFT:
+    if "closing_date" in data and opportunity.status not in {Status.DRAFT, Status.AWAITING}:
         # Once published, the closing date moves only by extending, which also brings an
         # expired opportunity back and re-arms the reminder.
         _refuse(_("Extend it to change the closing date."), "closing_date_by_extending")
@@ -152,9 +167,42 @@ def _match_after_commit(opportunity):
     transaction.on_commit(enqueue)
 
 
+def checking_regions(organisation):
+    """The regions that check the opportunities of `organisation` before they are published:
+    those of its municipality that check unverified posters, while it is not verified."""
+    if organisation.verified_at is not None:
+        return Region.objects.none()
+    return Region.objects.filter(
+        municipalities=organisation.municipality_id, checks_unverified_posters=True
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    """What the poster is told about the check: by whom, and how long it usually takes."""
+
+    regions: list
+    working_days: int
+
+    @property
+    def region_names(self):
+        return ", ".join(region.name for region in self.regions)
+
+
+def check_of(organisation):
+    """The check the organisation's opportunities wait for (one query); None when there is
+    none (a verified organisation, or no region that checks)."""
+    regions = list(checking_regions(organisation).order_by("name"))
+    if not regions:
+        return None
+    return Check(regions, max(region.check_working_days for region in regions))
+
+
 @transaction.atomic
 def publish(opportunity, *, by, today=None):
-    """Draft → published. Refused when its closing date has passed: edit the draft first."""
+    """Draft → published; or → awaiting, when a region checks the poster first (see above).
+
+    Refused when its closing date has passed: edit the draft first."""
     require_member(opportunity, by)
     locked = _locked(opportunity)
     if locked.status != Status.DRAFT:
@@ -164,10 +212,119 @@ def publish(opportunity, *, by, today=None):
             status=locked.get_status_display().lower(),
         )
     _check_not_past(locked.closing_date, today or timezone.localdate())
+    if checking_regions(locked.organisation).exists():
+        locked.status = Status.AWAITING
+        locked.submitted_at = timezone.now()
+        return _save(opportunity, locked, ["status", "submitted_at"])
     locked.status = Status.PUBLISHED
     locked.published_at = timezone.now()
     _match_after_commit(locked)
     return _save(opportunity, locked, ["status", "published_at", "matched_at"])
+
+
+def can_check(user, opportunity):
+    """Administrators check anywhere; a regisseur checks the opportunities of posters in the
+    regions they coordinate."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return Region.objects.filter(
+        municipalities=opportunity.organisation.municipality_id, regisseurs=user
+    ).exists()
+
+
+def _require_checker(opportunity, user):
+    if not can_check(user, opportunity):
+        raise PermissionDenied("Only a regisseur of the poster's region checks its opportunities.")
+
+
+def _require_awaiting(locked):
+    if locked.status != Status.AWAITING:
+        _refuse(
+            _("Only one waiting for a check can be checked; this one is %(status)s."),
+            "not_awaiting",
+            status=locked.get_status_display().lower(),
+        )
+
+
+@transaction.atomic
+def approve(opportunity, *, by, today=None):
+    """Awaiting → published, by a regisseur of the poster's region: matched and notified after
+    the commit, exactly as `publish` does for a verified poster."""
+    _require_checker(opportunity, by)
+    locked = _locked(opportunity)
+    _require_awaiting(locked)
+    today = today or timezone.localdate()
+    if locked.closing_date < today:
+        _refuse(
+            _(
+                "Its closing date %(date)s has passed. Send it back so that the poster chooses "
+                "a new one."
+            ),
+            "closing_date_past",
+            date=formats.date_format(locked.closing_date),
+        )
+    locked.status = Status.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.sent_back_comment = ""
+    locked.sent_back_at = None
+    _match_after_commit(locked)
+    audit.record(by, "opportunity.approved", locked)
+    return _save(
+        opportunity,
+        locked,
+        ["status", "published_at", "matched_at", "sent_back_comment", "sent_back_at"],
+    )
+
+
+@transaction.atomic
+def send_back(opportunity, *, by, comment):
+    """Awaiting → draft, by a regisseur of the poster's region, with a comment that the poster
+    sees on its page and receives by email (each member of the poster)."""
+    _require_checker(opportunity, by)
+    comment = (comment or "").strip()
+    if not comment:
+        _refuse(_("Tell the poster what to change."), "comment_required")
+    locked = _locked(opportunity)
+    _require_awaiting(locked)
+    locked.status = Status.DRAFT
+    locked.submitted_at = None
+    locked.sent_back_comment = comment
+    locked.sent_back_at = timezone.now()
+    _save(opportunity, locked, ["status", "submitted_at", "sent_back_comment", "sent_back_at"])
+    audit.record(by, "opportunity.sent_back", locked, comment=comment)
+    model = type(locked)
+    for user in members_to_remind(locked.organisation_id):
+        emails.send_to_user(
+            user,
+            template="opportunity_sent_back",
+            kind="opportunity_check",
+            key=(
+                f"opportunity_sent_back:{model._meta.model_name}:{locked.pk}:"
+                f"{locked.sent_back_at.isoformat()}:{user.pk}"
+            ),
+            context={
+                "opportunity": locked,
+                "organisation": locked.organisation,
+                "is_vacancy": model is Vacancy,
+                "detail_url_name": DETAIL_URL_NAMES[model],
+                "comment": comment,
+            },
+        )
+    return opportunity
+
+
+@transaction.atomic
+def withdraw(opportunity, *, by):
+    """Awaiting → draft, by the poster: it no longer waits for a check. (Closing is for what
+    was public: a closed opportunity is shown to visitors, an unchecked one must not be.)"""
+    require_member(opportunity, by)
+    locked = _locked(opportunity)
+    _require_awaiting(locked)
+    locked.status = Status.DRAFT
+    locked.submitted_at = None
+    return _save(opportunity, locked, ["status", "submitted_at"])
 
 
 CLOSABLE = {Status.PUBLISHED, Status.EXPIRED}

@@ -27,6 +27,9 @@ def new_code():
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    # Published by an organisation that is not verified yet, in a region that checks such
+    # opportunities first (vacancies/lifecycle.py): not public, not matched, until approved.
+    AWAITING = "awaiting", _("Waiting for a check")
     PUBLISHED = "published", _("Published")
     CLOSED = "closed", _("Closed")
     EXPIRED = "expired", _("Expired")
@@ -68,6 +71,11 @@ class Opportunity(Located):
         _("reason for closing"), max_length=10, choices=ClosedReason.choices, blank=True
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Moderation of new posters (issue 19): when it was submitted for a check (the work queue's
+    # "since"), and the regie's comment when it sent it back to the poster as a draft.
+    submitted_at = models.DateTimeField(_("submitted for a check at"), null=True, blank=True)
+    sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    sent_back_comment = models.TextField(_("comment of the regie"), max_length=2000, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
     # Set when matching has run for the current publication; the sweep (vacancies/tasks.py)

@@ -25,6 +25,12 @@ urlpatterns = [
     path("vacancies/<slug:code>/close/", views.opportunity_close, VACANCY, name="vacancy_close"),
     path("vacancies/<slug:code>/extend/", views.opportunity_extend, VACANCY, name="vacancy_extend"),
     path("vacancies/<slug:code>/reopen/", views.opportunity_reopen, VACANCY, name="vacancy_reopen"),
+    path(
+        "vacancies/<slug:code>/withdraw/",
+        views.opportunity_withdraw,
+        VACANCY,
+        name="vacancy_withdraw",
+    ),
     path("requests/<slug:code>/", views.opportunity_detail, REQUEST, name="request_detail"),
     path("requests/<slug:code>/edit/", views.opportunity_edit, REQUEST, name="request_edit"),
     path(
@@ -33,6 +39,12 @@ urlpatterns = [
     path("requests/<slug:code>/close/", views.opportunity_close, REQUEST, name="request_close"),
     path("requests/<slug:code>/extend/", views.opportunity_extend, REQUEST, name="request_extend"),
     path("requests/<slug:code>/reopen/", views.opportunity_reopen, REQUEST, name="request_reopen"),
+    path(
+        "requests/<slug:code>/withdraw/",
+        views.opportunity_withdraw,
+        REQUEST,
+        name="request_withdraw",
+    ),
     # Responses: a social enterprise answers, the poster moves the answers on.
     path("vacancies/<slug:code>/respond/", views.respond, VACANCY, name="vacancy_respond"),
     path("requests/<slug:code>/offer/", views.respond, REQUEST, name="request_offer"),

@@ -74,9 +74,19 @@ def _detail_url(kind, opportunity):
     return reverse(f"{KINDS[kind].url_prefix}_detail", kwargs={"code": opportunity.code})
 
 
+def _published_message(spec, opportunity):
+    """What the poster is told after publishing: published, or waiting for the regie's check."""
+    if opportunity.status == Status.AWAITING:
+        return _(
+            "Thank you. Because your organisation is not verified yet, a regisseur checks it "
+            "before it is published."
+        )
+    return spec.published
+
+
 def _urls(kind, opportunity):
     """The addresses of the opportunity's page and its poster's actions, for the templates."""
-    names = ["detail", "edit", "publish", "close", "extend", "reopen"]
+    names = ["detail", "edit", "publish", "close", "extend", "reopen", "withdraw"]
     prefix = KINDS[kind].url_prefix
     return {name: reverse(f"{prefix}_{name}", kwargs={"code": opportunity.code}) for name in names}
 
@@ -109,7 +119,9 @@ def _create(request, kind):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, spec.published if publishing else spec.posted)
+            messages.success(
+                request, _published_message(spec, opportunity) if publishing else spec.posted
+            )
             return redirect(_detail_url(kind, opportunity))
     context = {
         "form": form,
@@ -138,10 +150,16 @@ def opportunity_detail(request, kind, code):
         "opportunity": opportunity,
         "kind": kind,
         "is_member": is_member,
-        # Only the poster learns how far it reached; a draft has reached nobody yet.
+        # Only the poster learns how far it reached; a draft (or one waiting for a check) has
+        # reached nobody yet.
         "matched": (
             Match.objects.for_opportunity(opportunity).count()
-            if is_member and opportunity.status != Status.DRAFT
+            if is_member and opportunity.status not in {Status.DRAFT, Status.AWAITING}
+            else None
+        ),
+        "check": (
+            lifecycle.check_of(opportunity.organisation)
+            if opportunity.status == Status.AWAITING
             else None
         ),
         "urls": _urls(kind, opportunity),
@@ -185,6 +203,7 @@ def opportunity_edit(request, kind, code):
 
 
 def _take_step(request, kind, code, step, *, form_class=None, done):
+    """`done`: the message on success, or a function of the opportunity that returns it."""
     """Load the opportunity for a member, validate the step's form, take the step, go back."""
     opportunity = access.opportunity_to_manage(request, KINDS[kind].model, code)
     values = {}
@@ -202,14 +221,33 @@ def _take_step(request, kind, code, step, *, form_class=None, done):
     except ValidationError as error:
         _refused(request, error)
     else:
-        messages.success(request, done)
+        messages.success(request, done(opportunity) if callable(done) else done)
     return redirect(_detail_url(kind, opportunity))
 
 
 @login_required
 @require_POST
 def opportunity_publish(request, kind, code):
-    return _take_step(request, kind, code, lifecycle.publish, done=KINDS[kind].published)
+    spec = KINDS[kind]
+    return _take_step(
+        request,
+        kind,
+        code,
+        lifecycle.publish,
+        done=lambda opportunity: _published_message(spec, opportunity),
+    )
+
+
+@login_required
+@require_POST
+def opportunity_withdraw(request, kind, code):
+    return _take_step(
+        request,
+        kind,
+        code,
+        lifecycle.withdraw,
+        done=_("It no longer waits for a check: it is a draft again."),
+    )
 
 
 @login_required

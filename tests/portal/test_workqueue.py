@@ -14,8 +14,10 @@ from portal.models import Notification, Region
 from tests.factories import (
     JoinRequestFactory,
     OrganisationFactory,
+    ServiceRequestFactory,
     StaffFactory,
     UserFactory,
+    VacancyFactory,
     VoucherFactory,
     log_in_as,
     postcode,
@@ -56,8 +58,12 @@ def unverified(code="3700", age=0, **fields):
 def one_of_each(age=12):
     """One thing of each section in Tongeren (Zuidoost-Limburg), the oldest `age` days old,
     plus a failed email (no region) and an unverified organisation in Gent (no region)."""
-    unverified(age=age)
+    newcomer = unverified(age=age)
     unverified(age=1)
+    # A new poster's vacancy and service request wait for the regie's check (two sections).
+    VacancyFactory(organisation=newcomer, status="awaiting", submitted_at=days_ago(4))
+    ServiceRequestFactory(organisation=newcomer, status="awaiting", submitted_at=days_ago(2))
+    VacancyFactory(organisation=newcomer)  # a draft waits for nobody
     listing = OrganisationFactory(postcode=postcode("3700"), verified_at=timezone.now())
     Claim.objects.create(
         organisation=listing,
@@ -109,6 +115,8 @@ def test_a_regisseur_sees_each_section_of_their_region_with_its_count_and_oldest
         "claims": (1, 0),
         "escalated-join-requests": (1, 3),
         "vouchers-to-decide": (1, 0),
+        "vacancies-to-check": (1, 4),
+        "requests-to-check": (1, 2),
         "vouchers-to-pay": (1, 0),
         "stale-profiles": (1, 800),
         "stopped-by-kbo": (1, 5),
@@ -277,6 +285,9 @@ def many_of_each(times):
         escalated_at=timezone.now(),
     )
     VoucherFactory.create_batch(times)
+    newcomer = unverified()
+    VacancyFactory.create_batch(times, organisation=newcomer, status="awaiting")
+    ServiceRequestFactory.create_batch(times, organisation=newcomer, status="awaiting")
 
 
 @pytest.mark.parametrize(("who", "url"), [("regisseur", ADMIN_HOME), ("regisseur", DASHBOARD)])
@@ -291,11 +302,11 @@ def test_the_queue_costs_one_query_per_section_whatever_waits(client, people, wh
 
     assert one == thirty
     # The regions, then one query per section a regisseur sees (the organisation, claim, join
-    # request and voucher sections).
+    # request, voucher and opportunity-check sections).
     sections = [s for s in workqueue.sections() if s.visible_to(people[who])]
     with CaptureQueriesContext(connection) as captured:
         workqueue.queue_for(people[who])
-    assert len(captured) == 1 + len(sections) == 8
+    assert len(captured) == 1 + len(sections) == 10
 
 
 def test_the_admin_home_and_dashboard_query_counts_are_pinned(
@@ -311,10 +322,10 @@ def test_the_admin_home_and_dashboard_query_counts_are_pinned(
         client.get(DASHBOARD)
 
 
-# Of which 8 are the queue's (the regions and the 7 sections a regisseur sees); the rest is the
+# Of which 10 are the queue's (the regions and the 9 sections a regisseur sees); the rest is the
 # session, the user, the second factor and the page's own.
-ADMIN_HOME_QUERIES = 14
-DASHBOARD_QUERIES = 16
+ADMIN_HOME_QUERIES = 16
+DASHBOARD_QUERIES = 18
 
 
 # --- Issue 19, item 2 and the claims page's region filter ---------------------------------------

@@ -82,6 +82,11 @@ def build(media_root):
     )
     draft_vacancy = VacancyFactory(organisation=employer)
     draft_request = ServiceRequestFactory(organisation=employer)
+    # Submitted before the employer was verified: they wait for the regie's check (issue 19).
+    awaiting_vacancy = VacancyFactory(organisation=employer, status="awaiting", submitted_at=now)
+    awaiting_request = ServiceRequestFactory(
+        organisation=employer, status="awaiting", submitted_at=now
+    )
     candidate = CandidateFactory(vacancy=vacancy, enterprise=enterprise)
     offer = OfferFactory(service_request=service_request, enterprise=enterprise)
     Placement.objects.create(
@@ -152,6 +157,8 @@ def build(media_root):
         service_request=service_request,
         draft_vacancy=draft_vacancy,
         draft_request=draft_request,
+        awaiting_vacancy=awaiting_vacancy,
+        awaiting_request=awaiting_request,
         candidate=candidate,
         offer=offer,
         collaboration=collaboration,

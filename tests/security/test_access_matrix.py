@@ -69,6 +69,8 @@ VACANCY = {"code": "vacancy.code"}
 REQUEST = {"code": "service_request.code"}
 DRAFT_VACANCY = {"code": "draft_vacancy.code"}
 DRAFT_REQUEST = {"code": "draft_request.code"}
+AWAITING_VACANCY = {"code": "awaiting_vacancy.code"}
+AWAITING_REQUEST = {"code": "awaiting_request.code"}
 
 # fmt: off
 # The first string answers a GET, the second (where a view changes data) an empty POST; the
@@ -238,7 +240,15 @@ MATRIX = {
                                             "L   404 302 302 404 404 404", kw=VACANCY),
     "vacancies:vacancy_reopen":           R("L   405 405 405 405 405 405",
                                             "L   404 302 302 404 404 404", kw=VACANCY),
+    # Waiting for the regie's check (issue 19): the poster's members only; regisseurs check it
+    # in the admin.
+    "vacancies:vacancy_detail (awaiting)":R("404 404 200 200 404 404 404", kw=AWAITING_VACANCY),
+    "vacancies:vacancy_withdraw":         R("L   405 405 405 405 405 405",
+                                            "L   404 302 302 404 404 404", kw=AWAITING_VACANCY),
     "vacancies:request_detail":           R("200 200 200 200 200 200 200", kw=REQUEST),
+    "vacancies:request_detail (awaiting)":R("404 404 200 200 404 404 404", kw=AWAITING_REQUEST),
+    "vacancies:request_withdraw":         R("L   405 405 405 405 405 405",
+                                            "L   404 302 302 404 404 404", kw=AWAITING_REQUEST),
     "vacancies:request_detail (draft)":   R("404 404 200 200 404 404 404", kw=DRAFT_REQUEST),
     "vacancies:request_edit":             R("L   404 200 200 404 404 404",
                                             "L   404 200 200 404 404 404", kw=REQUEST),
@@ -330,6 +340,20 @@ MATRIX = {
     "admin:vouchers_voucher_pay":         R("L   L   L   L   200 404 200",
                                             "L   L   L   L   200 404 200",
                                             kw={"object_id": "redeemed_voucher.pk"}),
+    # The regie's check of a new poster's opportunity (issue 19): the regisseur of the poster's
+    # region and administrators; another region's is not found.
+    "admin:vacancies_vacancy_approve":    R("L   L   L   L   200 404 200",
+                                            "L   L   L   L   302 404 302",
+                                            kw={"object_id": "awaiting_vacancy.pk"}),
+    "admin:vacancies_vacancy_send_back":  R("L   L   L   L   200 404 200",
+                                            "L   L   L   L   200 404 200",
+                                            kw={"object_id": "awaiting_vacancy.pk"}),
+    "admin:vacancies_servicerequest_approve": R("L   L   L   L   200 404 200",
+                                            "L   L   L   L   302 404 302",
+                                            kw={"object_id": "awaiting_request.pk"}),
+    "admin:vacancies_servicerequest_send_back": R("L   L   L   L   200 404 200",
+                                            "L   L   L   L   200 404 200",
+                                            kw={"object_id": "awaiting_request.pk"}),
 
 }
 
@@ -351,8 +375,8 @@ ADMIN_MODELS = {
     "companies.joinrequest":    A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
     "companies.invitation":     A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
     "companies.collaboration":  A("200 200 200", "403 403 200", "200 302 200", "403 403 200"),
-    "vacancies.vacancy":        A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
-    "vacancies.servicerequest": A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
+    "vacancies.vacancy":        A("200 200 200", "403 403 200", "200 302 200", "403 403 200"),
+    "vacancies.servicerequest": A("200 200 200", "403 403 200", "200 302 200", "403 403 200"),
     "vacancies.support":        A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
     "vacancies.response":       A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
     "vacancies.placement":      A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
@@ -386,6 +410,8 @@ ADMIN_OBJECTS = {
     "companies.collaboration": "collaboration",
     "vouchers.programme": "programme",
     "vouchers.voucher": "submitted_voucher",
+    "vacancies.vacancy": "awaiting_vacancy",
+    "vacancies.servicerequest": "awaiting_request",
 }
 
 

@@ -1,8 +1,9 @@
 """People and opportunities around one employer, for the tests of posting and managing.
 
-The employer lies in Tongeren (3700), in the region Zuidoost-Limburg; `regisseur` looks after that
-region, `other_regisseur` after Vlaams-Brabant. Neither is a member. `enterprise_member` belongs
-to a social enterprise, `stranger` to nothing.
+The employer lies in Tongeren (3700), in the region Zuidoost-Limburg, and is verified, so that it
+publishes at once (unverified posters wait for the regie's check: test_moderation.py); `regisseur`
+looks after that region, `other_regisseur` after Vlaams-Brabant. Neither is a member.
+`enterprise_member` belongs to a social enterprise, `stranger` to nothing.
 """
 
 from datetime import timedelta
@@ -32,7 +33,9 @@ def published(factory, **fields):
 
 @pytest.fixture
 def world(reference_data, db):
-    employer = OrganisationFactory(name="Bakkerij Mergelland", postcode=postcode("3700"))
+    employer = OrganisationFactory(
+        name="Bakkerij Mergelland", postcode=postcode("3700"), verified_at=timezone.now()
+    )
     owner = OwnerFactory(organisation=employer, user__name="Olga Owner").user
     editor = MembershipFactory(organisation=employer, user__name="Eddy Editor").user
     enterprise = SocialEnterpriseFactory(name="Groenwerk Tongeren", postcode=postcode("3700"))

@@ -63,3 +63,20 @@ def test_seeding_twice_updates_the_same_rows(seeded):
         set(Vacancy.objects.values_list("code", flat=True)),
         set(ServiceRequest.objects.values_list("code", flat=True)),
     )
+
+
+def test_the_demo_regisseur_finds_a_new_firms_vacancy_waiting_for_a_check(seeded):
+    from portal import workqueue
+    from portal.models import User
+
+    waiting = Vacancy.objects.get(status=Status.AWAITING)
+    assert waiting.organisation.verified_at is None
+    regisseur = User.objects.get(email="regisseur@brugwerk.test")
+    queue = workqueue.queue_for(regisseur)
+    mine = next(r for r in queue.regions if r.slug == "zuidoost-limburg")
+    items = {item.section.slug: item.count for item in mine.items}
+    assert items["vacancies-to-check"] == 1
+
+    call_command("seed_demo", verbosity=0)
+
+    assert list(Vacancy.objects.filter(status=Status.AWAITING)) == [waiting]

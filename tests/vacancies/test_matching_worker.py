@@ -39,7 +39,8 @@ def test_publishing_with_redis_down_succeeds_and_everyone_hears_once_redis_is_ba
 
     call_command("load_reference_data", verbosity=0)
     category = ServiceCategory.objects.get(slug="groenonderhoud")
-    employer = OrganisationFactory(postcode=postcode("3700"))
+    # Verified: it publishes at once (an unverified one waits for the regie, test_moderation.py).
+    employer = OrganisationFactory(postcode=postcode("3700"), verified_at=timezone.now())
     poster = OwnerFactory(organisation=employer).user
     enterprise = SocialEnterpriseFactory(postcode=postcode("3500"), verified_at=timezone.now())
     OfferedServiceFactory(organisation=enterprise, category=category, radius_km=50)

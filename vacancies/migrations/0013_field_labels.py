@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('companies', '0017_organisation_work_queue_indexes'),
-        ('vacancies', '0011_text_limits'),
+        ('vacancies', '0012_moderation_of_new_posters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from django import template
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils.functional import SimpleLazyObject
 
 from companies import access
 
@@ -18,7 +19,7 @@ register = template.Library()
 
 # Work waiting for the poster first: drafts, then what is open, then the past.
 STATUS_ORDER = Case(
-    When(status=Status.DRAFT, then=Value(0)),
+    When(status__in=[Status.DRAFT, Status.AWAITING], then=Value(0)),
     When(status=Status.PUBLISHED, then=Value(1)),
     When(status=Status.EXPIRED, then=Value(2)),
     default=Value(3),
@@ -50,6 +51,8 @@ def my_opportunities(context):
         "request": request,
         "acting": acting,
         "organisation": organisation,
+        # Who checks the ones waiting for a check: asked only when the tables show one.
+        "check": SimpleLazyObject(lambda: lifecycle.check_of(organisation)),
         "vacancies": with_response_counts(Vacancy.objects.filter(organisation=organisation)),
         "service_requests": with_response_counts(
             ServiceRequest.objects.filter(organisation=organisation)
