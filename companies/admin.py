@@ -310,7 +310,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         return fields
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = [(None, {"fields": self.get_fields(request, obj)})]
+        fieldsets = [(_("Profile"), {"fields": self.get_fields(request, obj)})]
         if obj is not None and access.can_verify(request.user, obj):
             # What a regisseur decides on, first: the people behind the listing and the
             # register's facts (issue 19).
