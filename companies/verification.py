@@ -17,13 +17,12 @@ def _require_verifier(organisation, user):
         raise PermissionDenied("Only a regisseur of the organisation's region may decide on it.")
 
 
-def _tell_members(organisation, *, template, key, context):
+def _tell_members(organisation, *, template, kind, key, context):
     for membership in organisation.memberships.select_related("user"):
         emails.send_to_user(
             membership.user,
             template=template,
-            # One kind for both decisions: "Verification of your organisation".
-            kind="organisation_verified",
+            kind=kind,
             key=f"{key}:{membership.user_id}",
             context={
                 "organisation": organisation,
@@ -57,6 +56,7 @@ def verify(organisation, *, by):
         _tell_members(
             organisation,
             template="organisation_verified",
+            kind="organisation_verified",
             key=f"organisation_verified:{organisation.pk}:{organisation.verified_at:%s}",
             context={},
         )
@@ -93,6 +93,8 @@ def reject(organisation, *, by, reason):
     _tell_members(
         organisation,
         template="organisation_rejected",
+        # Not one to switch off: the members must learn why, and what to change.
+        kind="organisation_rejected",
         key=f"organisation_rejected:{organisation.pk}:{organisation.rejected_at:%s}",
         context={
             "reason": reason,

@@ -57,6 +57,10 @@ KINDS = {
     "contact_message": Kind(_("Messages sent through your organisation’s profile")),
     "claim": Kind(_("Claims of listings: requests to decide and decisions")),
     "organisation_verified": Kind(_("Verification of your organisation")),
+    # Issue 19: the regie did not verify it, and says why (companies/verification.py).
+    "organisation_rejected": Kind(
+        _("Your organisation not verified: the regie's reason"), configurable=False
+    ),
     # Issue 17, item 4: the KBO reports the organisation's enterprise stopped (companies/kbo.py).
     "organisation_status": Kind(
         _("The KBO register reports your organisation stopped"), configurable=False

@@ -395,6 +395,21 @@ def test_rejecting_records_tells_the_members_and_leaves_the_queue(
     assert 'id="organisation-verify"' in html
 
 
+def test_members_who_switched_verification_emails_off_still_learn_why_it_was_rejected(
+    organisations, people, django_capture_on_commit_callbacks
+):
+    from portal.models import Frequency, NotificationPreference
+
+    NotificationPreference.objects.create(
+        user=people["owner"], kind="organisation_verified", frequency=Frequency.OFF
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        verification.reject(organisations["mine"], by=people["regisseur"], reason="Onvolledig.")
+
+    assert people["owner"].email in {address for message in mail.outbox for address in message.to}
+
+
 def test_a_rejected_organisation_waits_again_when_its_members_change_the_profile(
     organisations, people
 ):
