@@ -188,6 +188,8 @@ class OrganisationAdmin(admin.ModelAdmin):
         "recognitions",
     ]
     list_select_related = ["municipality", "province"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     search_fields = ["name", "enterprise_number"]
     raw_id_fields = ["postcode"]
     readonly_fields = [
@@ -653,10 +655,20 @@ class CollaborationAdmin(admin.ModelAdmin):
         "source",
         "is_confirmed",
     ]
-    list_filter = [CollaborationStateFilter, "channel", "source", "role", "category"]
+    # The start as a list filter, not a date hierarchy: the hierarchy reads the first and last
+    # date and every year of the whole (scoped) table on each request (issue 20).
+    list_filter = [
+        CollaborationStateFilter,
+        "channel",
+        "source",
+        "role",
+        "category",
+        ("started", admin.DateFieldListFilter),
+    ]
     list_select_related = ["regular", "social", "category"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     search_fields = ["regular__name", "social__name"]
-    date_hierarchy = "started"
     raw_id_fields = ["regular", "social", "declared_by"]
     readonly_fields = ["import_key", "created_at"]
 

@@ -69,6 +69,8 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "name", "language", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "language"]
     search_fields = ["email", "name"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["name", "language"]}),
@@ -132,6 +134,8 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "email", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["email", "key", "subject"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     # Not "claim": the sender's internal token (portal/notifications.py).
     readonly_fields = [f.name for f in Notification._meta.fields if f.name != "claim"]
     actions = ["resend"]

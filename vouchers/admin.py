@@ -490,6 +490,8 @@ class VoucherAdmin(admin.ModelAdmin):
         ("applicant__municipality", ApplicantMunicipalityFilter),
     ]
     list_select_related = ["programme", "applicant__municipality", "provider"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     search_fields = [
         "code",
         "applicant__name",
