@@ -20,6 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import workqueue
+from portal.adminlists import ListCheckbox
 from portal.forms import PhoneField, WebsiteField
 from portal.models import Region
 
@@ -167,7 +168,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = [
         "name",
         "look_alike_column",
@@ -643,7 +644,7 @@ class CollaborationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Collaboration)
-class CollaborationAdmin(admin.ModelAdmin):
+class CollaborationAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = [
         "regular",
         "social",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import notifications
+from .adminlists import ListCheckbox
 from .models import (
     AuditEntry,
     Municipality,
@@ -63,7 +64,7 @@ class UserForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ListCheckbox, DjangoUserAdmin):
     form = UserForm
     ordering = ["email"]
     list_display = ["email", "name", "language", "is_staff", "is_active", "date_joined"]
@@ -130,7 +131,7 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = ["created_at", "kind", "email", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["email", "key", "subject"]

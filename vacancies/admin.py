@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from companies.admin import RegionFilter
 from companies.models import Organisation
 from portal import workqueue
+from portal.adminlists import ListCheckbox
 from portal.models import Municipality
 
 from . import lifecycle, search
@@ -128,7 +129,7 @@ def checks_opportunities(request):
     return request._checks_opportunities
 
 
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = ["title", "organisation", "status", "closing_date", "municipality", "province"]
     # The closing date as a list filter, not a date hierarchy: the hierarchy reads the first and
     # last date and every year of the whole (scoped) table on each request (issue 20).
@@ -352,7 +353,7 @@ class SupportAdmin(admin.ModelAdmin):
 # and notifies both sides; an edit here would skip all of that.
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ListCheckbox, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
