@@ -130,10 +130,24 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name_nl"]}
 
 
+class NotificationKindFilter(admin.SimpleListFilter):
+    """The kinds the portal sends (portal/notifications.KINDS), by their names: not the distinct
+    values of the whole outbox, which Django's filter for a plain field reads on every page."""
+
+    title = _("kind")
+    parameter_name = "kind__exact"  # as Django's filter named it: links stay valid
+
+    def lookups(self, request, model_admin):
+        return [(name, kind.label) for name, kind in notifications.KINDS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = ["created_at", "kind", "email", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind", "language"]
+    list_filter = ["status", NotificationKindFilter, "language"]
     search_fields = ["email", "key", "subject"]
     # At volume (issue 20): no second count of the whole table beside the filtered one.
     show_full_result_count = False

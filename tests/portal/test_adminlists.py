@@ -86,7 +86,7 @@ QUERIES = {
     ("regisseur", VACANCIES): 9,
     ("administrator", REQUESTS): 7,
     ("regisseur", REQUESTS): 10,
-    ("administrator", NOTIFICATIONS): 5,
+    ("administrator", NOTIFICATIONS): 4,
 }
 
 
@@ -173,3 +173,20 @@ def test_the_long_lists_write_their_checkboxes_directly():
     ]:
         model_admin = next(m for m in admin.site._registry.values() if m.opts.label_lower == model)
         assert isinstance(model_admin, ListCheckbox), model
+
+
+def test_the_notifications_filter_by_the_kinds_the_portal_sends(client, people):
+    add_rows(2, code="3700")
+    Notification.objects.create(
+        key="a-voucher", email="a@example.org", kind="voucher", language="nl", subject="S", body="B"
+    )
+    log_in_as(client, people.administrator)
+
+    everything = client.get(NOTIFICATIONS)
+    vouchers = client.get(NOTIFICATIONS, {"kind__exact": "voucher"})
+
+    assert listed(everything) == 3
+    assert listed(vouchers) == 1
+    assert "Your introduction vouchers: decisions, redemption, payment, reminders" in (
+        everything.content.decode()
+    )
