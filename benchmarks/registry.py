@@ -17,6 +17,7 @@ MODULES = [
     "benchmarks.measure_delivery",
     "benchmarks.measure_pages",
     "benchmarks.measure_workqueue",
+    "benchmarks.measure_admin",
 ]
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import workqueue
+from portal.adminlists import ListCheckbox
 from portal.forms import PhoneField, WebsiteField
 from portal.models import Region
 
@@ -167,7 +168,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = [
         "name",
         "look_alike_column",
@@ -188,6 +189,8 @@ class OrganisationAdmin(admin.ModelAdmin):
         "recognitions",
     ]
     list_select_related = ["municipality", "province"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     search_fields = ["name", "enterprise_number"]
     raw_id_fields = ["postcode"]
     readonly_fields = [
@@ -641,7 +644,7 @@ class CollaborationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Collaboration)
-class CollaborationAdmin(admin.ModelAdmin):
+class CollaborationAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = [
         "regular",
         "social",
@@ -653,10 +656,20 @@ class CollaborationAdmin(admin.ModelAdmin):
         "source",
         "is_confirmed",
     ]
-    list_filter = [CollaborationStateFilter, "channel", "source", "role", "category"]
+    # The start as a list filter, not a date hierarchy: the hierarchy reads the first and last
+    # date and every year of the whole (scoped) table on each request (issue 20).
+    list_filter = [
+        CollaborationStateFilter,
+        "channel",
+        "source",
+        "role",
+        "category",
+        ("started", admin.DateFieldListFilter),
+    ]
     list_select_related = ["regular", "social", "category"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     search_fields = ["regular__name", "social__name"]
-    date_hierarchy = "started"
     raw_id_fields = ["regular", "social", "declared_by"]
     readonly_fields = ["import_key", "created_at"]
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import notifications
+from .adminlists import ListCheckbox
 from .models import (
     AuditEntry,
     Municipality,
@@ -63,12 +64,14 @@ class UserForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ListCheckbox, DjangoUserAdmin):
     form = UserForm
     ordering = ["email"]
     list_display = ["email", "name", "language", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "language"]
     search_fields = ["email", "name"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["name", "language"]}),
@@ -127,11 +130,27 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name_nl"]}
 
 
+class NotificationKindFilter(admin.SimpleListFilter):
+    """The kinds the portal sends (portal/notifications.KINDS), by their names: not the distinct
+    values of the whole outbox, which Django's filter for a plain field reads on every page."""
+
+    title = _("kind")
+    parameter_name = "kind__exact"  # as Django's filter named it: links stay valid
+
+    def lookups(self, request, model_admin):
+        return [(name, kind.label) for name, kind in notifications.KINDS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = ["created_at", "kind", "email", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind", "language"]
+    list_filter = ["status", NotificationKindFilter, "language"]
     search_fields = ["email", "key", "subject"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     # Not "claim": the sender's internal token (portal/notifications.py).
     readonly_fields = [f.name for f in Notification._meta.fields if f.name != "claim"]
     actions = ["resend"]

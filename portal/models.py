@@ -440,6 +440,8 @@ class Notification(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
             # The digests: held rows per recipient.
             models.Index(fields=["recipient", "status"], name="notification_held"),
+            # The admin's list in its default order (with Django's tie-breaker -pk).
+            models.Index(fields=["-created_at", "-id"], name="notification_admin_order"),
         ]
 
     def __str__(self):

@@ -24,7 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from companies.admin import RegionFilter
+from companies.models import Organisation
 from portal import workqueue
+from portal.adminlists import ListCheckbox
 from portal.models import Municipality
 
 from . import lifecycle, search
@@ -127,13 +129,21 @@ def checks_opportunities(request):
     return request._checks_opportunities
 
 
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = ["title", "organisation", "status", "closing_date", "municipality", "province"]
-    list_filter = ["status", PosterRegionFilter, "province"]
+    # The closing date as a list filter, not a date hierarchy: the hierarchy reads the first and
+    # last date and every year of the whole (scoped) table on each request (issue 20).
+    list_filter = [
+        "status",
+        PosterRegionFilter,
+        "province",
+        ("closing_date", admin.DateFieldListFilter),
+    ]
     list_select_related = ["organisation", "municipality", "province"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     search_fields = ["title", "organisation__name"]
     raw_id_fields = ["organisation", "postcode"]
-    date_hierarchy = "closing_date"
     readonly_fields = [
         "code",
         "created_by",
@@ -172,9 +182,11 @@ class OpportunityAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser or super().has_view_permission(request):
             return queryset
-        # A subquery, not a join: a municipality in two of the user's regions lists it once.
+        # Subqueries, not joins: a municipality in two of the user's regions lists it once, and
+        # the page is read in the order of the list's index (vacancy_admin_order), 100 rows,
+        # each checked against the posters of the user's regions.
         mine = Municipality.objects.filter(regions__regisseurs=request.user)
-        return queryset.filter(organisation__municipality__in=mine)
+        return queryset.filter(organisation__in=Organisation.objects.filter(municipality__in=mine))
 
     # --- the check: approve, or send back with a comment ----------------------------------------
 
@@ -341,7 +353,7 @@ class SupportAdmin(admin.ModelAdmin):
 # and notifies both sides; an edit here would skip all of that.
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ListCheckbox, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -187,6 +187,10 @@ class Vacancy(Opportunity):
             # The lists' distance search: published ones in a bounding box, longitude first
             # (Flanders is four times wider than it is high; see companies' organisation_box).
             models.Index(fields=["status", "longitude", "latitude"], name="vacancy_box"),
+            # The admin's list in its default order (with Django's tie-breaker -pk).
+            models.Index(
+                fields=["-published_at", "-created_at", "-id"], name="vacancy_admin_order"
+            ),
         ]
 
     @property
@@ -239,6 +243,10 @@ class ServiceRequest(Opportunity):
             models.Index(fields=["status", "closing_date"], name="request_closing"),
             # The list's distance search, as vacancy_box.
             models.Index(fields=["status", "longitude", "latitude"], name="request_box"),
+            # The admin's list in its default order (with Django's tie-breaker -pk).
+            models.Index(
+                fields=["-published_at", "-created_at", "-id"], name="request_admin_order"
+            ),
         ]
 
     @property

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from companies import bank_accounts
 from companies.enterprise_number import display as enterprise_number
 from portal import audit, csvexport
+from portal.adminlists import ListCheckbox
 from portal.forms import DecimalField, IntegerField
 from portal.models import Municipality, Region
 from portal.names import NameField
@@ -128,7 +129,7 @@ class ProgrammeForm(forms.ModelForm):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ListCheckbox, admin.ModelAdmin):
     form = ProgrammeForm
     list_display = [
         "name",
@@ -472,7 +473,7 @@ class VoucherEventInline(admin.TabularInline):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(admin.ModelAdmin):
+class VoucherAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = [
         "__str__",
         "status",
@@ -490,6 +491,8 @@ class VoucherAdmin(admin.ModelAdmin):
         ("applicant__municipality", ApplicantMunicipalityFilter),
     ]
     list_select_related = ["programme", "applicant__municipality", "provider"]
+    # At volume (issue 20): no second count of the whole table beside the filtered one.
+    show_full_result_count = False
     search_fields = [
         "code",
         "applicant__name",

@@ -317,6 +317,8 @@ class Voucher(models.Model):
             models.Index(fields=["applicant", "programme"], name="voucher_applicant"),
             models.Index(fields=["provider", "status"], name="voucher_provider"),
             models.Index(fields=["status", "valid_until"], name="voucher_status_valid"),
+            # The admin's list in its default order (with Django's tie-breaker -pk).
+            models.Index(fields=["-created_at", "-id"], name="voucher_admin_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="voucher_amount_not_negative"),
