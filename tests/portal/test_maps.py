@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal import maps
 from portal.models import Municipality, ServiceCategory
@@ -103,12 +103,12 @@ def test_the_directory_draws_the_results_of_the_page_linked_to_their_profiles(cl
     html = client.get(DIRECTORY).content.decode()
 
     assert 'role="group" aria-labelledby="results-map-title"' in html
-    assert "the list of results names them as text" in html
+    assert "de lijst met resultaten noemt ze als tekst" in html  # the page is in Dutch
     drawn = markers(html)
     profiles = {reverse("companies:profile", args=[o.slug]): o.name for o in placed}
     # Namur lies outside the map of Flanders: the caption says so.
     assert dict(drawn) == {url: name for url, name in profiles.items() if name != "Atelier Namur"}
-    assert "1 result of this page lies outside the map." in html
+    assert "1 resultaat van deze pagina ligt buiten de kaart." in html
     assert "Statbel" in html  # the boundaries' attribution
     assert html.count('<g class="map__land" aria-hidden="true">') == 1
 
@@ -120,7 +120,7 @@ def test_the_map_shows_the_searched_place_and_its_radius(client, placed):
     assert [name for _, name in markers(html)] == ["Groenwerk Haspengouw"]
     x, y = maps.project(postcode("3700").latitude, postcode("3700").longitude)
     assert f'<circle class="map__radius" cx="{x}" cy="{y}" r="300.0"/>' in html
-    assert "The circle shows 30 km around 3700" in html
+    assert "De cirkel toont 30 km rond 3700 Tongeren." in html
     assert 'class="map__place"' in html
 
 
@@ -169,6 +169,7 @@ def test_the_map_costs_no_query_whatever_the_number_of_results(client, reference
 # --- Choropleths -----------------------------------------------------------------------------
 
 
+@translation.override("en")
 def test_a_scale_names_its_classes_in_the_legend():
     scale = maps.Scale([0, 1, 5, 10])
     assert [label for _, label in scale.legend()] == ["0", "1 to 4", "5 to 9", "10 or more"]
@@ -180,6 +181,7 @@ def test_a_scale_names_its_classes_in_the_legend():
         maps.Scale([0, 1], colours=["#fff"])
 
 
+@translation.override("en")
 def test_a_choropleth_of_provinces_draws_one_shape_per_province_with_a_legend():
     chart = maps.choropleth(
         {"70000": 12, "10000": 3}, scale=maps.Scale([0, 5, 10]), by="province", missing=0
@@ -225,14 +227,14 @@ def test_the_blind_spots_report_maps_the_municipalities_left_out(client, green_i
     html = client.get(url).content.decode()
     figure = choropleth_of(html)
     assert 'role="img"' in figure
-    assert "Number of service categories that no verified social enterprise offers" in figure
+    assert "Aantal dienstencategorieën die geen enkele geverifieerde sociale" in figure
     assert figure.count("<path ") == 304
     assert "style=" not in figure
 
     html = client.get(url, {"category": "groenonderhoud", "province": "limburg"}).content.decode()
     figure = choropleth_of(html)
-    assert "Municipalities that no verified social enterprise offering" in figure
+    assert "Gemeenten die geen enkele geverifieerde sociale onderneming met" in figure
     legend = re.findall(r'<rect width="10" height="10" fill="(#\w+)"/></svg> ([^<]+)</li>', figure)
-    assert [label for _, label in legend] == ["reached", "not reached", "outside this choice"]
+    assert [label for _, label in legend] == ["bereikt", "niet bereikt", "buiten deze keuze"]
     tongeren = Municipality.objects.get(nis_code="73111")
     assert f"<title>{tongeren.name}: 0</title>" in figure
