@@ -238,3 +238,11 @@ def test_the_blind_spots_report_maps_the_municipalities_left_out(client, green_i
     assert [label for _, label in legend] == ["bereikt", "niet bereikt", "buiten deze keuze"]
     tongeren = Municipality.objects.get(nis_code="73111")
     assert f"<title>{tongeren.name}: 0</title>" in figure
+
+
+@pytest.mark.django_db
+def test_the_printed_guide_maps_every_organisation_it_prints(client, placed):
+    html = client.get(DIRECTORY, {"format": "print", "group": "municipality"}).content.decode()
+
+    assert sorted(name for _, name in markers(html)) == ["Groenwerk Haspengouw", "Tuinploeg Gent"]
+    assert "1 resultaat van deze pagina ligt buiten de kaart." in html
