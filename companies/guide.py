@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from portal import csvexport, maps, phones
 
+from . import profiles
+
 
 def header(*, with_distance):
     columns = [
@@ -169,5 +171,7 @@ def printed(search, *, group):
         "limit": PRINT_LIMIT,
         "limited": page.paginator.count > len(organisations),
         # The same map as the directory's, of every organisation the guide prints.
-        "results_map": maps.results_map(organisations, point=search.point, km=search.radius_km),
+        "results_map": maps.results_map(
+            organisations, url=profiles.profile_url, point=search.point, km=search.radius_km
+        ),
     }

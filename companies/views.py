@@ -81,7 +81,9 @@ def directory(request):
         "active_filters": search.active_filters(),
         "description": search.describe(),
         "print_limit": guide.PRINT_LIMIT,
-        "results_map": maps.results_map(page.object_list, point=search.point, km=search.radius_km),
+        "results_map": maps.results_map(
+            page.object_list, url=profiles.profile_url, point=search.point, km=search.radius_km
+        ),
     }
     return render(request, "companies/directory.html", context)
 

@@ -9,7 +9,7 @@ or classes of static/css. The outlines are read once per process and the base la
 municipality as a path) is rendered once per process too; markers are drawn per request.
 
 Two uses, one drawing:
-- `results_map(organisations, point=, km=)`: the current page's results as linked markers, with
+- `results_map(organisations, url=, point=, km=)`: the current page's results as linked markers, with
   the searched place and its radius (templates/includes/results_map.html).
 - `choropleth(values, scale=, by="municipality" | "province")`: shapes filled by value class,
   with a legend (templates/includes/choropleth.html).
@@ -21,7 +21,6 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -104,9 +103,10 @@ class ResultsMap:
     marker_radius: int = 14
 
 
-def results_map(organisations, *, point=None, km=None):
-    """A map of `organisations` (the rows of the current page: name, slug, latitude, longitude),
-    with the searched `point` (a Postcode) and a circle of `km` around it."""
+def results_map(organisations, *, url, point=None, km=None):
+    """A map of `organisations` (the rows of the current page, with name, latitude and longitude),
+    each linked to `url(organisation)`, with the searched `point` (a Postcode) and a circle of
+    `km` around it."""
     frame = outlines()
     drawn = ResultsMap(width=frame.width, height=frame.height, base=base_layer())
     for organisation in organisations:
@@ -115,7 +115,7 @@ def results_map(organisations, *, point=None, km=None):
             drawn.outside += 1
             continue
         drawn.markers.append(
-            Marker(x, y, reverse("companies:profile", args=[organisation.slug]), organisation.name),
+            Marker(x, y, url(organisation), organisation.name),
         )
     if point is not None:
         x, y = project(point.latitude, point.longitude)
@@ -136,8 +136,10 @@ class Scale:
         self.labels = list(labels) if labels is not None else None
         if self.labels is not None and len(self.labels) != len(self.bounds):
             raise ValueError("a scale needs one label per class")
-        if colours is None:
-            colours = BLUES[-len(self.bounds) :] if len(self.bounds) <= len(BLUES) else None
+        if colours is None and 1 < len(self.bounds) <= len(BLUES):
+            # Spread over the whole range, so that two classes are light and dark.
+            last = len(self.bounds) - 1
+            colours = [BLUES[round(i * (len(BLUES) - 1) / last)] for i in range(len(self.bounds))]
         if colours is None or len(colours) != len(self.bounds):
             raise ValueError("a scale needs one colour per class")
         self.colours = list(colours)
@@ -187,6 +189,16 @@ class Choropleth:
     attribution: str = ATTRIBUTION
 
 
+@functools.cache
+def _shapes_by(by):
+    """{code: path} of each municipality, or of each province (its municipalities' paths)."""
+    key = "nis" if by == "municipality" else "province_nis"
+    grouped = {}
+    for municipality in outlines().municipalities:
+        grouped.setdefault(municipality[key], []).append(municipality["path"])
+    return {code: "".join(paths) for code, paths in grouped.items()}
+
+
 def choropleth(values, *, scale, by="municipality", labels=None, missing=None, missing_label=None):
     """Shapes filled by class of value.
 
@@ -199,16 +211,13 @@ def choropleth(values, *, scale, by="municipality", labels=None, missing=None, m
     if by not in ("municipality", "province"):
         raise ValueError(f"unknown level {by!r}")
     labels = labels or {}
-    key = "nis" if by == "municipality" else "province_nis"
-    grouped = {}
-    for municipality in outlines().municipalities:
-        grouped.setdefault(municipality[key], []).append(municipality["path"])
+    grouped = _shapes_by(by)
     shapes = []
-    for code, paths in grouped.items():
+    for code, path in grouped.items():
         value = values.get(code, missing)
         name = labels.get(code, "")
         label = f"{name}: {number_format(value)}" if name and value is not None else name
-        shapes.append(Shape("".join(paths), scale.colour(value), label))
+        shapes.append(Shape(path, scale.colour(value), label))
     legend = scale.legend()
     if any(values.get(code, missing) is None for code in grouped):
         legend.append((NO_DATA, missing_label or _("no data")))
