@@ -9,8 +9,8 @@ or classes of static/css. The outlines are read once per process and the base la
 municipality as a path) is rendered once per process too; markers are drawn per request.
 
 Two uses, one drawing:
-- `results_map(organisations, url=, point=, km=)`: the current page's results as linked markers, with
-  the searched place and its radius (templates/includes/results_map.html).
+- `results_map(organisations, url=, point=, km=)`: the current page's results as linked
+  markers, with the searched place and its radius (templates/includes/results_map.html).
 - `choropleth(values, scale=, by="municipality" | "province")`: shapes filled by value class,
   with a legend (templates/includes/choropleth.html).
 """
