@@ -103,19 +103,34 @@ class ResultsMap:
     marker_radius: int = 14
 
 
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def _spiral(k, radius):
+    """The offset of the k-th marker at one point (0: the point itself), about a marker's
+    diameter from its neighbours and never over the centre of another."""
+    distance = 1.3 * radius * math.sqrt(k)
+    return distance * math.cos(k * _GOLDEN_ANGLE), distance * math.sin(k * _GOLDEN_ANGLE)
+
+
 def results_map(organisations, *, url, point=None, km=None):
     """A map of `organisations` (the rows of the current page, with name, latitude and longitude),
     each linked to `url(organisation)`, with the searched `point` (a Postcode) and a circle of
     `km` around it."""
     frame = outlines()
     drawn = ResultsMap(width=frame.width, height=frame.height, base=base_layer())
+    at_point = {}
     for organisation in organisations:
         x, y = project(organisation.latitude, organisation.longitude)
         if not _inside(x, y):
             drawn.outside += 1
             continue
+        # Organisations share their postcode's point: the second and later ones at a point
+        # are laid round it in a sunflower spiral, so that every marker can be seen and clicked.
+        k = at_point[x, y] = at_point.get((x, y), -1) + 1
+        dx, dy = _spiral(k, drawn.marker_radius)
         drawn.markers.append(
-            Marker(x, y, url(organisation), organisation.name),
+            Marker(round(x + dx, 1), round(y + dy, 1), url(organisation), organisation.name),
         )
     if point is not None:
         x, y = project(point.latitude, point.longitude)

@@ -246,3 +246,23 @@ def test_the_printed_guide_maps_every_organisation_it_prints(client, placed):
 
     assert sorted(name for _, name in markers(html)) == ["Groenwerk Haspengouw", "Tuinploeg Gent"]
     assert "1 resultaat van deze pagina ligt buiten de kaart." in html
+
+
+def test_organisations_at_one_postcode_are_laid_apart_to_be_clicked_each():
+    class At:
+        latitude, longitude = 50.78, 5.46
+
+        def __init__(self, name):
+            self.name = name
+
+    drawn = maps.results_map([At(f"Org {n}") for n in range(20)], url=lambda o: "/")
+    points = [(m.x, m.y) for m in drawn.markers]
+    assert points[0] == maps.project(At.latitude, At.longitude)
+    gaps = [
+        ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+        for i, a in enumerate(points)
+        for b in points[i + 1 :]
+    ]
+    # No marker covers another's centre, and all stay within 10 km of their postcode.
+    assert min(gaps) > drawn.marker_radius
+    assert max(gaps) < 2 * maps.km_to_units(10)
