@@ -12,7 +12,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import csvexport, phones
+from portal import csvexport, maps, phones
+
+from . import profiles
 
 
 def header(*, with_distance):
@@ -168,4 +170,8 @@ def printed(search, *, group):
         "shown": len(organisations),
         "limit": PRINT_LIMIT,
         "limited": page.paginator.count > len(organisations),
+        # The same map as the directory's, of every organisation the guide prints.
+        "results_map": maps.results_map(
+            organisations, url=profiles.profile_url, point=search.point, km=search.radius_km
+        ),
     }

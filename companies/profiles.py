@@ -6,6 +6,7 @@ that touches what the directory searches ends by re-indexing the organisation.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import search, verification
@@ -13,6 +14,11 @@ from .models import Membership, OfferedService, Organisation
 
 MANY_TO_MANY = ("sectors", "recognitions", "target_groups")
 TAKEN = _("An organisation with this enterprise number is already on the portal.")
+
+
+def profile_url(organisation):
+    """The path of an organisation's public profile (a map marker links to it)."""
+    return reverse("companies:profile", kwargs={"slug": organisation.slug})
 
 
 def require_member(organisation, user):

@@ -65,7 +65,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal import csvexport, datachanges, geography
+from portal import csvexport, datachanges, geography, maps
 from portal.models import BelgianRegion, Municipality, Postcode, Province, Region, ServiceCategory
 
 from .models import (
@@ -329,6 +329,9 @@ class Table:
     row_headers: list
     columns: list
     rows: list
+    # A figure per municipality (NIS code) for the section's map, and the municipalities' names.
+    places: dict = field(default_factory=dict)
+    place_names: dict = field(default_factory=dict)
 
     def find(self, row_key, column_key):
         """The row and column named by these keys, or None when the table has no such cell."""
@@ -447,6 +450,10 @@ class Section:
 
     def chart_label(self, row):
         return row.label
+
+    def map(self, table, filters):
+        """A choropleth of the table's `places` (portal/maps.py) with its title, or None."""
+        return None
 
 
 @memoise
@@ -1123,10 +1130,46 @@ class BlindSpots(Section):
             }
             rows.append(Row(key=category.slug, labels=[category.name], cells=cells))
         rows.sort(key=lambda row: -row.cells["missing"].value)
-        return Table(row_headers=[_("Service category")], columns=columns, rows=rows)
+        places = {
+            m.nis_code: sum(m.pk not in reached_by.get(c.pk, set()) for c in categories)
+            for m in municipalities
+        }
+        return Table(
+            row_headers=[_("Service category")],
+            columns=columns,
+            rows=rows,
+            places=places,
+            place_names={m.nis_code: m.name for m in municipalities},
+        )
 
     def chart_columns(self, table):
         return table.columns[:1]
+
+    def map(self, table, filters):
+        if not table.places:
+            return None
+        if filters.category:
+            scale = maps.Scale(
+                [0, 1],
+                colours=[maps.BLUES[0], maps.BLUES[-1]],
+                labels=[_("reached"), _("not reached")],
+            )
+            title = gettext(
+                "Municipalities that no verified social enterprise offering %(service)s reaches"
+            ) % {"service": filters.category.name}
+        else:
+            scale = maps.Scale([0, 1, 3, 6, 10])
+            title = gettext(
+                "Number of service categories that no verified social enterprise offers in each "
+                "municipality"
+            )
+        chart = maps.choropleth(
+            table.places,
+            scale=scale,
+            labels=table.place_names,
+            missing_label=gettext("outside this choice"),
+        )
+        return {"chart": chart, "title": title}
 
 
 register(FirmsPerYear())

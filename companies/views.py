@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import twofactor
+from portal import maps, twofactor
 from portal.accounts import verified_addresses
 
 from . import (
@@ -81,6 +81,9 @@ def directory(request):
         "active_filters": search.active_filters(),
         "description": search.describe(),
         "print_limit": guide.PRINT_LIMIT,
+        "results_map": maps.results_map(
+            page.object_list, url=profiles.profile_url, point=search.point, km=search.radius_km
+        ),
     }
     return render(request, "companies/directory.html", context)
 

@@ -24,6 +24,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from outlines import build_outlines
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_SOURCE = HERE.parent.parent / "shared" / "data"
 
@@ -1135,7 +1137,9 @@ def build(source, out, report):
     out.mkdir(parents=True, exist_ok=True)
     for filename, rows in tables.items():
         write_csv(out / filename, FILES[filename], rows)
-    report.section(f"Wrote {len(tables)} files to {out}")
+    shapes, vertices = build_outlines(source / "municipalities_boundaries.geojson", out)
+    report.section(f"Wrote {len(tables) + 1} files to {out}")
+    report.add(f"municipality outlines: {shapes} municipalities, {vertices} vertices")
 
 
 def main(argv=None):

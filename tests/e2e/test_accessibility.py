@@ -132,6 +132,10 @@ def demo_targets():
     targets = [
         Target("visitor", "home", "home"),
         Target("visitor", "directory search", "companies:directory", query="q=groen"),
+        # The map of results, with the searched place and its radius (issue 20).
+        Target(
+            "visitor", "directory near a place", "companies:directory", query="postcode=3700&km=30"
+        ),
         Target("visitor", "profile", "companies:profile", {"slug": social.slug}),
         Target("visitor", "vacancies", "vacancies:vacancy_list"),
         Target("visitor", "vacancy", "vacancies:vacancy_detail", {"code": vacancy.code}),
@@ -142,6 +146,7 @@ def demo_targets():
         Target("visitor", "reports", "companies:reports"),
         Target("visitor", "report: firms", "companies:report", {"slug": "firms"}),
         Target("visitor", "report: vouchers", "companies:report", {"slug": "vouchers"}),
+        Target("visitor", "report: blind spots", "companies:report", {"slug": "blind-spots"}),
         Target("visitor", "log in", "account_login"),
         Target("visitor", "sign up", "account_signup"),
         Target("visitor", "password reset", "account_reset_password"),
@@ -327,6 +332,7 @@ NARROW_PAGES = {
     "visitor": [
         "home",
         "directory search",
+        "directory near a place",
         "profile",
         "vacancies",
         "vacancy",
@@ -334,6 +340,7 @@ NARROW_PAGES = {
         "programme",
         "reports",
         "report: firms",
+        "report: blind spots",
         "log in",
         "sign up",
         "not found",

@@ -1,0 +1,240 @@
+"""Server-rendered SVG maps of Flanders: result markers on the directory, choropleths in reports.
+
+The outlines come from data/municipality_outlines.json, built by data/build.py (data/outlines.py)
+from the Statbel municipality boundaries: the 285 Flemish and 19 Brussels municipalities,
+projected (equirectangular, longitude scaled by cos 51.1°, north up) and simplified to 300 m,
+in whole units of 100 m. The map needs no tiles, no script and no style attribute: shapes are
+SVG paths and circles whose colours are presentation attributes (fill=), which the CSP allows,
+or classes of static/css. The outlines are read once per process and the base layer (every
+municipality as a path) is rendered once per process too; markers are drawn per request.
+
+Two uses, one drawing:
+- `results_map(organisations, url=, point=, km=)`: the current page's results as linked
+  markers, with the searched place and its radius (templates/includes/results_map.html).
+- `choropleth(values, scale=, by="municipality" | "province")`: shapes filled by value class,
+  with a legend (templates/includes/choropleth.html).
+"""
+
+import functools
+import json
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+OUTLINES_PATH = settings.BASE_DIR / "data" / "municipality_outlines.json"
+# Statbel's licence asks for the producer and the date of the data (data/SOURCES.md).
+ATTRIBUTION = gettext_lazy(
+    "Municipal boundaries: Statbel (statistical sectors, 1 January 2025), simplified by "
+    "Provincies in Cijfers and Brugwerk."
+)
+# A sequential scale from light to dark (ColorBrewer "Blues", 5 classes), readable in print.
+BLUES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+NO_DATA = "#f0f0f0"
+
+
+@dataclass(frozen=True)
+class Outlines:
+    width: int
+    height: int
+    projection: dict
+    municipalities: list
+
+
+@functools.cache
+def outlines():
+    """The built outlines, read once per process."""
+    with open(OUTLINES_PATH, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return Outlines(data["width"], data["height"], data["projection"], data["municipalities"])
+
+
+def project(latitude, longitude):
+    """(x, y) on the map in units of 100 m from the north-west corner, as the outlines are."""
+    p = outlines().projection
+    scale = p["km_per_degree"] / p["unit_km"]
+    x = (longitude - p["west"]) * math.cos(math.radians(p["middle_latitude"])) * scale
+    y = (p["north"] - latitude) * scale
+    return round(x, 1), round(y, 1)
+
+
+def km_to_units(km):
+    return km / outlines().projection["unit_km"]
+
+
+@functools.cache
+def base_layer():
+    """Every municipality's outline as one path, rendered once per process."""
+    paths = format_html_join(
+        "", '<path d="{}"/>', ((m["path"],) for m in outlines().municipalities)
+    )
+    return format_html('<g class="map__land" aria-hidden="true">{}</g>', paths)
+
+
+def _inside(x, y):
+    frame = outlines()
+    return 0 <= x <= frame.width and 0 <= y <= frame.height
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    url: str
+    label: str
+
+
+@dataclass
+class ResultsMap:
+    width: int
+    height: int
+    base: str
+    markers: list = field(default_factory=list)
+    # Results of the page whose place lies outside the frame (in Wallonia, mostly).
+    outside: int = 0
+    place: Marker | None = None
+    km: int | None = None
+    radius: float | None = None
+    attribution: str = ATTRIBUTION
+    marker_radius: int = 14
+
+
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def _spiral(k, radius):
+    """The offset of the k-th marker at one point (0: the point itself), about a marker's
+    diameter from its neighbours and never over the centre of another."""
+    distance = 1.3 * radius * math.sqrt(k)
+    return distance * math.cos(k * _GOLDEN_ANGLE), distance * math.sin(k * _GOLDEN_ANGLE)
+
+
+def results_map(organisations, *, url, point=None, km=None):
+    """A map of `organisations` (the rows of the current page, with name, latitude and longitude),
+    each linked to `url(organisation)`, with the searched `point` (a Postcode) and a circle of
+    `km` around it."""
+    frame = outlines()
+    drawn = ResultsMap(width=frame.width, height=frame.height, base=base_layer())
+    at_point = {}
+    for organisation in organisations:
+        x, y = project(organisation.latitude, organisation.longitude)
+        if not _inside(x, y):
+            drawn.outside += 1
+            continue
+        # Organisations share their postcode's point: the second and later ones at a point
+        # are laid round it in a sunflower spiral, so that every marker can be seen and clicked.
+        k = at_point[x, y] = at_point.get((x, y), -1) + 1
+        dx, dy = _spiral(k, drawn.marker_radius)
+        drawn.markers.append(
+            Marker(round(x + dx, 1), round(y + dy, 1), url(organisation), organisation.name),
+        )
+    if point is not None:
+        x, y = project(point.latitude, point.longitude)
+        drawn.place = Marker(x, y, "", f"{point.code} {point.name}")
+        if km:
+            drawn.km = km
+            drawn.radius = round(km_to_units(km), 1)
+    return drawn
+
+
+class Scale:
+    """Classes of values, each with a colour: `Scale([0, 1, 5, 10])` makes the classes 0, 1-4,
+    5-9 and 10 or more (whole numbers), coloured light to dark. `labels` name the classes in the
+    legend instead (e.g. "reached", "not reached")."""
+
+    def __init__(self, bounds, colours=None, labels=None):
+        self.bounds = list(bounds)
+        self.labels = list(labels) if labels is not None else None
+        if self.labels is not None and len(self.labels) != len(self.bounds):
+            raise ValueError("a scale needs one label per class")
+        if colours is None and 1 < len(self.bounds) <= len(BLUES):
+            # Spread over the whole range, so that two classes are light and dark.
+            last = len(self.bounds) - 1
+            colours = [BLUES[round(i * (len(BLUES) - 1) / last)] for i in range(len(self.bounds))]
+        if colours is None or len(colours) != len(self.bounds):
+            raise ValueError("a scale needs one colour per class")
+        self.colours = list(colours)
+
+    def colour(self, value):
+        if value is None:
+            return NO_DATA
+        chosen = self.colours[0]
+        for bound, colour in zip(self.bounds, self.colours, strict=True):
+            if value >= bound:
+                chosen = colour
+        return chosen
+
+    def legend(self):
+        """(colour, label) for each class, lowest first."""
+        if self.labels is not None:
+            return list(zip(self.colours, self.labels, strict=True))
+        entries = []
+        for i, (bound, colour) in enumerate(zip(self.bounds, self.colours, strict=True)):
+            if i + 1 == len(self.bounds):
+                label = _("%(value)s or more") % {"value": number_format(bound)}
+            elif self.bounds[i + 1] - 1 == bound:
+                label = number_format(bound)
+            else:
+                label = _("%(low)s to %(high)s") % {
+                    "low": number_format(bound),
+                    "high": number_format(self.bounds[i + 1] - 1),
+                }
+            entries.append((colour, label))
+        return entries
+
+
+@dataclass(frozen=True)
+class Shape:
+    path: str
+    colour: str
+    label: str
+
+
+@dataclass
+class Choropleth:
+    width: int
+    height: int
+    shapes: list
+    legend: list
+    by: str = "municipality"
+    attribution: str = ATTRIBUTION
+
+
+@functools.cache
+def _shapes_by(by):
+    """{code: path} of each municipality, or of each province (its municipalities' paths)."""
+    key = "nis" if by == "municipality" else "province_nis"
+    grouped = {}
+    for municipality in outlines().municipalities:
+        grouped.setdefault(municipality[key], []).append(municipality["path"])
+    return {code: "".join(paths) for code, paths in grouped.items()}
+
+
+def choropleth(values, *, scale, by="municipality", labels=None, missing=None, missing_label=None):
+    """Shapes filled by class of value.
+
+    `values` maps a NIS code to a number: a municipality's (`by="municipality"`) or a province's
+    (`by="province"`; Brussels, which lies in no province, is 21000). A shape without a value
+    takes `missing` (None: drawn as "no data"). `labels` maps the same codes to a name, shown
+    as the shape's tooltip with its value. `missing_label` names shapes without a value in the
+    legend (default "no data").
+    """
+    if by not in ("municipality", "province"):
+        raise ValueError(f"unknown level {by!r}")
+    labels = labels or {}
+    grouped = _shapes_by(by)
+    shapes = []
+    for code, path in grouped.items():
+        value = values.get(code, missing)
+        name = labels.get(code, "")
+        label = f"{name}: {number_format(value)}" if name and value is not None else name
+        shapes.append(Shape(path, scale.colour(value), label))
+    legend = scale.legend()
+    if any(values.get(code, missing) is None for code in grouped):
+        legend.append((NO_DATA, missing_label or _("no data")))
+    frame = outlines()
+    return Choropleth(frame.width, frame.height, shapes, legend, by=by)
