@@ -65,7 +65,7 @@ NEAR_LENGTH = 4
 # did_you_mean(): a query word of at least this many letters that is no known word is replaced
 # by the closest known word (PostgreSQL: trigram similarity above pg_trgm's threshold, 0.3;
 # SQLite: difflib's ratio at least SUGGEST_RATIO).
-SUGGEST_MIN_LENGTH = 4
+SUGGEST_MIN_LENGTH = 5
 SUGGEST_RATIO = 0.6
 # ts_rank's weights of D, C, B and A: what a row offers (B) weighs nearly what its name says
 # (A), far more than a mention in a description (D). The same weights rank on SQLite.
