@@ -8,9 +8,10 @@ queries against them.
 
 PostgreSQL: the `brugwerk_dutch` configuration (Dutch stemming, accents removed; created by
 companies migration 0002), websearch syntax (quotes, `-word`, `or`), and optionally near
-spellings of the words of a name or title, looked up by trigram word similarity in the list of
-known words (SearchWord), so that a typo there, or a part of a compound word, still finds it;
-results carry `search_rank`.
+spellings of the known words (SearchWord: the words of names and titles, of the service
+categories in every language, and of what an app indexes as known, such as services' texts),
+looked up by trigram word similarity, so that a typo there, or a part of a compound word, still
+finds it; results carry `search_rank` (ts_rank, with RANK_WEIGHTS when the app gives its weights).
 SQLite: every word of the query must occur, case-insensitively, in one of the given fields, or
 (`near`, words of five letters or more) a known word spelled nearly like it must (difflib's
 ratio against the known words that start with the same letter); `search_rank` is the sum of the
