@@ -94,7 +94,10 @@ class DirectoryFilter(FacetedSearch):
 
     @property
     def SORT_ORDER(self):  # noqa: N802 (the name FacetedSearch reads)
-        return {**Sort.ORDER, Sort.RECOMMENDED: recommended_order()}
+        recommended = recommended_order()
+        # Among equally relevant results: verified, fresh and complete profiles first.
+        relevance = [F("search_rank").desc(nulls_last=True), *recommended]
+        return {**Sort.ORDER, Sort.RELEVANCE: relevance, Sort.RECOMMENDED: recommended}
 
     q = text_filter()
     kind = django_filters.MultipleChoiceFilter(
@@ -137,7 +140,8 @@ class DirectoryFilter(FacetedSearch):
         return search.search(queryset, value)
 
     def rank(self, queryset):
-        return search.rank(queryset, self.query)
+        # Social enterprises first, unless the visitor chose the kinds to see.
+        return search.rank(queryset, self.query, social_first=not self._value("kind"))
 
     def filter_verified(self, queryset, name, value):
         return queryset.verified()

@@ -1,17 +1,31 @@
-"""The directory's full-text search: what an organisation is indexed under.
+"""The directory's full-text search: what an organisation is indexed under, and its relevance.
 
-Weighted name (A) > services and recognitions (B) > description (C); on PostgreSQL a word spelled
-nearly like a word of a name finds it too, so that a typo in a name still finds it (the search
-vector has a GIN index, migration 0002, which also creates the `brugwerk_dutch` configuration;
-the words of names are known words, portal.SearchWord, with a trigram index). On SQLite every
-word of the query must occur in the name, the description or the indexed text. The query logic
-is portal.textsearch's, shared with the opportunities.
+Weighted name (A) > services (their categories in three languages and their own texts) and
+recognitions (B) > description (D, a mere mention: a bakery "looking for cleaning" is no cleaning
+firm). ts_rank weighs B nearly as much as A (textsearch.RANK_WEIGHTS), so that the organisations
+that offer a service come first when it is searched. A word spelled nearly like a known word (of
+a name, a service category in any language or a service's text) finds it too, so that a typo
+still finds (the search vector has a GIN index, migration 0002, which also creates the
+`brugwerk_dutch` configuration; the known words are portal.SearchWord, with a trigram index). On
+SQLite every word of the query must occur in the name, the description or the indexed text (or a
+known word spelled nearly like it, for a word of five letters or more). The query logic is
+portal.textsearch's, shared with the opportunities.
+
+Among near equals (DirectoryFilter's order), social enterprises come before other kinds when the
+visitor has not chosen a kind (`social_first`: their rank counts whole, the others' half), then
+verified, fresh and complete profiles, as in the recommended order.
 """
+
+from django.db.models import Case, FloatField, Value, When
 
 from portal import textsearch
 
-WEIGHTS = {"name": "A", textsearch.SEARCH_TEXT: "B", "description": "C"}
+WEIGHTS = {"name": "A", textsearch.SEARCH_TEXT: "B", "description": "D"}
 FIELDS_FOR_SQLITE = ["name", "description", textsearch.SEARCH_TEXT]
+
+
+# A kind other than a social enterprise ranks at this share of its relevance (social_first).
+OTHER_KINDS_SHARE = 0.5
 
 
 def indexed_text(organisation):
@@ -29,19 +43,45 @@ def index(organisation):
     """Recompute the organisation's search text (and, on PostgreSQL, its search vector).
 
     Call after its name, description, services or recognitions change; Organisation.save()
-    calls it for name and description.
+    calls it for name and description. The words of its services and recognitions become known
+    words (a typo in them still finds; "Did you mean" offers them).
     """
-    textsearch.index(organisation, indexed_text(organisation), weights=WEIGHTS)
+    text = indexed_text(organisation)
+    textsearch.index(organisation, text, weights=WEIGHTS, known=[text])
 
 
-def search(queryset, q):
-    """Organisations matching the query `q`, annotated with a relevance `search_rank`.
+def _social_first():
+    from .models import OrganisationKind  # companies.models imports this module
 
-    An empty query returns the queryset as it is (without a rank).
+    return Case(
+        When(kind=OrganisationKind.SOCIAL, then=Value(1.0)),
+        default=Value(OTHER_KINDS_SHARE),
+        output_field=FloatField(),
+    )
+
+
+def search(queryset, q, *, social_first=False):
+    """Organisations matching the query `q`, annotated with a relevance `search_rank`
+    (rank()). An empty query returns the queryset as it is (without a rank).
     """
-    return textsearch.search(queryset, q, near=True, fields_for_sqlite=FIELDS_FOR_SQLITE)
+    return textsearch.search(
+        queryset,
+        q,
+        near=True,
+        fields_for_sqlite=FIELDS_FOR_SQLITE,
+        weights=WEIGHTS,
+        boost=_social_first() if social_first else None,
+    )
 
 
-def rank(queryset, q):
-    """`queryset` annotated with the relevance `search_rank` of `q`, not narrowed."""
-    return textsearch.rank(queryset, q, near=True, fields_for_sqlite=FIELDS_FOR_SQLITE)
+def rank(queryset, q, *, social_first=False):
+    """`queryset` annotated with the relevance `search_rank` of `q`, not narrowed;
+    `social_first`: other kinds than social enterprises count half."""
+    return textsearch.rank(
+        queryset,
+        q,
+        near=True,
+        fields_for_sqlite=FIELDS_FOR_SQLITE,
+        weights=WEIGHTS,
+        boost=_social_first() if social_first else None,
+    )

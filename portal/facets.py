@@ -435,6 +435,13 @@ class FacetedSearch(django_filters.FilterSet):
     def query(self):
         return (self._value("q") or "").strip()
 
+    def suggestion(self):
+        """ "Did you mean": the query with each word that is no known word replaced by the
+        closest known word, for a search that found nothing; else None."""
+        if not self.query or self.count():
+            return None
+        return textsearch.did_you_mean(self.query, using=self.queryset.db)
+
     def applies(self, sort):
         if sort == Sort.RELEVANCE:
             return bool(self.query)

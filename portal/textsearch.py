@@ -8,14 +8,20 @@ queries against them.
 
 PostgreSQL: the `brugwerk_dutch` configuration (Dutch stemming, accents removed; created by
 companies migration 0002), websearch syntax (quotes, `-word`, `or`), and optionally near
-spellings of the words of a name or title, looked up by trigram word similarity in the list of
-known words (SearchWord), so that a typo there, or a part of a compound word, still finds it;
-results carry `search_rank`.
-SQLite: every word of the query must occur, case-insensitively, in one of the given fields;
-`search_rank` is a plain two-step relevance. Views never branch on the database.
+spellings of the known words (SearchWord: the words of names and titles, of the service
+categories in every language, and of what an app indexes as known, such as services' texts),
+looked up by trigram word similarity, so that a typo there, or a part of a compound word, still
+finds it; results carry `search_rank` (ts_rank, with RANK_WEIGHTS when the app gives its weights).
+SQLite: every word of the query must occur, case-insensitively, in one of the given fields, or
+(`near`, words of five letters or more) a known word spelled nearly like it must (difflib's
+ratio against the known words that start with the same letter); `search_rank` is the sum of the
+fields' weights the words occur in, as ts_rank sums the weights of the matching positions.
+did_you_mean() offers a known word for a query that found nothing. Views never branch on the
+database.
 """
 
 import contextvars
+import difflib
 import hashlib
 import re
 from contextlib import contextmanager
@@ -24,6 +30,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.functions import Length
 
 from .cache import Generation
 from .models import SearchWord
@@ -48,6 +55,22 @@ NEAR_WORDS = 100
 # safety net.
 VOCABULARY = Generation("textsearch:vocabulary")
 NEAR_WORDS_TIMEOUT = 60 * 60
+# SQLite: a typo is forgiven in a word of at least this many letters, by at most this many known
+# words whose difflib ratio to it is at least NEAR_RATIO ("groenonderhout": "groenonderhoud").
+NEAR_MIN_LENGTH = 5
+NEAR_WORDS_SQLITE = 5
+NEAR_RATIO = 0.75
+# ... among the known words that differ in length by at most this ("fietsherstelling" finds
+# "fietsherstel").
+NEAR_LENGTH = 4
+# did_you_mean(): a query word of at least this many letters that is no known word is replaced
+# by the closest known word (PostgreSQL: trigram similarity above pg_trgm's threshold, 0.3;
+# SQLite: difflib's ratio at least SUGGEST_RATIO).
+SUGGEST_MIN_LENGTH = 5
+SUGGEST_RATIO = 0.6
+# ts_rank's weights of D, C, B and A: what a row offers (B) weighs nearly what its name says
+# (A), far more than a mention in a description (D). The same weights rank on SQLite.
+RANK_WEIGHTS = {"D": 0.1, "C": 0.2, "B": 0.7, "A": 1.0}
 
 
 def is_postgres(using):
@@ -68,11 +91,12 @@ def weighted_vector(weights, text):
     return vector
 
 
-def index(instance, text, *, weights):
+def index(instance, text, *, weights, known=()):
     """Store `text` as the row's search_text and, on PostgreSQL, its weighted search_vector.
 
     One UPDATE of those two columns only, so it neither triggers save() nor overwrites fields
-    another request changed meanwhile.
+    another request changed meanwhile. The words of the name or title (the fields weighted
+    NAME_WEIGHT) and of the texts `known` become known words (near spellings, suggestions).
     """
     fields = {SEARCH_TEXT: text}
     using = instance._state.db or "default"
@@ -81,7 +105,8 @@ def index(instance, text, *, weights):
     type(instance)._default_manager.using(using).filter(pk=instance.pk).update(**fields)
     instance.search_text = text
     add_words(
-        [getattr(instance, field) for field, weight in weights.items() if weight == NAME_WEIGHT],
+        [getattr(instance, field) for field, weight in weights.items() if weight == NAME_WEIGHT]
+        + list(known),
         using=using,
     )
 
@@ -107,15 +132,35 @@ def near_words_key(word, *, using="default"):
     return f"textsearch:near:{using}:{hashlib.sha256(word.encode()).hexdigest()}"
 
 
-def near_words(word, *, using="default"):
-    """The known words spelled nearly like `word`, the closest first (PostgreSQL): from the
-    cache while the vocabulary has not changed, else looked up (one query)."""
-    key = near_words_key(word, using=using)
+def _kept(key, look_up):
+    """look_up() from the cache while the vocabulary has not changed, else called and kept."""
     found = cache.get_many([VOCABULARY.key, key])
     generation = VOCABULARY.current(found.get(VOCABULARY.key))
     kept = found.get(key)
     if generation is not None and kept is not None and kept[0] == generation:
         return kept[1]
+    value = look_up()
+    if generation is not None:
+        cache.set(key, (generation, value), timeout=NEAR_WORDS_TIMEOUT)
+    return value
+
+
+def near_words(word, *, using="default"):
+    """The known words spelled nearly like `word`, the closest first: from the cache while the
+    vocabulary has not changed, else looked up (one query). PostgreSQL: by trigram word
+    similarity; SQLite: by difflib's ratio among the known words with its first letter, for a
+    word of NEAR_MIN_LENGTH letters or more."""
+    if is_postgres(using):
+        return _kept(near_words_key(word, using=using), lambda: _near_words_pg(word, using))
+    if len(word) < NEAR_MIN_LENGTH:
+        return []
+    return _kept(
+        near_words_key(f"sqlite:{word}", using=using),
+        lambda: _closest(word, NEAR_WORDS_SQLITE, NEAR_RATIO, using),
+    )
+
+
+def _near_words_pg(word, using):
     table = connections[using].ops.quote_name(SearchWord._meta.db_table)
     with connections[using].cursor() as cursor:
         cursor.execute(
@@ -123,10 +168,60 @@ def near_words(word, *, using="default"):
             f"ORDER BY %s <<-> word, word LIMIT {NEAR_WORDS}",
             [word, word],
         )
-        words = [row[0] for row in cursor.fetchall()]
-    if generation is not None:
-        cache.set(key, (generation, words), timeout=NEAR_WORDS_TIMEOUT)
-    return words
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _closest(word, n, cutoff, using):
+    """The `n` known words closest to `word` by difflib's ratio (at least `cutoff`), among those
+    that start with its letter and differ in length by at most NEAR_LENGTH (one query)."""
+    word = word.lower()
+    candidates = (
+        SearchWord.objects.using(using)
+        .annotate(length=Length("word"))
+        .filter(
+            word__startswith=word[0],
+            length__range=(len(word) - NEAR_LENGTH, len(word) + NEAR_LENGTH),
+        )
+        .values_list("word", flat=True)
+    )
+    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=cutoff)
+
+
+def did_you_mean(q, *, using="default"):
+    """The query `q` with each word that is no known word replaced by the closest known word,
+    for a search that found nothing; None when no word changes (or the query uses websearch
+    syntax, which says exactly what it wants)."""
+    words = _words(q)
+    if not words or _uses_operators(words):
+        return None
+    lowered = [word.lower() for word in words]
+    unknown = {word for word in lowered if len(word) >= SUGGEST_MIN_LENGTH and WORD.fullmatch(word)}
+    if unknown:
+        unknown -= set(
+            SearchWord.objects.using(using).filter(word__in=unknown).values_list("word", flat=True)
+        )
+    better = {}
+    for word in unknown:
+        if is_postgres(using):
+            closest = _suggestion_pg(word, using)
+        else:
+            closest = _closest(word, 1, SUGGEST_RATIO, using)
+        if closest:
+            better[word] = closest[0]
+    if not better:
+        return None
+    return " ".join(better.get(low, word) for word, low in zip(words, lowered, strict=True))
+
+
+def _suggestion_pg(word, using):
+    table = connections[using].ops.quote_name(SearchWord._meta.db_table)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT word FROM {table} WHERE word %% %s "  # noqa: S608 (our table's name)
+            "ORDER BY word <-> %s, word LIMIT 1",
+            [word, word],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _uses_operators(words):
@@ -207,14 +302,14 @@ def _words(q):
     return (q or "").split()[:MAX_WORDS]
 
 
-def search(queryset, q, *, near=False, fields_for_sqlite=()):
+def search(queryset, q, *, near=False, fields_for_sqlite=(), weights=None, boost=None):
     """The rows of `queryset` matching the query `q`, annotated with a relevance `search_rank`
-    (rank()).
+    (rank(), with `weights` and `boost`).
 
-    `near` (PostgreSQL): a known word (of any name or title, the fields weighted NAME_WEIGHT)
-    spelled nearly like a query word matches too. `fields_for_sqlite`: the fields a word may
-    occur in on SQLite, most important first. An empty query returns the queryset as it is
-    (without a rank).
+    `near`: a known word (of any name or title, the fields weighted NAME_WEIGHT, and the texts
+    indexed as known) spelled nearly like a query word matches too. `fields_for_sqlite`: the
+    fields a word may occur in on SQLite, most important first. An empty query returns the
+    queryset as it is (without a rank).
     """
     words = _words(q)
     if not words:
@@ -229,21 +324,35 @@ def search(queryset, q, *, near=False, fields_for_sqlite=()):
     else:
         condition = Q()
         for word in words:
+            spellings = [word]
+            if near:
+                spellings += near_words(word.lower(), using=queryset.db)
             anywhere = Q()
-            for field in fields_for_sqlite:
-                anywhere |= Q(**{f"{field}__icontains": word})
+            for spelling in spellings:
+                for field in fields_for_sqlite:
+                    anywhere |= Q(**{f"{field}__icontains": spelling})
             condition &= anywhere
-    return rank(queryset.filter(condition), q, near=near, fields_for_sqlite=fields_for_sqlite)
+    return rank(
+        queryset.filter(condition),
+        q,
+        near=near,
+        fields_for_sqlite=fields_for_sqlite,
+        weights=weights,
+        boost=boost,
+    )
 
 
-def rank(queryset, q, *, near=False, fields_for_sqlite=()):
+def rank(queryset, q, *, near=False, fields_for_sqlite=(), weights=None, boost=None):
     """`queryset` annotated with the relevance `search_rank` of the query `q`, without
     narrowing it (for rows a search found already).
 
     PostgreSQL: ts_rank of the query and (`near`) the known words spelled nearly like its
     words: a word of the name or title weighs most ("heftruck" in "Heftruckchauffeur"), then
-    the indexed text, then the description. SQLite: the whole query in the first of
-    `fields_for_sqlite` ranks 2, anything else 1.
+    the indexed text, then the description. `weights` ({field: "A".."D"}, those the vector was
+    built with) ranks with RANK_WEIGHTS, and on SQLite sums the weights of the fields each word
+    occurs in (divided by the number of words); without `weights` the whole query in the first
+    of `fields_for_sqlite` ranks 2, anything else 1 on SQLite. `boost`, an expression, multiplies
+    the rank (a kind of row that comes first among near equals).
     """
     words = _words(q)
     if not words:
@@ -254,11 +363,30 @@ def rank(queryset, q, *, near=False, fields_for_sqlite=()):
         if near and not _uses_operators(words):
             for word in words:
                 query = query | NearWords(word)
-        return queryset.annotate(search_rank=SearchRank(F("search_vector"), query))
-    return queryset.annotate(
-        search_rank=Case(
+        options = {}
+        if weights:
+            options["weights"] = [RANK_WEIGHTS[letter] for letter in "DCBA"]
+        relevance = SearchRank(F("search_vector"), query, **options)
+    elif weights:
+        relevance = None
+        for word in words:
+            spellings = [word, *(near_words(word.lower(), using=queryset.db) if near else [])]
+            for field, letter in weights.items():
+                matches = Q()
+                for spelling in spellings:
+                    matches |= Q(**{f"{field}__icontains": spelling})
+                part = Case(
+                    When(matches, then=Value(RANK_WEIGHTS[letter] / len(words))),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+                relevance = part if relevance is None else relevance + part
+    else:
+        relevance = Case(
             When(**{f"{fields_for_sqlite[0]}__icontains": q}, then=Value(2.0)),
             default=Value(1.0),
             output_field=FloatField(),
         )
-    )
+    if boost is not None:
+        relevance = relevance * boost
+    return queryset.annotate(search_rank=relevance)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal import reference
+from portal import reference, textsearch
 from portal.models import Municipality, Postcode, Province, Region, Sector, ServiceCategory
 
 
@@ -247,6 +247,13 @@ class Command(BaseCommand):
                 ),
                 load_regions(directory, municipality_ids),
             ]
+            # The service categories' names in every language are known words of the text
+            # search: a typo in one still finds, and "Did you mean" offers them.
+            textsearch.add_words(
+                name
+                for names in ServiceCategory.objects.values_list("name_nl", "name_fr", "name_en")
+                for name in names
+            )
             # Bulk writes send no signals: the processes' copies of the rows must go.
             reference.GENERATION.move()
         if verbosity:
