@@ -46,7 +46,7 @@ def add_words(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("companies", "0019_organisation_iban"),
+        ("companies", "0021_organisation_in_municipality"),
         ("portal", "0005_search_words"),
     ]
 
