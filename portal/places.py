@@ -33,6 +33,12 @@ from .models import BelgianRegion, Municipality, Postcode
 # Words that may stand between a text and the place it ends in ("groenonderhoud in gent").
 # Compared normalised: "à" is "a".
 CONNECTORS = {"in", "te", "bij", "rond", "near", "around", "a"}
+# Place names that are more often a word of the text than the place ("fruit peer", "en meer",
+# "boom snoeien"): at the end of a query they stay text; the place field still takes them.
+COMMON_WORDS = {
+    "arbre", "as", "bande", "boom", "dour", "ham", "hal", "heer", "hour", "lens", "lint", "lot",
+    "meer", "outer", "paal", "peer", "roux", "silly", "spa", "ways",
+}  # fmt: skip
 # The longest place name in words, once hyphens count as spaces ("Sint-Martens-Lennik").
 MAX_WORDS = 4
 MAX_LENGTH = 100
@@ -202,21 +208,22 @@ def split_query(query):
     "groenonderhoud in gent") and some text is left before it; else (query, None).
 
     Only the end of the query counts, the longest name first; a word in between such as "in"
-    goes with the place. A name of more than one place is left as text.
+    goes with the place ("in hasselt" alone stays text). A name of more than one place, and a
+    place that is a common word (COMMON_WORDS: "peer", "boom"), are left as text.
     """
     words = (query or "").split()
     for size in range(min(MAX_WORDS, len(words) - 1), 0, -1):
         name = " ".join(words[-size:])
-        if _CODE.fullmatch(name):
-            continue  # a number in a text is not taken for a postcode
+        if _CODE.fullmatch(name) or normalise(name) in COMMON_WORDS:
+            continue  # a number in a text is no postcode; a common word is text
         try:
             place = find(name)
         except forms.ValidationError:
             continue
         rest = words[:-size]
-        if len(rest) > 1 and normalise(rest[-1]) in CONNECTORS:
+        if normalise(rest[-1]) in CONNECTORS:
             rest = rest[:-1]
-        return " ".join(rest), place
+        return (" ".join(rest), place) if rest else (query, None)
     return query, None
 
 
