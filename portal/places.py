@@ -97,9 +97,17 @@ class _Index:
     merged: dict  # normalised name -> {municipality pk: (postcode pk, name)}
     municipality_names: dict  # municipality pk -> name_nl
     suggestions: str  # the <option>s of the datalist
+    postcode_rows: tuple  # (attnames, {pk: values}) of the postcodes (reference.rows)
+    codes: dict  # code -> postcode pk
+
+    def postcode(self, pk):
+        """A new Postcode instance for `pk` (every use builds its own, as reference.find)."""
+        attnames, rows = self.postcode_rows
+        return Postcode.from_db("default", attnames, rows[pk])
 
 
 def _index():
+    """The index as of the reference rows' generation now (one round trip to the cache)."""
     current = reference.GENERATION.current()
     with _lock:
         if _held["index"] is None or current is None or current != _held["generation"]:
@@ -156,37 +164,37 @@ def _build(current):
                 options.append(name)
                 known.add(key)
     suggestions = format_html_join("", '<option value="{}">', ((option,) for option in options))
-    return _Index(municipalities, postcodes, merged, names, suggestions)
+    codes = {row[post["code"]]: row[post["id"]] for row in by_code}
+    return _Index(municipalities, postcodes, merged, names, suggestions, (post_names, posts), codes)
 
 
 def _choices(found, index):
     """The candidates of an ambiguous name, as the visitor can tell them apart."""
     choices = []
     for municipality, (point, name) in found.items():
-        code = reference.find(Postcode, "id", point).code
+        code = index.postcode(point).code
         choices.append(f"{code} {name} ({index.municipality_names.get(municipality, '')})")
     return sorted(choices)
 
 
-def find(text):
+def find(text, *, index=None):
     """The Place that `text` names: raises forms.ValidationError (translated) when it names none
-    or more than one."""
+    or more than one. `index`: the index got already (split_query tries several names)."""
     text = " ".join(str(text).split())
     if not text:
         return None
     if len(text) > MAX_LENGTH or "\x00" in text:
         raise forms.ValidationError(ERRORS["invalid"], code="invalid")
+    index = index or _index()
     code = _CODE.fullmatch(text)
     if code:
-        postcode = reference.find(Postcode, "code", code.group(1))
-        if postcode is None:
+        if code.group(1) not in index.codes:
             raise forms.ValidationError(
                 ERRORS["unknown_code"], code="unknown", params={"code": code.group(1)}
             )
-        return Place(postcode)
+        return Place(index.postcode(index.codes[code.group(1)]))
     if re.fullmatch(r"[\d\s]+", text):
         raise forms.ValidationError(ERRORS["invalid"], code="invalid")
-    index = _index()
     key = normalise(text)
     for level in (index.municipalities, index.postcodes, index.merged):
         found = level.get(key)
@@ -199,7 +207,7 @@ def find(text):
                 params={"place": text, "choices": "; ".join(_choices(found, index))},
             )
         ((point, name),) = found.values()
-        return Place(reference.find(Postcode, "id", point), name)
+        return Place(index.postcode(point), name)
     raise forms.ValidationError(ERRORS["unknown"], code="unknown", params={"place": text})
 
 
@@ -212,12 +220,13 @@ def split_query(query):
     place that is a common word (COMMON_WORDS: "peer", "boom"), are left as text.
     """
     words = (query or "").split()
+    index = _index() if len(words) > 1 else None
     for size in range(min(MAX_WORDS, len(words) - 1), 0, -1):
         name = " ".join(words[-size:])
         if _CODE.fullmatch(name) or normalise(name) in COMMON_WORDS:
             continue  # a number in a text is no postcode; a common word is text
         try:
-            place = find(name)
+            place = find(name, index=index)
         except forms.ValidationError:
             continue
         rest = words[:-size]
