@@ -14,17 +14,19 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
+from django.http import QueryDict
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import geography, reference, textsearch
+from . import geography, places, reference, textsearch
 from .forms import IntegerField
 from .models import Province, Region
 
@@ -98,6 +100,11 @@ def _option_join(where, value, quote):
     return f"JOIN {quote(meta.db_table)} o ON o.{quote(meta.pk.column)} = {value} "
 
 
+def default_km():
+    """The distance searched within when a place comes without one."""
+    return min(settings.PLACE_DEFAULT_KM, MAX_KM)
+
+
 def page_size(value):
     """`per_page` as asked when it is a whole number up to MAX_PAGE_SIZE, else the default."""
     try:
@@ -107,26 +114,13 @@ def page_size(value):
     return min(size, MAX_PAGE_SIZE) if size > 0 else PAGE_SIZE
 
 
-class PostcodeField(forms.CharField):
-    """Four digits of a known Belgian postcode; cleans to the Postcode (which serves as a point)."""
-
-    default_error_messages = {
-        "invalid": _("Enter a Belgian postcode of four digits, such as 3700."),
-        "unknown": _("There is no Belgian postcode %(code)s."),
-    }
+class PlaceField(forms.CharField):
+    """A place by name or postcode (portal.places); cleans to a places.Place (which serves as a
+    point), and says in words what it cannot use: an unknown place, or a name of several places
+    with the choices."""
 
     def clean(self, value):
-        code = super().clean(value)
-        if not code:
-            return None
-        if not re.fullmatch(r"\d{4}", code):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        postcode = geography.point_for_postcode(code)
-        if postcode is None:
-            raise forms.ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"code": code}
-            )
-        return postcode
+        return places.find(super().clean(value) or "")
 
 
 class FacetField(django_filters.fields.ModelMultipleChoiceField):
@@ -164,8 +158,8 @@ class FacetFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = FacetField
 
 
-class PostcodeFilter(django_filters.Filter):
-    field_class = PostcodeField
+class PlaceFilter(django_filters.Filter):
+    field_class = PlaceField
 
 
 class WholeNumberFilter(django_filters.Filter):
@@ -184,14 +178,26 @@ class PlainChoiceFilter(django_filters.Filter):
 
 
 class SearchForm(forms.Form):
+    # The place that a text query ended in, when the place field was left empty (places.py).
+    place_from_query = None
+
     def clean(self):
         cleaned_data = super().clean()
+        if (
+            "postcode" in self.fields
+            and cleaned_data.get("q")
+            and not (self.data.get(self.add_prefix("postcode")) or "").strip()
+        ):
+            text, place = places.split_query(cleaned_data["q"])
+            if place:
+                cleaned_data["q"], cleaned_data["postcode"] = text, place
+                self.place_from_query = place
         if (
             cleaned_data.get("km")
             and not cleaned_data.get("postcode")
             and not self.has_error("postcode")
         ):
-            self.add_error("postcode", _("Enter a postcode to search within a distance."))
+            self.add_error("postcode", _("Enter a place or postcode to search within a distance."))
         return cleaned_data
 
 
@@ -348,11 +354,10 @@ class FacetedSearch(django_filters.FilterSet):
 
     # --- Filtering --------------------------------------------------------------------------
 
-    def filter_distance(self, queryset, name, postcode):
-        km = self.form.cleaned_data.get("km")
-        if km:
-            return geography.within(queryset, postcode, km)
-        return geography.annotate_distance(queryset, postcode)
+    def filter_distance(self, queryset, name, place):
+        """The rows within the distance asked of the place, or else within the default radius
+        (settings.PLACE_DEFAULT_KM)."""
+        return geography.within(queryset, place, self.form.cleaned_data.get("km") or default_km())
 
     def filter_nothing(self, queryset, name, value):
         return queryset
@@ -424,12 +429,30 @@ class FacetedSearch(django_filters.FilterSet):
 
     @property
     def point(self):
-        """The Postcode searched from, when a valid one was given."""
+        """The place searched from (a places.Place), when a valid one was given in the place
+        field or at the end of the text query."""
         return self._value("postcode")
 
     @property
     def radius_km(self):
-        return self._value("km") if self.point else None
+        """The distance searched within: the one asked, else the default one."""
+        if not self.point:
+            return None
+        return self._value("km") or default_km()
+
+    @property
+    def default_radius(self):
+        """Whether a place was given without a distance (the default radius applies)."""
+        return bool(self.point) and not self._value("km")
+
+    @property
+    def place_from_query(self):
+        """The place that the text query ended in (None when it did not, or a place was given
+        in the place field)."""
+        if not self.is_bound:
+            return None
+        self.form.is_valid()
+        return self.form.place_from_query
 
     @property
     def query(self):
@@ -454,9 +477,15 @@ class FacetedSearch(django_filters.FilterSet):
 
     @property
     def ordering(self):
-        """The order in effect: the one asked for when it applies, else the default."""
+        """The order in effect: the one asked for when it applies, else the default. A place
+        without a distance (the default radius) sorts by distance, as does a place without a
+        text query; with a text and a distance asked, the list's own default (relevance)."""
         asked = self._value("sort")
-        return asked if asked and self.applies(asked) else self.default_ordering()
+        if asked and self.applies(asked):
+            return asked
+        if self.point and (self.default_radius or not self.query):
+            return Sort.DISTANCE
+        return self.default_ordering()
 
     def sort_options(self):
         """The orders that make sense for this search: value, label and whether it is in effect."""
@@ -778,12 +807,16 @@ class FacetedSearch(django_filters.FilterSet):
     def active_filters(self):
         """What narrows the search now, each with the query string that drops it."""
         active = []
+        from_query = self.place_from_query
         if self.query:
+            remove = self._without("q")
+            if from_query:
+                # Without the text, the place it ended in stays, in the place field.
+                data = QueryDict(remove, mutable=True)
+                data["postcode"] = str(from_query)
+                remove = data.urlencode()
             active.append(
-                {
-                    "label": _("Search: “%(query)s”") % {"query": self.query},
-                    "remove": self._without("q"),
-                }
+                {"label": _("Search: “%(query)s”") % {"query": self.query}, "remove": remove}
             )
         if self.point:
             data = self.data.copy()
@@ -791,6 +824,9 @@ class FacetedSearch(django_filters.FilterSet):
                 data.pop(name, None)
             if data.get("sort") == Sort.DISTANCE:
                 data.pop("sort")
+            if from_query:
+                # The place goes, the text before it stays.
+                data["q"] = self.query
             active.append({"label": self.distance_label(), "remove": data.urlencode()})
         for facet in self.FACETS:
             for value, (label, _order) in self._chosen(facet).items():
@@ -807,9 +843,17 @@ class FacetedSearch(django_filters.FilterSet):
         return active + self.extra_active_filters()
 
     def distance_label(self):
-        if self.radius_km:
-            return _("Within %(km)s km of %(place)s") % {"km": self.radius_km, "place": self.point}
-        return _("Near %(place)s") % {"place": self.point}
+        if self.default_radius:
+            return _("Within %(km)s km of %(place)s (default)") % {
+                "km": self.radius_km,
+                "place": self.point,
+            }
+        return _("Within %(km)s km of %(place)s") % {"km": self.radius_km, "place": self.point}
+
+    def place_suggestions(self):
+        """The <option>s of the place field's datalist (built once per generation of the
+        reference data)."""
+        return places.suggestions()
 
     def wider(self):
         """Twice the distance (km, and the query string), when the distance can still grow."""
@@ -823,13 +867,11 @@ class FacetedSearch(django_filters.FilterSet):
 
     def describe_place(self):
         """The distance part of a one-sentence description ("within 25 km of 3700 Tongeren")."""
-        if self.radius_km:
+        if self.point:
             return gettext("within %(km)s km of %(place)s") % {
                 "km": self.radius_km,
                 "place": self.point,
             }
-        if self.point:
-            return gettext("near %(place)s") % {"place": self.point}
         return ""
 
 
@@ -842,11 +884,14 @@ def either(labels):
 
 
 def postcode_filter():
-    return PostcodeFilter(
-        label=_("Postcode"),
+    """The place field: a place's name or a postcode, under the parameter `postcode` that links
+    and saved searches have always used; suggestions from the datalist `places` (the search
+    page's template)."""
+    return PlaceFilter(
+        label=_("Place or postcode"),
         method="filter_distance",
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": "4"}
+            attrs={"autocomplete": "off", "maxlength": str(places.MAX_LENGTH), "list": "places"}
         ),
     )
 

@@ -365,6 +365,9 @@ JOIN_REQUESTS_PER_DAY = env_count("JOIN_REQUESTS_PER_DAY", 10, minimum=1)
 # many months leaves the default directory and its search until an owner confirms them. More
 # than 13: at 13 months a profile already says since when its details are unconfirmed.
 DIRECTORY_STALE_MONTHS = env_count("DIRECTORY_STALE_MONTHS", 24, minimum=14)
+# Lists searched near a place without a distance search within this many km of it (the page says
+# so: "within 25 km (default)"), nearest first. At most portal.facets.MAX_KM (250).
+PLACE_DEFAULT_KM = env_count("PLACE_DEFAULT_KM", 25, minimum=1)
 
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.
 AUTH_USER_MODEL = "portal.User"

@@ -27,8 +27,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from companies.filters import DirectoryFilter
 from companies.models import Organisation
 from portal import emails
-from portal.models import Frequency, NotificationPreference, Postcode
+from portal.models import Frequency, NotificationPreference
 from portal.notifications import absolute
+from portal.places import Place
 
 from .filters import ServiceRequestFilter, VacancyFilter
 from .models import (
@@ -114,8 +115,9 @@ def _values(field, value):
         return [str(value)]
     if isinstance(value, str):
         return [" ".join(value.split())] if value.strip() else []
-    if isinstance(value, Postcode):
-        return [value.code]
+    if isinstance(value, Place):
+        # As asked: a place's name ("Hasselt") or its postcode.
+        return [value.name or value.code]
     # Several values: choices, or rows named in the URL by the field's to_field_name.
     key = getattr(field, "to_field_name", None)
     return sorted({str(getattr(item, key)) if key else str(item) for item in value})

@@ -281,10 +281,10 @@ def test_a_postcode_and_km_keep_what_lies_within_and_show_the_distance(client, o
 
 
 def test_sorting_by_distance_puts_the_nearest_first(client, orgs):
-    response = client.get(URL, {"postcode": "3700", "sort": "distance"})
+    response = client.get(URL, {"postcode": "3700", "km": "250", "sort": "distance"})
 
     distances = [o.distance_km for o in response.context["organisations"]]
-    assert len(distances) == 6  # without km nothing is left out
+    assert len(distances) == 6  # within 250 km nothing is left out
     assert distances == sorted(distances)
     assert names(response)[-1] == "Tuinploeg Gent"
 
@@ -297,10 +297,18 @@ def test_a_postcode_without_a_text_query_sorts_the_nearest_first(client, orgs):
     assert distances == sorted(distances)
 
 
-def test_a_text_query_sorts_by_relevance_even_with_a_postcode(client, orgs):
-    response = client.get(URL, {"q": "groenonderhoud", "postcode": "3700"})
+def test_a_text_query_sorts_by_relevance_with_a_postcode_and_a_distance(client, orgs):
+    response = client.get(URL, {"q": "groenonderhoud", "postcode": "3700", "km": "30"})
 
     assert response.context["search"].ordering == filters.Sort.RELEVANCE
+
+
+def test_a_text_query_with_a_postcode_without_a_distance_sorts_by_distance(client, orgs):
+    response = client.get(URL, {"q": "groenonderhoud", "postcode": "3700"})
+
+    assert response.context["search"].ordering == filters.Sort.DISTANCE
+    distances = [o.distance_km for o in response.context["organisations"]]
+    assert distances == sorted(distances)
 
 
 def test_distance_is_no_sort_order_without_a_postcode(client, orgs):
@@ -337,7 +345,10 @@ def test_a_bad_postcode_or_distance_is_explained_and_left_out(client, orgs, para
 
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert len(names(response)) == 6  # the distance is left out, not everything
+    # The bad parameter is left out, not everything: a bad distance leaves the place, within
+    # the default radius.
+    expected = client.get(URL, {"postcode": "3700"}) if field == "km" else client.get(URL)
+    assert names(response) == names(expected)
     assert 'class="alert alert--warning' in response.content.decode()
 
 

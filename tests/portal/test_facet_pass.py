@@ -122,7 +122,9 @@ def test_with_the_flag_and_another_facet_chosen_each_counts_without_its_own(refe
     assert counts["sector"]["H"] == found.count() > 0
 
 
-@pytest.mark.parametrize("params", ["", "sort=name", "sort=newest", "postcode=3700&sort=distance"])
+@pytest.mark.parametrize(
+    "params", ["", "sort=name", "sort=newest", "postcode=3700&km=250&sort=distance"]
+)
 def test_each_page_holds_the_rows_the_ordered_results_hold_there(directory, params):
     everything = [organisation.pk for organisation in results(params)]
     for number in (1, 2, 3):

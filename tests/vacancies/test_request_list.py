@@ -6,6 +6,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import (
@@ -238,8 +239,20 @@ def test_a_postcode_and_km_keep_what_lies_within_nearest_first(client, orders):
     assert response.content.decode().count("opportunity-card__distance") == 2
 
 
-def test_a_postcode_without_km_sorts_everything_by_distance(client, orders):
+def test_a_postcode_without_km_sorts_by_distance_within_the_default_radius(client, orders):
     response = client.get(URL, {"postcode": "3700"})
+
+    distances = [r.distance_km for r in response.context["opportunities"]]
+    assert response.context["search"].radius_km == settings.PLACE_DEFAULT_KM
+    assert distances == sorted(distances)
+    assert len(distances) == 2
+    assert all(distance <= settings.PLACE_DEFAULT_KM for distance in distances)
+    assert "Geschenkdozen vullen" not in titles(response)  # Gent: beyond 25 km
+    assert "Binnen 25 km van 3700 Tongeren (standaard)" in response.content.decode()
+
+
+def test_a_wide_distance_sorts_everything_by_distance(client, orders):
+    response = client.get(URL, {"postcode": "3700", "km": "250"})
 
     distances = [r.distance_km for r in response.context["opportunities"]]
     assert len(distances) == 4

@@ -49,7 +49,8 @@ SEARCHES = {
     ),
     "vacancies": (
         {"sector": "H", "q": "  magazijn   Tongeren ", "doorstroom": "on", "per_page": "50"},
-        "doorstroom=1&q=magazijn+Tongeren&sector=H",
+        # A query that ends in a place searches near it (portal/places.py).
+        "doorstroom=1&postcode=Tongeren&q=magazijn&sector=H",
     ),
     "requests": (
         {"budget": ["5k-25k", "1k-5k", "5k-25k"], "service": "groenonderhoud", "format": "html"},

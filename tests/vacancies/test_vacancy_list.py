@@ -358,10 +358,16 @@ def test_a_postcode_and_km_keep_what_lies_within_nearest_first(client, jobs):
     assert "3700 Tongeren" in response.context["description"]
 
 
-def test_a_text_query_sorts_by_relevance_even_with_a_postcode(client, jobs):
-    response = client.get(URL, {"q": "magazijn", "postcode": "3700"})
+def test_a_text_query_sorts_by_relevance_with_a_place_and_a_distance(client, jobs):
+    response = client.get(URL, {"q": "magazijn", "postcode": "3700", "km": "30"})
 
     assert response.context["search"].ordering == filters.Sort.RELEVANCE
+
+
+def test_a_text_query_with_a_place_without_a_distance_sorts_by_distance(client, jobs):
+    response = client.get(URL, {"q": "magazijn", "postcode": "3700"})
+
+    assert response.context["search"].ordering == filters.Sort.DISTANCE
 
 
 def test_closing_soon_puts_the_nearest_closing_date_first_and_the_expired_last(client, jobs):
@@ -412,7 +418,10 @@ def test_a_bad_value_is_explained_and_left_out(client, jobs, params, field):
 
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert len(titles(response)) == 5  # that parameter is left out, not everything
+    # That parameter is left out, not everything; a bad distance leaves the place, within the
+    # default radius.
+    expected = client.get(URL, {"postcode": "3700"}) if field == "km" else client.get(URL)
+    assert titles(response) == titles(expected)
     assert 'class="alert alert--warning' in response.content.decode()
 
 

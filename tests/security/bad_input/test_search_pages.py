@@ -54,6 +54,11 @@ GOOD = [
     "2",
     "200",
     "csv",
+    # Places by name (portal/places.py): found, ambiguous, at the end of a query.
+    "Hasselt",
+    "sint-amandsberg",
+    "Beveren",
+    "schoonmaak hasselt",
 ]
 values = st.one_of(st.sampled_from(GOOD), hostile)
 
@@ -65,6 +70,8 @@ values = st.one_of(st.sampled_from(GOOD), hostile)
 @example(pairs=[("q", "groen\x00onderhoud"), ("postcode", "3700\x00"), ("km", "9" * 5000)])
 @example(pairs=[("service", "groen\x00"), ("sort", "<xss-probe>"), ("page", "-1")])
 @example(pairs=[("q", '" x-probe="1'), ("per_page", "9223372036854775808")])
+@example(pairs=[("q", "groen <b>hasselt</b>"), ("postcode", "Beveren<script>"), ("km", "0")])
+@example(pairs=[("q", "schoonmaak in gent\x00"), ("km", "250"), ("sort", "distance")])
 def test_directory_parameters(fuzz, world, pairs):
     with fuzz.example():
         fuzz.get(world.clients.anonymous, reverse("companies:directory"), pairs, allowed=PAGE)
