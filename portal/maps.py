@@ -134,7 +134,8 @@ def results_map(organisations, *, url, point=None, km=None):
         )
     if point is not None:
         x, y = project(point.latitude, point.longitude)
-        drawn.place = Marker(x, y, "", f"{point.code} {point.name}")
+        # A postcode says "3700 Tongeren"; a place asked by its name, that name (portal/places.py).
+        drawn.place = Marker(x, y, "", str(point))
         if km:
             drawn.km = km
             drawn.radius = round(km_to_units(km), 1)
