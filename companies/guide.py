@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from portal import csvexport, maps, phones
 
 from . import profiles
+from .models import OrganisationKind
 
 
 def header(*, with_distance):
@@ -38,10 +39,22 @@ def header(*, with_distance):
     return columns
 
 
-def row(organisation, *, with_distance):
+def labels():
+    """The words every row repeats, translated once per file: the kinds, "yes" and "no".
+    (get_kind_display() would translate every kind's label on every row: 50,000 rows made
+    350,000 gettext calls, issue 20.)"""
+    return {
+        "kinds": {kind.value: str(kind.label) for kind in OrganisationKind},
+        "yes": _("yes"),
+        "no": _("no"),
+    }
+
+
+def row(organisation, *, with_distance, words=None):
+    words = words or labels()
     cells = [
         organisation.name,
-        organisation.get_kind_display(),
+        words["kinds"].get(organisation.kind, organisation.kind),
         organisation.enterprise_number_display,
         organisation.public_street,
         organisation.postcode.code,
@@ -52,7 +65,7 @@ def row(organisation, *, with_distance):
         organisation.public_website,
         phones.display(organisation.public_phone),
         organisation.public_email,
-        _("yes") if organisation.is_verified else _("no"),
+        words["yes"] if organisation.is_verified else words["no"],
     ]
     if with_distance:
         # In the page's language: a decimal comma in Dutch and French, as Excel there expects.
@@ -67,10 +80,17 @@ def lines(organisations, *, with_distance):
     `distance_km` when searched from a postcode), read in chunks with its services and
     recognitions.
     """
+    words = {}
+
+    def header_once():
+        # Read when the file starts, in the language of the request that streams it.
+        words.update(labels())
+        return header(with_distance=with_distance)
+
     return csvexport.lines(
         organisations,
-        header=lambda: header(with_distance=with_distance),
-        row=lambda organisation: row(organisation, with_distance=with_distance),
+        header=header_once,
+        row=lambda organisation: row(organisation, with_distance=with_distance, words=words),
     )
 
 

@@ -6,8 +6,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from companies import guide
+from companies.models import Organisation
 from tests.factories import listed_organisation, reference_rows_in_memory
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +272,32 @@ def test_the_printed_guide_runs_as_many_queries_for_200_results_as_for_20(
     html = response.content.decode()
     assert "200 organisations found" in html
     assert html.count('class="guide-entry"') == (400 if group == "service" else 200)
+
+
+def test_the_csv_guide_translates_the_repeated_words_once_per_file(enterprises):
+    """Issue 20: at 50,000 rows, get_kind_display() translated every kind's label on every row
+    (350,000 gettext calls); the file translates the kinds, "yes" and "no" once."""
+    from unittest import mock
+
+    with mock.patch.object(guide, "labels", wraps=guide.labels) as translated:
+        lines = list(guide.lines(Organisation.objects.for_directory(), with_distance=False))
+
+    assert len(lines) == 1 + Organisation.objects.for_directory().count() > 2
+    assert translated.call_count == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "verified"),
+    [
+        ("nl", "Onderneming uit de sociale economie", "nee"),
+        ("fr", "Entreprise d’économie sociale", "non"),
+    ],
+)
+def test_the_csv_guide_writes_the_kind_and_verified_in_the_files_language(
+    enterprises, language, kind, verified
+):
+    with translation.override(language):
+        text = "".join(guide.lines(Organisation.objects.for_directory(), with_distance=False))
+
+    assert f'"{kind}"' in text
+    assert f'"{verified}"' in text
