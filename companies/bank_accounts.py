@@ -13,12 +13,14 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import iban
 from stdnum.exceptions import InvalidChecksum, InvalidComponent
 from stdnum.exceptions import ValidationError as StdnumError
 
-from portal import audit
+from portal import audit, emails
 
 EXAMPLE = "BE68 5390 0754 7034"
 MAX_LENGTH = 34  # ISO 13616: at most 34 characters
@@ -109,4 +111,31 @@ def set_iban(organisation, *, by, number):
         audit.record(
             by, "organisation.bank_account_changed", organisation, before=before, after=number
         )
+        _tell_owners(organisation, by=by, before=before, after=number)
     return True
+
+
+def masked(number):
+    """An account as a notice shows it: the country and the last four characters."""
+    return f"{number[:2]} … {number[-4:]}" if number else ""
+
+
+def _tell_owners(organisation, *, by, before, after):
+    """Every owner hears of a new bank account at once (vouchers are paid to it): one who did
+    not make the change can undo it, or warn the regie, before a payout goes astray."""
+    changed_at = timezone.now()
+    for membership in organisation.memberships.filter(role="owner").select_related("user"):
+        emails.send_to_user(
+            membership.user,
+            template="bank_account_changed",
+            kind="bank_account",
+            key=f"bank_account_changed:{organisation.pk}:{changed_at:%s%f}:{membership.user_id}",
+            context={
+                "organisation": organisation,
+                "changed_by": by.get_full_name() or by.email,
+                "before": masked(before),
+                "after": masked(after),
+                "page_path": reverse("companies:bank_account", kwargs={"slug": organisation.slug}),
+            },
+            summary=organisation.name,
+        )

@@ -57,6 +57,9 @@ KINDS = {
     "contact_message": Kind(_("Messages sent through your organisation’s profile")),
     "claim": Kind(_("Claims of listings: requests to decide and decisions")),
     "organisation_verified": Kind(_("Verification of your organisation")),
+    # Issue 19: a new bank account for the voucher payouts (companies/bank_accounts.py); a
+    # safeguard against a changed account, so not one to switch off.
+    "bank_account": Kind(_("Changes to your organisation's bank account"), configurable=False),
     # Issue 19: the regie did not verify it, and says why (companies/verification.py).
     "organisation_rejected": Kind(
         _("Your organisation not verified: the regie's reason"), configurable=False

@@ -162,6 +162,48 @@ def test_an_owner_changes_the_account_and_the_audit_log_keeps_both(client, world
     assert "The bank account was saved." in page
 
 
+def test_every_owner_hears_of_a_new_account_in_their_language_and_the_editor_does_not(
+    client, world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    second = OwnerFactory(organisation=world.organisation, user__language="fr").user
+    client.force_login(world.owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(world.organisation), {"iban": "be68-5390-0754-7034"})
+
+    sent = {message.to[0]: message for message in mail.outbox}
+    assert set(sent) == {world.owner.email, second.email}
+    dutch, french = sent[world.owner.email], sent[second.email]
+    assert "De bankrekening van" in dutch.subject
+    assert "Olga Owner heeft de bankrekening gewijzigd" in dutch.body
+    assert "Voorheen: BE … 6769" in dutch.body and "Nu: BE … 7034" in dutch.body
+    assert "Le compte bancaire de" in french.subject
+    # The whole number is in no email: the owner looks it up on the page.
+    assert COMPACT not in dutch.body + french.body
+    assert f"/organisations/{world.organisation.slug}/bank-account/" in dutch.body
+
+
+def test_a_notice_of_a_new_account_cannot_be_switched_off(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from portal.models import Frequency, NotificationPreference
+    from portal.notifications import configurable_kinds
+
+    assert "bank_account" not in configurable_kinds()
+    NotificationPreference.objects.create(
+        user=world.owner, kind="bank_account", frequency=Frequency.OFF
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bank_accounts.set_iban(world.organisation, by=world.editor, number=COMPACT)
+
+    assert [message.to for message in mail.outbox] == [[world.owner.email]]
+
+
 def test_saving_the_same_account_writes_no_audit_entry(client, world):
     client.force_login(world.owner)
 
