@@ -43,6 +43,10 @@ COLD_REQUESTS = 10
 OVER_REFERENCE_TARGET = 15
 SCALING_TARGET = 2
 REPORT_SCALING_TARGET = 3
+# Issue 20: a deep page of a list costs at most 1.5 times its first page.
+DEEP_PAGE_TARGET = 1.5
+# Beyond any last page: the list's last page is served.
+LAST_PAGE = "999999"
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class Page:
     # Whether the page serves a cached table: then its first request after a change is
     # measured too (the "cold" figures).
     cached: bool = False
+    # A deep page: the name of the list's first page, which it is held to (DEEP_PAGE_TARGET).
+    first_page: str = ""
 
     @property
     def scaling_target(self):
@@ -96,12 +102,59 @@ def pages():
             {"q": "onderhoud", "service": "groenonderhoud", "postcode": "9000", "km": "30"},
             kind="search",
         ),
+        *browsing(),
         Page("reports", "/reports/", kind="report"),
         *(
             Page(f"reports.{section.slug}", f"/reports/{section.slug}/", kind="report", cached=True)
             for section in reports.sections()
         ),
     ]
+
+
+def browsing():
+    """The lists as browsed (issue 20): without parameters, with facets only, with a place only,
+    and their last page; each served from the cache of its counts and order (portal/facets.py),
+    its first request after a change measured too."""
+    lists = {
+        "directory": (
+            "/organisations/",
+            {
+                "kind": {"kind": "social"},
+                "province": {"province": "oost-vlaanderen"},
+                "place": {"postcode": "9000", "km": "30"},
+            },
+        ),
+        "vacancies": (
+            "/vacancies/",
+            {
+                "facets": {"sector": "G", "contract_type": "permanent"},
+                "place": {"postcode": "9000"},
+            },
+        ),
+        "requests": (
+            "/requests/",
+            {"facets": {"service": "groenonderhoud"}, "place": {"postcode": "9000", "km": "30"}},
+        ),
+    }
+    found = []
+    for list_name, (path, variants) in lists.items():
+        first = f"{list_name}.browse"
+        found += [
+            Page(first, path, kind="search", cached=True),
+            Page(
+                f"{first}.last_page",
+                path,
+                {"page": LAST_PAGE},
+                kind="search",
+                cached=True,
+                first_page=first,
+            ),
+            *(
+                Page(f"{first}.{variant}", path, params, kind="search", cached=True)
+                for variant, params in variants.items()
+            ),
+        ]
+    return found
 
 
 class Statements:
@@ -283,6 +336,7 @@ def measure(context):
     chosen = [page for page in pages() if not wanted or page is REFERENCE or page.name in wanted]
     figures = []
     reference_ms = None
+    medians = {}
     for page, seconds, statements in measure_pages(chosen, requests=requests):
         name = f"pages.{page.name}"
         median_ms = timed(
@@ -290,6 +344,18 @@ def measure(context):
         )
         if page is REFERENCE:
             reference_ms = median_ms
+        medians[page.name] = median_ms
+        if page.first_page in medians:
+            figures.append(
+                Figure(
+                    f"{name}.over_first_page",
+                    round(median_ms / medians[page.first_page], 2),
+                    "x",
+                    target=DEEP_PAGE_TARGET,
+                    comparison="<=",
+                    description=f"median / the median of {page.first_page} (page 1)",
+                )
+            )
         elif page.kind == "search":
             figures.append(
                 Figure(

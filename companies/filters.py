@@ -69,7 +69,8 @@ class Sort:
 def recommended_order(*, now=None):
     """The default order without a text query or a place: verified first, then confirmed
     within 13 months (companies/freshness.py), then the most complete profile, then by name.
-    It depends on the time (what is fresh today), so it is built per search."""
+    It depends on the day (what is fresh today), so it is built per search."""
+    now = now or freshness.end_of_today()
     return [
         Case(When(verified_at__isnull=False, then=0), default=1, output_field=IntegerField()).asc(),
         freshness.fresh_first(now=now),

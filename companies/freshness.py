@@ -18,7 +18,7 @@ and says so. It needs no login, because all it can do is confirm.
 """
 
 import calendar
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -44,6 +44,13 @@ def months_before(moment, months):
     month += 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
+
+
+def end_of_today():
+    """The moment the directory judges freshness at: the end of today (local time). A listing
+    leaves on the day it turns DIRECTORY_STALE_MONTHS, and a browse of the directory is the
+    same search all day long (its counts and order are cached by the day, portal/facets.py)."""
+    return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time()))
 
 
 def months_after(moment, months):

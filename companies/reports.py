@@ -49,11 +49,8 @@ Confidentiality (`protect`)
 import hashlib
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache as memoise
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -66,6 +63,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import csvexport, datachanges, geography, maps
+from portal.cache import code_fingerprint
 from portal.models import BelgianRegion, Municipality, Postcode, Province, Region, ServiceCategory
 
 from .models import (
@@ -424,7 +422,8 @@ class Section:
             [
                 "report",
                 self.slug,
-                _code_fingerprint(type(self)),
+                # This module and the section's hold and make the table.
+                code_fingerprint(__name__, type(self).__module__),
                 get_language() or settings.LANGUAGE_CODE,
                 hashlib.sha256(selection.encode()).hexdigest()[:32],
                 timezone.localdate().isoformat(),
@@ -454,16 +453,6 @@ class Section:
     def map(self, table, filters):
         """A choropleth of the table's `places` (portal/maps.py) with its title, or None."""
         return None
-
-
-@memoise
-def _code_fingerprint(section_class):
-    """A digest of the code that makes and holds a section's tables (this module and the
-    section's), so that a deployment changing them never reads tables cached by the old code."""
-    digest = hashlib.sha256()
-    for module in sorted({__name__, section_class.__module__}):
-        digest.update(Path(sys.modules[module].__file__).read_bytes())
-    return digest.hexdigest()[:12]
 
 
 _registry = {}

@@ -12,8 +12,12 @@ failure is logged.
 portal/reference.py; the near words of a query, portal/textsearch.py) with a token here.
 """
 
+import functools
+import hashlib
 import logging
 import secrets
+import sys
+from pathlib import Path
 
 import redis
 from django.core.cache import cache
@@ -101,6 +105,17 @@ class FailOpenRedisCache(RedisCache):
             super().clear()
         except redis.RedisError:
             self._down("clear")
+
+
+@functools.cache
+def code_fingerprint(*modules):
+    """A digest of the source of `modules` (their names), for the key of what the cache holds
+    as they compute and hold it: a deployment that changes them never reads entries cached by
+    the old code."""
+    digest = hashlib.sha256()
+    for module in sorted(set(modules)):
+        digest.update(Path(sys.modules[module].__file__).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class Generation:

@@ -9,12 +9,16 @@ requests extend with their own filters, their FACETS and their sort orders.
 """
 
 import functools
+import hashlib
+import json
 import re
+from array import array
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db import connections
@@ -22,11 +26,13 @@ from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import geography, places, reference, textsearch
+from . import datachanges, geography, places, reference, textsearch
+from .cache import code_fingerprint
 from .forms import IntegerField
 from .models import Province, Region
 
@@ -38,6 +44,10 @@ FACET_OPTIONS_SHOWN = 10
 # Flanders is about 250 km from De Panne to Voeren; a wider circle asks for all of Belgium.
 MAX_KM = 250
 KM_ERROR = _("Enter the distance as a whole number of km, from 1 to 250.")  # MAX_KM
+# How long a browsed list's counts and order stay in the cache (FacetedSearch.browsing()). The
+# key holds the data version and the day, so an entry is never served stale; those of past
+# versions are left to expire.
+BROWSE_CACHE_SECONDS = 60 * 60
 
 
 class CountedPaginator(Paginator):
@@ -98,6 +108,25 @@ def _option_join(where, value, quote):
         return ""
     meta = where.option_model._meta
     return f"JOIN {quote(meta.db_table)} o ON o.{quote(meta.pk.column)} = {value} "
+
+
+def _canonical(value):
+    """A cleaned parameter as it counts for a browse's cache key: rows by primary key, a place
+    by its postcode (which gives the point), lists sorted."""
+    if isinstance(value, list | tuple) or hasattr(value, "model"):
+        return sorted({str(_canonical(item)) for item in value})
+    if isinstance(value, places.Place):
+        return f"place:{value.postcode.pk}"
+    return str(getattr(value, "pk", value))
+
+
+def _packed(ids):
+    """Primary keys as a compact array when they are whole numbers (the order of 50,000 results
+    is 400 kB in the cache, not 1.4 MB pickled as a list)."""
+    try:
+        return array("q", ids)
+    except (TypeError, OverflowError):
+        return list(ids)
 
 
 def default_km():
@@ -504,19 +533,26 @@ class FacetedSearch(django_filters.FilterSet):
         beyond it) of the results, `per_page` results a page.
 
         The query that counts the facets also counts the results and finds the asked page's
-        rows in order; the rows themselves then come by primary key (the cards' related rows
-        with them), rather than the whole search running a second time to sort it.
+        rows in order (a browsed list: every result's, kept in the cache); the rows themselves
+        then come by primary key (the cards' related rows with them), rather than the whole
+        search running a second time to sort it.
         """
         try:
             # Far beyond any last page is beyond it all the same (and no OFFSET overflows).
             wanted = min(max(int(number), 1), MAX_PAGE)
         except (TypeError, ValueError):
             wanted = 1
-        if getattr(self, "_window", None) != (wanted, per_page):
-            # Counted before without this page (facets() first): count again with it.
-            self.__dict__.pop("_counted", None)
-            self._window = (wanted, per_page)
-        _counts, total, ids = self._counted
+        if self.browsing():
+            _counts, total, ordered = self._counted
+            # The last page when beyond it, sliced from the order at hand.
+            wanted = min(wanted, max(1, -(-total // per_page)))
+            ids = ordered[(wanted - 1) * per_page : wanted * per_page]
+        else:
+            if getattr(self, "_window", None) != (wanted, per_page):
+                # Counted before without this page (facets() first): count again with it.
+                self.__dict__.pop("_counted", None)
+                self._window = (wanted, per_page)
+            _counts, total, ids = self._counted
         rows = self.for_cards(self.queryset.filter(pk__in=ids)) if ids else []
         found = {row.pk: row for row in rows}
         ready = [found[pk] for pk in ids if pk in found]
@@ -529,6 +565,58 @@ class FacetedSearch(django_filters.FilterSet):
         return CountedPaginator(
             SimpleLazyObject(lambda: self.qs), per_page, count=total, ready={wanted: ready}
         ).get_page(wanted)
+
+    # --- Browsing: a list without a text query, from the cache ----------------------------
+
+    def browsing(self):
+        """Whether this search is a browse of the list (no text query): its facet counts, its
+        number of results and the order of all its results are then kept in the cache by the
+        data version and the day (portal/datachanges.py), so that every page of it, and its
+        facets, cost a cache read and the page's rows. A text query makes each search its own
+        and is counted afresh (the search narrows what is counted)."""
+        return not self.query
+
+    def browse_key(self, version):
+        """The cache key of this browse: the list (its class and the code that counts), the base
+        rows it searches (their SQL), every valid parameter, the order in effect, the distance,
+        the day and the data version."""
+        self.form.is_valid()
+        parameters = {}
+        for name, value in sorted(self.form.cleaned_data.items()):
+            if value is not None and value is not False and _canonical(value) not in ("", []):
+                parameters[name] = _canonical(value)
+        sql, params = self.queryset.query.sql_with_params()
+        selection = json.dumps(
+            [
+                parameters,
+                self.ordering,
+                self.radius_km,
+                sql,
+                [str(param) for param in params],
+            ],
+            sort_keys=True,
+        )
+        return ":".join(
+            [
+                "browse",
+                type(self).__qualname__,
+                code_fingerprint(__name__, type(self).__module__),
+                hashlib.sha256(selection.encode()).hexdigest()[:32],
+                timezone.localdate().isoformat(),
+                version,
+            ]
+        )
+
+    def _browsed(self):
+        """_counted's figures of a browse, with the primary keys of every result in order:
+        from the cache, or counted in one statement and kept there."""
+        # The version first: figures counted after reading it are at least as new as it says.
+        key = self.browse_key(datachanges.version(using=self.queryset.db))
+        found = cache.get(key)
+        if found is None:
+            found = self._count(everything=True)
+            cache.set(key, (found[0], found[1], _packed(found[2])), BROWSE_CACHE_SECONDS)
+        return found
 
     def facets(self):
         """Every facet with its options and counts.
@@ -594,7 +682,14 @@ class FacetedSearch(django_filters.FilterSet):
 
     @cached_property
     def _counted(self):
-        """({facet index: {raw option value: count}}, number of results): one query.
+        """({facet index: [(raw option value, count, ...)]}, number of results, primary keys
+        of the asked page's rows, or of every result when browsing, in order)."""
+        if self.browsing():
+            return self._browsed()
+        return self._count()
+
+    def _count(self, *, everything=False):
+        """({facet index: [(raw option value, count, ...)]}, number of results, ...): one query.
 
         The rows that every parameter but the facets lets through are selected once (a common
         table expression, with the columns the facets need); each facet is counted over those
@@ -602,10 +697,12 @@ class FacetedSearch(django_filters.FilterSet):
         that pass every facet. The text search and the distance are thus worked out once, not
         once per facet. Option values come back as text (a union needs one type). When a page
         is asked (paginate()), the rows carry their position in the order in effect, and the
-        primary keys of the page's rows come back too; else None.
+        primary keys of the page's rows come back too; with `everything`, those of every
+        result; else None.
         """
+        window = "everything" if everything else getattr(self, "_window", None)
         with textsearch.shared_near_words() as near_words:
-            sql, params = self._counting_statement()
+            sql, params = self._counting_statement(window)
         # A near-word lookup that the statement refers to (PostgreSQL text search) comes first.
         for name, near_sql, near_params in near_words.values():
             sql = f"{name} (q) AS (SELECT {near_sql}), {sql}"
@@ -621,11 +718,11 @@ class FacetedSearch(django_filters.FilterSet):
                     page.append((count, model._meta.pk.to_python(value)))
                 else:
                     counts.setdefault(index, []).append((value, count, *option))
-        window = getattr(self, "_window", None)
         return counts, total, [pk for _position, pk in sorted(page)] if window else None
 
-    def _counting_statement(self):
-        """The SQL (after WITH) and parameters of _counted's statement."""
+    def _counting_statement(self, window=None):
+        """The SQL (after WITH) and parameters of _count's statement; `window`: the page
+        (number, per_page) whose rows to find, "everything" for every result, or None."""
         model = self.queryset.model
         names = [facet.name for facet in self.FACETS]
         common = self.queryset.all()
@@ -645,7 +742,6 @@ class FacetedSearch(django_filters.FilterSet):
         if having:
             common = common.annotate(**having)
         fields += list(having)
-        window = getattr(self, "_window", None)
         column = {field: f"c{index}" for index, field in enumerate(fields)}
         rows_sql, params = _compiled(common.values_list(*fields))
 
@@ -737,16 +833,19 @@ class FacetedSearch(django_filters.FilterSet):
             # The page: the results in order, among the rows of m that pass every facet (the
             # order's rank or distance is then worked out for those rows only, which the search
             # itself found already).
-            number, per_page = window
-            offset = (number - 1) * per_page
             passing_rows = RawSQL(f"SELECT c0 FROM m WHERE {condition}", condition_params)  # noqa: S608, S611
-            page_sql, page_params = _compiled(
+            positions = (
                 self.sort_keys(self.queryset.filter(pk__in=passing_rows))
                 .annotate(
                     facet_position=Window(RowNumber(), order_by=self.SORT_ORDER[self.ordering])
                 )
-                .values_list("pk", "facet_position")[offset : offset + per_page]
+                .values_list("pk", "facet_position")
             )
+            if window != "everything":
+                number, per_page = window
+                offset = (number - 1) * per_page
+                positions = positions[offset : offset + per_page]
+            page_sql, page_params = _compiled(positions)
             branches.append(
                 (
                     f"SELECT -2, CAST(page.pk AS TEXT), page.facet_position, {nothing} "  # noqa: S608

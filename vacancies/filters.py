@@ -157,6 +157,11 @@ class OpportunitySearch(FacetedSearch):
     def rank(self, queryset):
         return search.rank(queryset, self.query)
 
+    def browsing(self):
+        # "Posted since" moves with the hour, not with the data (portal/facets.py keeps a browse
+        # by the data version and the day): counted afresh.
+        return super().browsing() and not self._value("since")
+
     def filter_since(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.now() - timedelta(days=int(value)))
 

@@ -9,13 +9,14 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from companies import reports
-from companies.models import Collaboration
+from companies.models import Collaboration, Recognition
 from portal import datachanges, tasks
-from portal.models import DataChange, Province, Region, ServiceCategory
+from portal.models import DataChange, Province, Region, Sector, ServiceCategory
 from tests.factories import (
     CandidateFactory,
     OfferedServiceFactory,
@@ -89,8 +90,57 @@ def test_every_table_a_report_reads_has_triggers_for_every_kind_of_write(referen
     for table in sorted(read):
         expected = EVENTS | ({"TRUNCATE"} if connection.vendor == "postgresql" else set())
         assert events.get(table) == expected, table
-    # Nothing is tracked that no report reads (each such trigger would only cost writes).
-    assert set(events) == read
+    # Nothing is tracked that no report and no browsed list reads (each such trigger would only
+    # cost writes).
+    assert set(events) == read | browsed_tables(Client())
+
+
+def browsed_tables(client):
+    """The tables of the statements that count the lists' browses, every facet chosen (what
+    portal/facets.py keeps in the cache by the data version)."""
+    with CaptureQueriesContext(connection) as captured:
+        for url, params in [
+            (
+                "/organisations/",
+                {
+                    "kind": "social",
+                    "service": "groenonderhoud",
+                    "recognition": "maatwerkbedrijf",
+                    "sector": "A",
+                    "province": "limburg",
+                    "region": "zuidoost-limburg",
+                },
+            ),
+            (
+                "/vacancies/",
+                {
+                    "doorstroom": "1",
+                    "sector": "A",
+                    "contract_type": "permanent",
+                    "province": "limburg",
+                    "region": "zuidoost-limburg",
+                },
+            ),
+            (
+                "/requests/",
+                {"service": "groenonderhoud", "province": "limburg", "region": "zuidoost-limburg"},
+            ),
+        ]:
+            assert client.get(url, params).status_code == 200
+    statements = [query for query in captured.captured_queries if "UNION ALL" in query["sql"]]
+    assert len(statements) == 3
+    return tables_read(statements)
+
+
+def test_every_table_a_browsed_list_counts_has_triggers_for_every_kind_of_write(
+    reference_data, db, client
+):
+    read = browsed_tables(client)
+    assert {"companies_organisation_recognitions", "vacancies_vacancy", "portal_region"} <= read
+    events = triggered_events()
+    expected = EVENTS | ({"TRUNCATE"} if connection.vendor == "postgresql" else set())
+    for table in sorted(read):
+        assert events.get(table) == expected, table
 
 
 @pytest.fixture
@@ -99,6 +149,8 @@ def a_row_in_every_tracked_table(reference_data, db):
     social = SocialEnterpriseFactory()
     regular = OrganisationFactory()
     OfferedServiceFactory(organisation=social)
+    social.recognitions.add(Recognition.objects.first())
+    social.sectors.add(Sector.objects.first())
     Collaboration.objects.create(
         regular=regular, social=social, role="client", started=date(2020, 1, 1), channel="other"
     )
