@@ -742,6 +742,17 @@ class FacetedSearch(django_filters.FilterSet):
         if having:
             common = common.annotate(**having)
         fields += list(having)
+        # Every result's position, with no facet chosen: numbered in m itself (its rows are the
+        # results), rather than each result read again by primary key to be sorted. With a
+        # facet, the fewer rows that pass are sorted below.
+        numbered_in_m = window == "everything" and not any(
+            self._value(facet.name) for facet in self.FACETS
+        )
+        if numbered_in_m:
+            common = self.sort_keys(common).annotate(
+                facet_position=Window(RowNumber(), order_by=self.SORT_ORDER[self.ordering])
+            )
+            fields.append("facet_position")
         column = {field: f"c{index}" for index, field in enumerate(fields)}
         rows_sql, params = _compiled(common.values_list(*fields))
 
@@ -829,7 +840,15 @@ class FacetedSearch(django_filters.FilterSet):
                 condition_params,
             )
         )
-        if window:
+        if numbered_in_m:
+            branches.append(
+                (
+                    f"SELECT -2, CAST(m.c0 AS TEXT), m.{column['facet_position']}, {nothing} "  # noqa: S608
+                    f"FROM m WHERE {condition}",
+                    condition_params,
+                )
+            )
+        elif window:
             # The page: the results in order, among the rows of m that pass every facet (the
             # order's rank or distance is then worked out for those rows only, which the search
             # itself found already).

@@ -127,6 +127,9 @@ def test_a_place_is_part_of_the_browse(client, forty_five):
     assert len(statements) == 1
     assert near_tongeren.context["page_obj"].paginator.count == 23
     assert near_gent.context["page_obj"].paginator.count == 22
+    # Nearest first, as the ORM sorts them.
+    ordered = DirectoryFilter(QueryDict("postcode=9000&km=10"), queryset=Organisation.objects.all())
+    assert names(near_gent) == [organisation.name for organisation in ordered.qs][:20]
     # The same place by name is the same browse.
     by_name, statements = get(client, DIRECTORY, {"postcode": "Gent", "km": "10"})
     assert statements == []
