@@ -23,11 +23,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from companies import access
 from companies.admin import RegionFilter
 from companies.models import Organisation
 from portal import workqueue
 from portal.adminlists import ListCheckbox
-from portal.models import Municipality
 
 from . import lifecycle, search
 from .models import (
@@ -185,8 +185,8 @@ class OpportunityAdmin(ListCheckbox, admin.ModelAdmin):
         # Subqueries, not joins: a municipality in two of the user's regions lists it once, and
         # the page is read in the order of the list's index (vacancy_admin_order), 100 rows,
         # each checked against the posters of the user's regions.
-        mine = Municipality.objects.filter(regions__regisseurs=request.user)
-        return queryset.filter(organisation__in=Organisation.objects.filter(municipality__in=mine))
+        mine = access.in_regions_of(Organisation.objects.all(), request.user)
+        return queryset.filter(organisation__in=mine)
 
     # --- the check: approve, or send back with a comment ----------------------------------------
 

@@ -63,9 +63,23 @@ def test_two_sizes_measure_every_page_and_compare_them(reference_data, settings,
     # are pinned by their own tests, at small and large page sizes.)
     for name in ("reference", "home", "reports", "reports.firms", "reports.blind-spots"):
         assert figures[f"tiny_vs_smaller.pages.{name}.queries"]["met"] is True, name
-    # Report pages: also the first request after a change, computed, without a target.
+    # The lists as browsed (issue 20): held to the reference page, their last page to their
+    # first.
+    browsed = [page.name for page in measure_pages.browsing()]
+    assert {"directory.browse", "vacancies.browse.last_page", "requests.browse.place"} <= set(
+        browsed
+    )
+    for size in ("smaller", "tiny"):
+        for name in browsed:
+            assert figures[f"{size}.pages.{name}.over_reference"]["target"] == 15
+        for name in ("directory", "vacancies", "requests"):
+            deep = figures[f"{size}.pages.{name}.browse.last_page.over_first_page"]
+            assert deep["target"] == measure_pages.DEEP_PAGE_TARGET == 1.5
+            assert deep["value"] > 0
+    # Report pages and browsed lists: also the first request after a change, computed (from
+    # the cache otherwise), without a target.
     cached = [page.name for page in measure_pages.pages() if page.cached]
-    assert cached == [name for name in names if name.startswith("reports.")]
+    assert cached == [name for name in names if name.startswith("reports.") or name in browsed]
     for name in cached:
         for size in ("smaller", "tiny"):
             assert figures[f"{size}.pages.{name}.cold.median"]["value"] > 0

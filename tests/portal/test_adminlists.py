@@ -75,17 +75,19 @@ def listed(response):
 
 
 # The session, the user, the second factor and permissions, the regions (once per request), the
-# filters' choices that come from tables, the count of the (filtered) list and its page of rows
-# with their related rows; never a second count of the whole table (show_full_result_count).
+# filters' choices that come from tables, the ids of a regisseur's municipalities (once per
+# request, companies.access.coordinated_municipalities), the count of the (filtered) list and its
+# page of rows with their related rows; never a second count of the whole table
+# (show_full_result_count).
 QUERIES = {
     ("administrator", ORGANISATIONS): 8,
     ("regisseur", ORGANISATIONS): 11,
     ("administrator", COLLABORATIONS): 5,
-    ("regisseur", COLLABORATIONS): 8,
+    ("regisseur", COLLABORATIONS): 9,
     ("administrator", VACANCIES): 6,
-    ("regisseur", VACANCIES): 9,
+    ("regisseur", VACANCIES): 10,
     ("administrator", REQUESTS): 7,
-    ("regisseur", REQUESTS): 10,
+    ("regisseur", REQUESTS): 11,
     ("administrator", NOTIFICATIONS): 4,
 }
 
