@@ -384,8 +384,10 @@ def measure(context):
                 statements,
                 f"{cold_requests} requests, each after a change of the data",
             )
-            # The report's own queries run only when it is computed: explained here.
+            # The report's own queries run only when it is computed: explained here. A browsed
+            # list's counting statement too, beside its slowest statement as served.
             explained = slowest_plan(statements)
             if explained:
-                context.notes[f"pages.{page.name}.slowest"] = explained
+                where = f"pages.{page.name}{'.cold' if page.kind == 'search' else ''}.slowest"
+                context.notes[where] = explained
     return figures
