@@ -15,6 +15,7 @@ the reader that splits there all the same.
 
 import csv
 import re
+from itertools import islice
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -59,10 +60,24 @@ def filename(topic=""):
     return "-".join(part for part in parts if part) + ".csv"
 
 
-def lines(objects, *, header, row):
+def chunks(objects, size=CHUNK_SIZE):
+    """`objects` (a queryset, read with a server-side cursor where the database has one, or any
+    iterable) as lists of at most `size`: only one chunk is held at a time."""
+    rows = objects.iterator(chunk_size=size) if isinstance(objects, QuerySet) else iter(objects)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def lines(objects, *, header, row, related=None):
     """The CSV file line by line: the byte order mark and `header()`, then `row(obj)` for each
     object of `objects` (a queryset, read in chunks, or any iterable), every cell quoted and
     defused.
+
+    `related(chunk)`, when given, is called with each chunk of objects before their rows are
+    written, to read what the rows show of other tables for the whole chunk at once (a query
+    per relation and chunk). It does what prefetch_related() does for iterator(), without
+    building a model instance per related row or a lookup of hundreds of ids through the ORM
+    per chunk: for 50,000 organisations that was half the time of the file (issue 20).
 
     The lines are written after the view has returned, so the generator keeps the language of
     the request explicitly; header() and row() run inside it.
@@ -73,13 +88,11 @@ def lines(objects, *, header, row):
         with translation.override(language):
             writer = csv.writer(_Line(), delimiter=DELIMITER, quoting=csv.QUOTE_ALL)
             yield BOM + writer.writerow([cell(title) for title in header()])
-            rows = (
-                objects.iterator(chunk_size=CHUNK_SIZE)
-                if isinstance(objects, QuerySet)
-                else objects
-            )
-            for obj in rows:
-                yield writer.writerow([cell(value) for value in row(obj)])
+            for chunk in chunks(objects):
+                if related is not None:
+                    related(chunk)
+                for obj in chunk:
+                    yield writer.writerow([cell(value) for value in row(obj)])
 
     return generate()
 
