@@ -172,3 +172,11 @@ def test_the_portal_writes_csv_only_through_csvexport():
     ]
 
     assert found == ["portal/csvexport.py"]
+
+
+@pytest.mark.parametrize("value", [*HOSTILE, "plain", "", None, 12, "a\x00=1"])
+def test_a_row_is_defused_as_each_of_its_cells_would_be(value):
+    """cells() searches the row once (issue 20); it writes what cell() writes of each."""
+    row = ["Acme", value, "ends with a comma,", value, "=1"]
+
+    assert csvexport.cells(row) == [csvexport.cell(item) for item in row]
