@@ -199,8 +199,9 @@ def lines(organisations, *, with_distance):
     )
 
 
-def response(organisations, *, with_distance):
-    return csvexport.response(lines(organisations, with_distance=with_distance))
+def response(request, organisations, *, with_distance):
+    """The download, once an export slot is free (portal/csvexport.py)."""
+    return csvexport.limited_response(request, lines(organisations, with_distance=with_distance))
 
 
 # --- The printed guide ----------------------------------------------------------------------

@@ -15,16 +15,24 @@ the reader that splits there all the same.
 
 import csv
 import re
+import secrets
 from itertools import islice
+from time import monotonic, sleep
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
 BOM = "\ufeff"
 DELIMITER = ";"
+# Seconds between two looks for a free export slot, and a visitor is asked to wait before trying
+# again when none came free.
+SLOT_POLL = 0.2
+RETRY_AFTER = 30
 # Rows are fetched in chunks, each with its prefetched relations in one more query per relation.
 CHUNK_SIZE = 500
 # A cell starting with one of these is a formula to a spreadsheet; a leading quote defuses it
@@ -112,3 +120,70 @@ def response(lines, *, topic=""):
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename(topic)}"'
     return response
+
+
+# --- How many large files build at once ---------------------------------------------------------
+#
+# A file of every organisation keeps a processor busy for a second or more, and streaming it holds
+# one of the few threads of a process (gunicorn.conf.py). Three at once on two processors made a
+# search wait 16 s (issue 20). So the lists' downloads take one of settings.EXPORT_CONCURRENCY
+# slots in the shared cache before they start, held while the file streams and given back when
+# the response is closed (Django closes it after the last line, and when the client goes away);
+# a download that finds none free within EXPORT_WAIT_SECONDS gets a page that says so (503, with
+# Retry-After), and every other page keeps its processors. A slot is a key added with a lease of
+# EXPORT_SLOT_SECONDS that the streaming file renews at every chunk: a process that dies while
+# streaming frees its slot when the lease runs out. Without Redis `add` succeeds (portal/cache.py):
+# downloads are not limited then, rather than refused.
+
+
+class Slot:
+    """One of the EXPORT_CONCURRENCY places for a large download, held under a random token."""
+
+    def __init__(self, key):
+        self.key = key
+        self.token = secrets.token_hex(8)
+
+    @classmethod
+    def take(cls):
+        """A free slot, waiting up to EXPORT_WAIT_SECONDS for one; None when none came free."""
+        deadline = monotonic() + settings.EXPORT_WAIT_SECONDS
+        while True:
+            for number in range(settings.EXPORT_CONCURRENCY):
+                slot = cls(f"csvexport:slot:{number}")
+                if cache.add(slot.key, slot.token, timeout=settings.EXPORT_SLOT_SECONDS):
+                    return slot
+            if monotonic() >= deadline:
+                return None
+            sleep(SLOT_POLL)
+
+    def renew(self):
+        cache.touch(self.key, timeout=settings.EXPORT_SLOT_SECONDS)
+
+    def release(self):
+        # Only our own: after a lease ran out the key may be another download's.
+        if cache.get(self.key) == self.token:
+            cache.delete(self.key)
+
+
+def _renewing(lines, slot):
+    """`lines`, renewing the slot's lease every CHUNK_SIZE lines."""
+    for number, line in enumerate(lines):
+        if number % CHUNK_SIZE == 0:
+            slot.renew()
+        yield line
+
+
+def limited_response(request, lines, *, topic=""):
+    """A download of the CSV `lines` (a list page's `format=csv`) once an export slot is free;
+    the slot is given back when the response is closed. A 503 page when none came free."""
+    slot = Slot.take()
+    if slot is None:
+        search = request.GET.copy()
+        search.pop("format", None)
+        back = f"{request.path}?{search.urlencode()}" if search else request.path
+        busy = render(request, "csv_busy.html", {"back": back}, status=503)
+        busy["Retry-After"] = str(RETRY_AFTER)
+        return busy
+    download = response(_renewing(lines, slot), topic=topic)
+    download._resource_closers.append(slot.release)
+    return download

@@ -127,4 +127,4 @@ def response(opportunities, *, request, with_distance):
         header=lambda: header(with_distance=with_distance),
         row=lambda opportunity: row(opportunity, link=link, with_distance=with_distance),
     )
-    return csvexport.response(lines, topic=topic)
+    return csvexport.limited_response(request, lines, topic=topic)
