@@ -32,6 +32,8 @@ DELIMITER = ";"
 # Seconds between two looks for a free export slot, and a visitor is asked to wait before trying
 # again when none came free.
 SLOT_POLL = 0.2
+# Characters of the file the response yields at a time (`blocks`).
+BLOCK_SIZE = 64 * 1024
 RETRY_AFTER = 30
 # Rows are fetched in chunks, each with its prefetched relations in one more query per relation.
 CHUNK_SIZE = 500
@@ -115,9 +117,23 @@ def lines(objects, *, header, row, related=None):
     return generate()
 
 
+def blocks(lines, size=BLOCK_SIZE):
+    """`lines` joined into pieces of about `size` characters. The server writes each piece the
+    response yields to the socket on its own: 50,000 lines were 50,000 writes (issue 20)."""
+    held, length = [], 0
+    for line in lines:
+        held.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(held)
+            held, length = [], 0
+    if held:
+        yield "".join(held)
+
+
 def response(lines, *, topic=""):
-    """A download of the CSV `lines`."""
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    """A download of the CSV `lines`, streamed in blocks."""
+    response = StreamingHttpResponse(blocks(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename(topic)}"'
     return response
 

@@ -372,7 +372,8 @@ PLACE_DEFAULT_KM = env_count("PLACE_DEFAULT_KM", 25, minimum=1)
 # processes (the rest wait up to EXPORT_WAIT_SECONDS, then get a page "busy, try again"), and
 # for how long a slot outlives a process that stopped streaming without giving it back.
 EXPORT_CONCURRENCY = env_count("EXPORT_CONCURRENCY", 1, minimum=1)
-EXPORT_WAIT_SECONDS = env_count("EXPORT_WAIT_SECONDS", 5)
+# A download waiting for a slot holds one of gunicorn's few threads: a short wait.
+EXPORT_WAIT_SECONDS = env_count("EXPORT_WAIT_SECONDS", 3)
 EXPORT_SLOT_SECONDS = env_count("EXPORT_SLOT_SECONDS", 60, minimum=5)
 
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.

@@ -180,3 +180,12 @@ def test_a_row_is_defused_as_each_of_its_cells_would_be(value):
     row = ["Acme", value, "ends with a comma,", value, "=1"]
 
     assert csvexport.cells(row) == [csvexport.cell(item) for item in row]
+
+
+def test_the_file_streams_in_blocks_not_a_write_per_line():
+    lines = [f'"row {number}"\r\n' for number in range(10_000)]
+
+    blocks = list(csvexport.response(iter(lines)).streaming_content)
+
+    assert b"".join(blocks) == "".join(lines).encode()
+    assert 1 < len(blocks) < 10
