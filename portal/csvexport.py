@@ -182,10 +182,12 @@ class Slot:
 
 
 def _renewing(lines, slot):
-    """`lines`, renewing the slot's lease every CHUNK_SIZE lines."""
-    for number, line in enumerate(lines):
-        if number % CHUNK_SIZE == 0:
+    """`lines`, renewing the slot's lease when a third of it has passed."""
+    renewed = monotonic()
+    for line in lines:
+        if monotonic() - renewed > settings.EXPORT_SLOT_SECONDS / 3:
             slot.renew()
+            renewed = monotonic()
         yield line
 
 
