@@ -137,7 +137,8 @@ def in_process(context, requests):
             len(statements.executed),
             "queries",
             description=(
-                "statements of one download: on PostgreSQL the recognitions' names and one "
+                "statements of one download: whether it is small (a count of at most "
+                "EXPORT_SMALL_ROWS + 1 rows), the recognitions' names and, on PostgreSQL, one "
                 "statement for every row (services and recognitions as arrays), at any size"
             ),
         ),

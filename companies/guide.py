@@ -201,7 +201,9 @@ def lines(organisations, *, with_distance):
 
 def response(request, organisations, *, with_distance):
     """The download, once an export slot is free (portal/csvexport.py)."""
-    return csvexport.limited_response(request, lines(organisations, with_distance=with_distance))
+    return csvexport.limited_response(
+        request, lines(organisations, with_distance=with_distance), rows=organisations
+    )
 
 
 # --- The printed guide ----------------------------------------------------------------------

@@ -191,9 +191,19 @@ def _renewing(lines, slot):
         yield line
 
 
-def limited_response(request, lines, *, topic=""):
-    """A download of the CSV `lines` (a list page's `format=csv`) once an export slot is free;
-    the slot is given back when the response is closed. A 503 page when none came free."""
+def small(rows):
+    """Whether the queryset `rows` holds at most settings.EXPORT_SMALL_ROWS rows (0: none is
+    small): a count of at most one row more, as cheap for every organisation as for a few."""
+    limit = settings.EXPORT_SMALL_ROWS
+    return limit > 0 and rows.order_by()[: limit + 1].count() <= limit
+
+
+def limited_response(request, lines, *, rows, topic=""):
+    """A download of the CSV `lines` (a list page's `format=csv`, of the queryset `rows`): a
+    small one at once, a larger one once an export slot is free, giving the slot back when the
+    response is closed. A 503 page when none came free."""
+    if small(rows):
+        return response(lines, topic=topic)
     slot = Slot.take()
     if slot is None:
         search = request.GET.copy()

@@ -375,6 +375,9 @@ EXPORT_CONCURRENCY = env_count("EXPORT_CONCURRENCY", 1, minimum=1)
 # A download waiting for a slot holds one of gunicorn's few threads: a short wait.
 EXPORT_WAIT_SECONDS = env_count("EXPORT_WAIT_SECONDS", 3)
 EXPORT_SLOT_SECONDS = env_count("EXPORT_SLOT_SECONDS", 60, minimum=5)
+# A download of at most this many rows (a filtered list) costs what a page costs: no slot
+# (0: every download takes one).
+EXPORT_SMALL_ROWS = env_count("EXPORT_SMALL_ROWS", 1000)
 
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.
 AUTH_USER_MODEL = "portal.User"

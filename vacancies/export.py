@@ -162,4 +162,4 @@ def response(opportunities, *, request, with_distance):
         header=header_once,
         row=lambda opportunity: row(opportunity, words=words[0], with_distance=with_distance),
     )
-    return csvexport.limited_response(request, lines, topic=topic)
+    return csvexport.limited_response(request, lines, rows=opportunities, topic=topic)

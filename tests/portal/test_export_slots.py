@@ -23,6 +23,7 @@ LISTS = [
 def one_slot(settings, reference_data):
     settings.EXPORT_CONCURRENCY = 1
     settings.EXPORT_WAIT_SECONDS = 0
+    settings.EXPORT_SMALL_ROWS = 0  # every list here is small
     cache.clear()
     yield
     cache.clear()
@@ -116,3 +117,12 @@ def test_with_redis_down_every_download_is_served(client, one_slot, settings):
     assert [response.status_code for response in responses] == [200, 200]
     text = b"".join(responses[1].streaming_content).decode()
     assert text.startswith(csvexport.BOM)
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_small_download_needs_no_slot(client, one_slot, settings, url):
+    first = download(client, url)  # holds the slot
+    settings.EXPORT_SMALL_ROWS = 1_000
+
+    assert download(client, url, kind="social").status_code == 200
+    first.close()
