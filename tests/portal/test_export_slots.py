@@ -126,3 +126,19 @@ def test_a_small_download_needs_no_slot(client, one_slot, settings, url):
 
     assert download(client, url, kind="social").status_code == 200
     first.close()
+
+
+def test_a_long_download_renews_its_lease(client, one_slot, settings, monkeypatch):
+    """A download that streams longer than the lease keeps its slot: the lease is renewed when
+    a third of it has passed."""
+    from itertools import count
+
+    settings.EXPORT_SLOT_SECONDS = 6
+    clock = count(step=1.5)  # each look at the clock 1.5 s later
+    monkeypatch.setattr(csvexport, "monotonic", lambda: next(clock))
+    renewed = []
+    monkeypatch.setattr(csvexport.Slot, "renew", lambda slot: renewed.append(slot.key))
+    lines = csvexport._renewing(iter(["a\r\n"] * 4), csvexport.Slot("csvexport:slot:0"))
+
+    assert list(lines) == ["a\r\n"] * 4
+    assert renewed == ["csvexport:slot:0"] * 2
