@@ -18,6 +18,7 @@ MODULES = [
     "benchmarks.measure_pages",
     "benchmarks.measure_workqueue",
     "benchmarks.measure_admin",
+    "benchmarks.measure_exports",
 ]
 
 

@@ -8,14 +8,41 @@ service or by municipality as a brochure is. Both show the contact details a mem
 hidden (Organisation.public_*).
 """
 
+from collections import defaultdict
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import csvexport, maps, phones
+from portal import csvexport, maps, phones, reference
+from portal.models import Municipality, Postcode, Province, ServiceCategory
 
-from . import profiles
-from .models import OrganisationKind
+from . import enterprise_number, profiles
+from .models import OfferedService, Organisation, OrganisationKind, Recognition
+
+# What a line of the file reads of an organisation, as plain values (a model instance per row
+# cost more than the rest of the line); the rest of the row (descriptions, the search columns)
+# stays in the database, and the search's order is the database's.
+FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "enterprise_number",
+    "street",
+    "show_address",
+    "postcode_id",
+    "municipality_id",
+    "province_id",
+    "website",
+    "show_website",
+    "phone",
+    "show_phone",
+    "email",
+    "show_email",
+)
 
 
 def header(*, with_distance):
@@ -39,46 +66,123 @@ def header(*, with_distance):
     return columns
 
 
+def _names(model, attribute="name"):
+    """{pk: name} of a reference table, from the rows each process holds (portal/reference.py)."""
+    return {row.pk: getattr(row, attribute) for row in reference.instances(model)}
+
+
 def labels():
-    """The words every row repeats, translated once per file: the kinds, "yes" and "no".
-    (get_kind_display() would translate every kind's label on every row: 50,000 rows made
-    350,000 gettext calls, issue 20.)"""
+    """The words rows repeat, read and translated once per file: the kinds, "yes" and "no",
+    the places (from the reference rows in memory), the service categories and the
+    recognitions with their order. (get_kind_display() translated every kind's label on every
+    row: 50,000 rows made 350,000 gettext calls, issue 20.)"""
     return {
         "kinds": {kind.value: str(kind.label) for kind in OrganisationKind},
         "yes": _("yes"),
         "no": _("no"),
+        "postcodes": _names(Postcode, "code"),
+        "municipalities": _names(Municipality),
+        "provinces": _names(Province),
+        # A profile lists them in the order of the vocabulary: (position, slug).
+        "categories": {
+            category.pk: ((category.position, category.slug), category.name)
+            for category in reference.instances(ServiceCategory)
+        },
+        "recognitions": {
+            recognition.pk: ((recognition.position, recognition.slug), recognition.name)
+            for recognition in Recognition.objects.all()
+        },
     }
 
 
-def row(organisation, *, with_distance, words=None):
-    words = words or labels()
+def _in_order(keys, known):
+    return [name for _order, name in sorted(known[key] for key in keys)]
+
+
+def rows(organisations, *, with_distance):
+    """The values a line shows of each organisation of the queryset `organisations` (dicts),
+    with `service_ids` and `recognition_ids`.
+
+    On PostgreSQL both lists come with the row, each an array of a subquery on an index: the
+    whole file is one statement, whatever the number of rows. Elsewhere (SQLite, tests) they
+    are read per chunk (`related`).
+    """
+    fields = [*FIELDS, "distance_km"] if with_distance else FIELDS
+    # Whether verified, not when: no date to read per row (Organisation.is_verified).
+    is_verified = ExpressionWrapper(Q(verified_at__isnull=False), output_field=BooleanField())
+    organisations = organisations.prefetch_related(None)
+    if connections[organisations.db].vendor != "postgresql":
+        return organisations.values(*fields, is_verified=is_verified)
+    return organisations.values(
+        *fields,
+        is_verified=is_verified,
+        service_ids=ArraySubquery(
+            OfferedService.objects.filter(organisation=OuterRef("pk"))
+            .order_by()
+            .values("category_id")
+        ),
+        recognition_ids=ArraySubquery(
+            Organisation.recognitions.through.objects.filter(organisation=OuterRef("pk"))
+            .order_by()
+            .values("recognition_id")
+        ),
+    )
+
+
+def related(chunk):
+    """`service_ids` and `recognition_ids` of each row of a chunk, a query for each (without
+    PostgreSQL's arrays, `rows`)."""
+    if not chunk or "service_ids" in chunk[0]:
+        return
+    ids = [values["id"] for values in chunk]
+    services, recognitions = defaultdict(list), defaultdict(list)
+    offered = OfferedService.objects.filter(organisation_id__in=ids).order_by()
+    for organisation_id, category_id in offered.values_list("organisation_id", "category_id"):
+        services[organisation_id].append(category_id)
+    held = Organisation.recognitions.through.objects.filter(organisation_id__in=ids)
+    for organisation_id, recognition_id in held.values_list("organisation_id", "recognition_id"):
+        recognitions[organisation_id].append(recognition_id)
+    for values in chunk:
+        values["service_ids"] = services.get(values["id"], [])
+        values["recognition_ids"] = recognitions.get(values["id"], [])
+
+
+def row(values, *, with_distance, words):
+    """The cells of one organisation (a dict of `rows`). The contact details are those a
+    member has not hidden, as Organisation.public_* give them."""
+    categories = words["categories"]
+    for key in values["service_ids"]:
+        if key not in categories:  # a category added since the file started
+            category = ServiceCategory.objects.get(pk=key)
+            categories[key] = ((category.position, category.slug), category.name)
+    province = values["province_id"]
     cells = [
-        organisation.name,
-        words["kinds"].get(organisation.kind, organisation.kind),
-        organisation.enterprise_number_display,
-        organisation.public_street,
-        organisation.postcode.code,
-        organisation.municipality.name,
-        organisation.province.name if organisation.province else "",
-        ", ".join(service.category.name for service in organisation.service_list),
-        ", ".join(recognition.name for recognition in organisation.recognition_list),
-        organisation.public_website,
-        phones.display(organisation.public_phone),
-        organisation.public_email,
-        words["yes"] if organisation.is_verified else words["no"],
+        values["name"],
+        words["kinds"].get(values["kind"], values["kind"]),
+        enterprise_number.display(values["enterprise_number"]),
+        values["street"] if values["show_address"] else "",
+        words["postcodes"][values["postcode_id"]],
+        words["municipalities"][values["municipality_id"]],
+        words["provinces"][province] if province else "",
+        ", ".join(_in_order(values["service_ids"], categories)),
+        ", ".join(_in_order(values["recognition_ids"], words["recognitions"])),
+        values["website"] if values["show_website"] else "",
+        phones.display(values["phone"] if values["show_phone"] else ""),
+        values["email"] if values["show_email"] else "",
+        words["yes"] if values["is_verified"] else words["no"],
     ]
     if with_distance:
         # In the page's language: a decimal comma in Dutch and French, as Excel there expects.
-        cells.append(number_format(organisation.distance_km, 1))
+        cells.append(number_format(values["distance_km"], 1))
     return cells
 
 
 def lines(organisations, *, with_distance):
     """The CSV file line by line: the byte order mark and header, then one line per organisation.
 
-    `organisations` is the directory's result set (Organisation.objects.for_directory(), with
-    `distance_km` when searched from a postcode), read in chunks with its services and
-    recognitions.
+    `organisations` is the directory's result set (a queryset of Organisation, with
+    `distance_km` when searched from a postcode, in the search's order), read in chunks as the
+    plain values of `rows`.
     """
     words = {}
 
@@ -88,14 +192,18 @@ def lines(organisations, *, with_distance):
         return header(with_distance=with_distance)
 
     return csvexport.lines(
-        organisations,
+        rows(organisations, with_distance=with_distance),
         header=header_once,
-        row=lambda organisation: row(organisation, with_distance=with_distance, words=words),
+        row=lambda values: row(values, with_distance=with_distance, words=words),
+        related=related,
     )
 
 
-def response(organisations, *, with_distance):
-    return csvexport.response(lines(organisations, with_distance=with_distance))
+def response(request, organisations, *, with_distance):
+    """The download, once an export slot is free (portal/csvexport.py)."""
+    return csvexport.limited_response(
+        request, lines(organisations, with_distance=with_distance), rows=organisations
+    )
 
 
 # --- The printed guide ----------------------------------------------------------------------

@@ -69,7 +69,7 @@ def directory(request):
         queryset=Organisation.objects.not_stopped().fresh_enough(now=freshness.end_of_today()),
     )
     if request.GET.get("format") == "csv":
-        return guide.response(search.qs, with_distance=search.point is not None)
+        return guide.response(request, search.qs, with_distance=search.point is not None)
     if request.GET.get("format") == "print":
         return _printed_guide(request, search)
     page = search.paginate(request.GET.get("page"), page_size(request.GET.get("per_page")))

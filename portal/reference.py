@@ -64,6 +64,12 @@ def find(model, field, value, *, using="default"):
     return None if key is None else model.from_db(using, attnames, known[key])
 
 
+def instances(model, *, using="default"):
+    """Every row of reference `model`, new instances from memory, in no particular order."""
+    attnames, known = rows(model, GENERATION.current())
+    return [model.from_db(using, attnames, values) for values in known.values()]
+
+
 class ReferenceIterable(ModelIterable):
     """Model instances with the reference rows of `fields` (foreign keys) set from memory."""
 

@@ -368,6 +368,16 @@ DIRECTORY_STALE_MONTHS = env_count("DIRECTORY_STALE_MONTHS", 24, minimum=14)
 # Lists searched near a place without a distance search within this many km of it (the page says
 # so: "within 25 km (default)"), nearest first. At most portal.facets.MAX_KM (250).
 PLACE_DEFAULT_KM = env_count("PLACE_DEFAULT_KM", 25, minimum=1)
+# CSV downloads of the lists (portal/csvexport.py): how many build at once across all
+# processes (the rest wait up to EXPORT_WAIT_SECONDS, then get a page "busy, try again"), and
+# for how long a slot outlives a process that stopped streaming without giving it back.
+EXPORT_CONCURRENCY = env_count("EXPORT_CONCURRENCY", 1, minimum=1)
+# A download waiting for a slot holds one of gunicorn's few threads: a short wait.
+EXPORT_WAIT_SECONDS = env_count("EXPORT_WAIT_SECONDS", 3)
+EXPORT_SLOT_SECONDS = env_count("EXPORT_SLOT_SECONDS", 60, minimum=5)
+# A download of at most this many rows (a filtered list) costs what a page costs: no slot
+# (0: every download takes one).
+EXPORT_SMALL_ROWS = env_count("EXPORT_SMALL_ROWS", 1000)
 
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.
 AUTH_USER_MODEL = "portal.User"

@@ -7,6 +7,7 @@ to the detail page lets the reader go from a row back to the portal.
 """
 
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils import timezone
@@ -15,13 +16,40 @@ from django.utils.translation import gettext as _
 
 from portal import csvexport
 
-from .models import Vacancy
+from .models import BudgetBand, ContractType, Vacancy
 
 
 def _date(value):
     if isinstance(value, datetime):
         value = timezone.localtime(value)  # the day it was in Belgium, not in UTC
     return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+class _Words:
+    """What rows repeat, made once per file (issue 20: a gettext per label, a date format and a
+    URL resolution per row made most of a file's time): the labels of the choices, the status
+    and yes/no words, every date written once, and the link around the code."""
+
+    def __init__(self, link):
+        self.yes, self.no = _("yes"), _("no")
+        self.expired, self.open = _("Expired"), _("Open")
+        self.contract_types = {value: str(label) for value, label in ContractType.choices}
+        self.budget_bands = {value: str(label) for value, label in BudgetBand.choices}
+        self._dates = {}
+        # A slug never needs quoting: the link of every code is the same around it.
+        self._link = link(SimpleNamespace(code=_PLACEHOLDER)).split(_PLACEHOLDER)
+
+    def date(self, value):
+        key = timezone.localtime(value).date() if isinstance(value, datetime) else value
+        if key not in self._dates:
+            self._dates[key] = _date(key)
+        return self._dates[key]
+
+    def link(self, opportunity):
+        return opportunity.code.join(self._link)
+
+
+_PLACEHOLDER = "code0placeholder"
 
 
 def _common_header(*, with_distance):
@@ -39,15 +67,15 @@ def _common_header(*, with_distance):
     return columns
 
 
-def _common_cells(opportunity, *, link, with_distance):
+def _common_cells(opportunity, *, words, with_distance):
     cells = [
         opportunity.postcode.code,
         opportunity.municipality.name,
         opportunity.province.name if opportunity.province else "",
-        _date(opportunity.published_at),
-        _date(opportunity.closing_date),
-        _("Expired") if opportunity.has_expired else _("Open"),
-        link(opportunity),
+        words.date(opportunity.published_at),
+        words.date(opportunity.closing_date),
+        words.expired if opportunity.has_expired else words.open,
+        words.link(opportunity),
     ]
     if with_distance:
         # In the page's language: a decimal comma in Dutch and French, as Excel there expects.
@@ -68,16 +96,16 @@ def vacancy_header(*, with_distance):
     ]
 
 
-def vacancy_row(vacancy, *, link, with_distance):
+def vacancy_row(vacancy, *, words, with_distance):
     return [
         vacancy.title,
         vacancy.organisation.name,
         vacancy.sector.name,
-        vacancy.get_contract_type_display(),
+        words.contract_types.get(vacancy.contract_type, vacancy.contract_type),
         vacancy.hours_per_week,
-        _("yes") if vacancy.open_to_doorstroom else _("no"),
+        words.yes if vacancy.open_to_doorstroom else words.no,
         ", ".join(support.name for support in vacancy.support_list),
-        *_common_cells(vacancy, link=link, with_distance=with_distance),
+        *_common_cells(vacancy, words=words, with_distance=with_distance),
     ]
 
 
@@ -94,16 +122,16 @@ def request_header(*, with_distance):
     ]
 
 
-def request_row(service_request, *, link, with_distance):
+def request_row(service_request, *, words, with_distance):
     return [
         service_request.title,
         service_request.organisation.name,
         service_request.category.name,
         service_request.volume,
-        _date(service_request.period_start),
-        _date(service_request.period_end),
-        service_request.get_budget_band_display(),
-        *_common_cells(service_request, link=link, with_distance=with_distance),
+        words.date(service_request.period_start),
+        words.date(service_request.period_end),
+        words.budget_bands.get(service_request.budget_band, service_request.budget_band),
+        *_common_cells(service_request, words=words, with_distance=with_distance),
     ]
 
 
@@ -122,9 +150,16 @@ def response(opportunities, *, request, with_distance):
         path = reverse(f"vacancies:{url_name}", kwargs={"code": opportunity.code})
         return request.build_absolute_uri(path)
 
+    words = []
+
+    def header_once():
+        # Made when the file starts, in the language of the request that streams it.
+        words.append(_Words(link))
+        return header(with_distance=with_distance)
+
     lines = csvexport.lines(
         opportunities,
-        header=lambda: header(with_distance=with_distance),
-        row=lambda opportunity: row(opportunity, link=link, with_distance=with_distance),
+        header=header_once,
+        row=lambda opportunity: row(opportunity, words=words[0], with_distance=with_distance),
     )
-    return csvexport.response(lines, topic=topic)
+    return csvexport.limited_response(request, lines, rows=opportunities, topic=topic)

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from companies import guide
-from companies.models import Organisation
+from companies.models import Organisation, Recognition
+from portal.models import ServiceCategory
 from tests.factories import listed_organisation, reference_rows_in_memory
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +303,64 @@ def test_the_csv_guide_writes_the_kind_and_verified_in_the_files_language(
 
     assert f'"{kind}"' in text
     assert f'"{verified}"' in text
+
+
+def test_the_csv_guide_lists_services_and_recognitions_in_the_vocabularys_order(
+    client, reference_data, monkeypatch
+):
+    """The file reads plain values, not model instances (issue 20): the names come from the
+    reference rows and the recognitions read once, in the order a profile lists them, also
+    across chunks."""
+    from portal import csvexport
+
+    monkeypatch.setattr(csvexport, "CHUNK_SIZE", 2)
+    for n in range(5):
+        listed_organisation(
+            name=f"Onderneming {n}",
+            code="3700",
+            services=["schoonmaak", "groenonderhoud"],
+            recognitions=["maatwerkbedrijf", "arbeidszorg"][: 1 + n % 2],
+        )
+
+    _header, *rows = csv_rows(client.get(URL, {"format": "csv", "sort": "name"}))
+
+    assert [row[0] for row in rows] == [f"Onderneming {n}" for n in range(5)]
+    expected = ", ".join(
+        category.name
+        for category in ServiceCategory.objects.filter(slug__in=["schoonmaak", "groenonderhoud"])
+    )
+    assert {row[7] for row in rows} == {expected}
+    both = ", ".join(
+        recognition.name
+        for recognition in Recognition.objects.filter(slug__in=["maatwerkbedrijf", "arbeidszorg"])
+    )
+    assert [row[8] for row in rows] == [
+        Recognition.objects.get(slug="maatwerkbedrijf").name if n % 2 == 0 else both
+        for n in range(5)
+    ]
+
+
+def test_the_csv_guide_runs_as_many_queries_for_many_rows_as_for_few(
+    client, many, django_assert_max_num_queries, monkeypatch
+):
+    """On PostgreSQL the services and recognitions come with the rows, as arrays: the file is
+    one statement (after the small-file count and the recognitions' names) whatever its
+    length; elsewhere two more per chunk."""
+    from django.db import connection
+
+    from portal import csvexport
+
+    monkeypatch.setattr(csvexport, "CHUNK_SIZE", 5)
+    many(4)
+    reference_rows_in_memory()
+    with django_assert_max_num_queries(5) as few:
+        rows = csv_rows(client.get(URL, {"format": "csv"}))
+    assert len(rows) == 5
+
+    many(20)
+    reference_rows_in_memory()
+    with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 13) as more:
+        rows = csv_rows(client.get(URL, {"format": "csv"}))
+    assert len(rows) == 25
+    if connection.vendor == "postgresql":
+        assert len(more.captured_queries) == len(few.captured_queries)

@@ -172,3 +172,20 @@ def test_the_portal_writes_csv_only_through_csvexport():
     ]
 
     assert found == ["portal/csvexport.py"]
+
+
+@pytest.mark.parametrize("value", [*HOSTILE, "plain", "", None, 12, "a\x00=1"])
+def test_a_row_is_defused_as_each_of_its_cells_would_be(value):
+    """cells() searches the row once (issue 20); it writes what cell() writes of each."""
+    row = ["Acme", value, "ends with a comma,", value, "=1"]
+
+    assert csvexport.cells(row) == [csvexport.cell(item) for item in row]
+
+
+def test_the_file_streams_in_blocks_not_a_write_per_line():
+    lines = [f'"row {number}"\r\n' for number in range(10_000)]
+
+    blocks = list(csvexport.response(iter(lines)).streaming_content)
+
+    assert b"".join(blocks) == "".join(lines).encode()
+    assert 1 < len(blocks) < 10
