@@ -68,6 +68,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import csvexport, datachanges, geography, maps
 from portal.models import BelgianRegion, Municipality, Postcode, Province, Region, ServiceCategory
 
+from . import disclosure
 from .models import (
     Collaboration,
     CollaborationChannel,
@@ -78,9 +79,9 @@ from .models import (
 )
 
 FIRST_YEAR = 2012
-THRESHOLD = 3
-SMALL = "<3"
-HIDDEN = "x"
+THRESHOLD = disclosure.THRESHOLD
+SMALL = disclosure.SMALL
+HIDDEN = disclosure.HIDDEN
 # The organisations behind one figure are listed up to this many (with the full count).
 BEHIND_LIMIT = 200
 # How long a computed table is kept. Its key changes with the data and the day, so an entry is
@@ -277,13 +278,20 @@ def mode_for(user, filters):
 
 @dataclass(eq=False)
 class Cell:
-    """One figure: its value, the number of distinct firms behind it, and, for a total, the
-    cells it adds up or bounds. `hidden` is set by `protect` (SMALL or HIDDEN)."""
+    """One figure: its value, the number of distinct firms behind it, for a total the cells it
+    adds up (`parts`), for a count of distinct firms over cells a firm can be in more than one
+    of, those cells (`bounds`: it lies between their largest and their sum), and for a figure
+    that sums over firms the share of the largest one (`largest`, for the dominance rule).
+    `hidden` is set by `protect` (HIDDEN), and `primary` when the cell itself was too small or
+    dominated (the others are hidden to protect it)."""
 
     value: int | str = 0
     firms: int | None = None
     parts: list = field(default_factory=list)
     hidden: str = ""
+    bounds: list = field(default_factory=list)
+    largest: int | None = None
+    primary: bool = False
 
     @classmethod
     def count(cls, value, firms=None):
@@ -292,7 +300,14 @@ class Cell:
 
     @classmethod
     def total(cls, parts):
-        return cls(value=sum(part.value for part in parts), parts=list(parts))
+        """The sum of `parts`; its firms are theirs added up when each has its own (set
+        `firms` where a firm can be in several parts)."""
+        firms = [part.firms for part in parts]
+        return cls(
+            value=sum(part.value for part in parts),
+            firms=None if None in firms else sum(firms),
+            parts=list(parts),
+        )
 
     @property
     def shown(self):
@@ -306,9 +321,13 @@ class Cell:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of figures; `confidential` when they come from the register (who works with
+    whom) and so are protected in public, else public (what the portal shows anyway)."""
+
     key: str
     label: str
     numeric: bool = True
+    confidential: bool = True
 
 
 @dataclass(eq=False)
@@ -348,26 +367,23 @@ class Table:
 
 
 def protect(table):
-    """Hide small figures and every total that would let one be worked out (see the module)."""
-    decided = {}
-
-    def hide(cell):
-        if id(cell) in decided:
-            return decided[id(cell)]
-        reason = ""
-        if cell.firms is not None and 0 < cell.firms < THRESHOLD:
-            reason = SMALL
-        # Every part is looked at, not only up to the first hidden one: each gets its mark.
-        elif [part for part in cell.parts if hide(part)]:
-            reason = HIDDEN
-        cell.hidden = reason
-        decided[id(cell)] = reason
-        return reason
-
+    """Hide what would tell about a firm, the way statistical offices do (companies/disclosure.py):
+    small and dominated confidential cells, then as few others as needed so that none of them
+    can be worked out from the cells and totals shown. Public columns are left as they are."""
+    cells, confidential, sums, bounds = [], set(), [], []
     for row in table.rows:
-        for cell in row.cells.values():
-            if isinstance(cell.value, int):
-                hide(cell)
+        for column in table.columns:
+            cell = row.cells[column.key]
+            if not (column.numeric and isinstance(cell.value, int)):
+                continue
+            cells.append(cell)
+            if column.confidential:
+                confidential.add(id(cell))
+            if cell.parts:
+                sums.append((cell, cell.parts))
+            if cell.bounds:
+                bounds.append((cell, cell.bounds))
+    disclosure.suppress(cells, confidential, sums, bounds)
     return table
 
 
@@ -605,8 +621,8 @@ def year_province_table(filters, *, counts, columns, provinces, bounds=None):
     """Rows per year and province, with a total row per year over the provinces.
 
     `counts` maps (year, province id) to {column key: (value, firms)}. `bounds` names columns
-    that bound others without being their sum ({"any": ["client", "supplier", "partner"]}):
-    such a cell is hidden with the cells it bounds.
+    that count the distinct firms of others without being their sum ({"any": ["client",
+    "supplier", "partner"]}): a firm in two roles counts once (see `Cell.bounds`).
     """
     bounds = bounds or {}
     rows = []
@@ -616,7 +632,7 @@ def year_province_table(filters, *, counts, columns, provinces, bounds=None):
             figures = counts.get((year, province.pk if province else None), {})
             cells = {column.key: Cell.count(*figures.get(column.key, (0, 0))) for column in columns}
             for key, others in bounds.items():
-                cells[key].parts = [cells[other] for other in others]
+                cells[key].bounds = [cells[other] for other in others]
             province_rows.append(
                 Row(
                     key=f"{year}:{province_key(province)}",
@@ -630,8 +646,12 @@ def year_province_table(filters, *, counts, columns, provinces, bounds=None):
                 column.key: Cell.total([row.cells[column.key] for row in province_rows])
                 for column in columns
             }
+            # The distinct firms of a total, where they were counted (a firm in several
+            # provinces); else those of the provinces add up (a firm has one province).
+            for key, (_value, firms) in counts.get((year, ALL), {}).items():
+                totals[key].firms = firms
             for key, others in bounds.items():
-                totals[key].parts += [totals[other] for other in others]
+                totals[key].bounds = [totals[other] for other in others]
             rows.append(
                 Row(
                     key=f"{year}:{ALL}",
@@ -643,12 +663,15 @@ def year_province_table(filters, *, counts, columns, provinces, bounds=None):
     return Table(row_headers=[_("Year"), _("Province")], columns=columns, rows=rows)
 
 
-def count_per_year_and_province(queryset, *, date, place, firm, measures, into):
+def count_per_year_and_province(queryset, *, date, place, firm, measures, into, totals=()):
     """Count rows per year (of the field `date`) and province (the field `place`), one query.
 
     `measures` maps a column key to a Q (None: every row); each is counted with the distinct
     firms (the field `firm`) behind it. Adds {(year, province id): {key: (value, firms)}} to
-    `into` and returns it.
+    `into` and returns it. For the measures named in `totals` (confidential ones whose firm can
+    be in several provinces: an employer placing people in two), a second query counts the
+    distinct firms of each year over all provinces, under (year, ALL): the firms of the total,
+    which are not the sum of the provinces' firms.
     """
     aggregates = {}
     for key, condition in measures.items():
@@ -663,6 +686,12 @@ def count_per_year_and_province(queryset, *, date, place, firm, measures, into):
         figures = into.setdefault((row["report_year"], row["report_place"]), {})
         for key in measures:
             figures[key] = (row[key], row[f"{key}__firms"])
+    if totals:
+        firms = {key: Count(firm, distinct=True, filter=measures[key]) for key in totals}
+        for row in queryset.values(report_year=ExtractYear(date)).annotate(**firms).order_by():
+            figures = into.setdefault((row["report_year"], ALL), {})
+            for key in totals:
+                figures[key] = (None, row[key])
     return into
 
 

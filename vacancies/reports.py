@@ -56,8 +56,9 @@ class VacanciesAndDoorstroom(YearProvinceSection):
 
     def columns(self):
         return [
-            Column("vacancies", gettext("Vacancies published")),
-            Column("open", gettext("Open to doorstroom")),
+            # Published vacancies are public (/vacancies/ lists them); who was placed is not.
+            Column("vacancies", gettext("Vacancies published"), confidential=False),
+            Column("open", gettext("Open to doorstroom"), confidential=False),
             Column("placed", gettext("Candidates accepted")),
         ]
 
@@ -85,6 +86,7 @@ class VacanciesAndDoorstroom(YearProvinceSection):
             firm="employer",
             measures={"placed": None},
             into=counts,
+            totals=["placed"],
         )
         return year_province_table(
             filters,
@@ -120,7 +122,8 @@ class RequestsAndOffers(YearProvinceSection):
 
     def columns(self):
         return [
-            Column("requests", gettext("Service requests published")),
+            # Published requests are public; whose offer was accepted is not.
+            Column("requests", gettext("Service requests published"), confidential=False),
             Column("accepted", gettext("Offers accepted")),
         ]
 
@@ -154,6 +157,7 @@ class RequestsAndOffers(YearProvinceSection):
             firm="service_request__organisation",
             measures={"accepted": None},
             into=counts,
+            totals=["accepted"],
         )
         return year_province_table(
             filters,

@@ -57,11 +57,13 @@ class VoucherProgrammes(Section):
 
     def columns(self):
         return [
-            Column("applied", gettext("Applied")),
-            Column("approved", gettext("Approved")),
-            Column("redeemed", gettext("Redeemed")),
-            Column("paid", gettext("Paid")),
-            Column("year_on", gettext("Redeemed over a year ago")),
+            # The counts of a public programme are public; whether applicant and provider still
+            # work together comes from the register.
+            Column("applied", gettext("Applied"), confidential=False),
+            Column("approved", gettext("Approved"), confidential=False),
+            Column("redeemed", gettext("Redeemed"), confidential=False),
+            Column("paid", gettext("Paid"), confidential=False),
+            Column("year_on", gettext("Redeemed over a year ago"), confidential=False),
             Column("going_on", gettext("Still working together a year later")),
         ]
 
@@ -126,6 +128,13 @@ class VoucherProgrammes(Section):
                 column.key: Cell.total([row.cells[column.key] for row in rows])
                 for column in columns
             }
+            # An applicant can have vouchers of several programmes: the total's distinct
+            # applicants are counted, not added up (one more query).
+            condition = self.measures()["going_on"]
+            everything = self.vouchers(filters).aggregate(
+                firms=Count("applicant", distinct=True, filter=condition)
+            )
+            totals["going_on"].firms = everything["firms"]
             rows.append(
                 Row(
                     key=ALL,
