@@ -13,7 +13,8 @@ Protection, in three steps:
 1. Primary suppression: a confidential cell resting on fewer than THRESHOLD distinct firms,
    or, for a figure that is a sum over firms (collaborations, vouchers), one where a
    single firm makes up more than DOMINANCE of the value (`Cell.largest`).
-2. Complementary suppression: every sum with exactly one hidden member would give it away as a
+2. Complementary suppression: a count of distinct firms inside the table is hidden with the
+   cells it bounds; every sum with exactly one hidden member would give it away as a
    difference, so one more member is hidden: the smallest shown confidential part that
    is not zero, a total only when no part can be. Repeated until no sum has exactly one hidden
    member. A total of THRESHOLD firms or more is therefore shown, with interior cells hidden.
@@ -60,8 +61,10 @@ def suppress(cells, confidential, sums, bounds):
     for cell in cells:
         cell.primary = id(cell) in confidential and primary(cell)
         cell.hidden = HIDDEN if cell.primary else ""
+    sums = [*sums, *_equal_to_one_part(bounds)]
     totals = {id(total) for total, _parts in sums}
     while True:
+        _hide_with_parts(bounds, confidential, totals)
         _complete_lines(sums, confidential, totals)
         pinned = audit(cells, sums, bounds)
         if not pinned:
@@ -69,6 +72,16 @@ def suppress(cells, confidential, sums, bounds):
         # One at a time: hiding one cell often frees others pinned through it.
         if not any(_hide_next_to(cell, sums, bounds, confidential, totals) for cell in pinned):
             return  # nothing left that may be hidden (public cells only)
+
+
+def _equal_to_one_part(bounds):
+    """The bounds that are sums after all: when every part but one is zero (and zeros are never
+    hidden), the count of distinct firms is that part (a province whose firms are all clients)."""
+    return [
+        (cell, others)
+        for cell, parts in bounds
+        if len(others := [part for part in parts if part.value]) == 1
+    ]
 
 
 def _candidates(members, confidential, totals):
@@ -81,6 +94,22 @@ def _candidates(members, confidential, totals):
         if not cell.hidden and id(cell) in confidential and cell.value
     ]
     return [members[n] for *_key, n in sorted(found)]
+
+
+def _hide_with_parts(bounds, confidential, totals):
+    """A count of distinct firms inside the table (a province's firms in any role) is hidden
+    with any of the cells it bounds: with it shown, "it is at most their sum" would narrow the
+    hidden ones, and several such inequalities together can pin one, which the audit's
+    intervals do not see. A total (the Flanders figure) stays, and the audit watches it."""
+    for cell, parts in bounds:
+        if (
+            not cell.hidden
+            and id(cell) not in totals
+            and id(cell) in confidential
+            and cell.value
+            and any(part.hidden for part in parts)
+        ):
+            cell.hidden = HIDDEN
 
 
 def _complete_lines(sums, confidential, totals):
@@ -195,6 +224,7 @@ def determined_by_sums(cells, sums):
 
 def audit(cells, sums, bounds):
     """The hidden cells someone could work out exactly from the table as published."""
+    sums = [*sums, *_equal_to_one_part(bounds)]
     box = intervals(cells, sums, bounds)
     pinned = [cell for cell in cells if cell.hidden and box[id(cell)][0] == box[id(cell)][1]]
     for cell in determined_by_sums(cells, sums):
