@@ -59,7 +59,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, F, FloatField, Q
+from django.db.models import Count, F, FloatField, Max, Min, Q
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -107,6 +107,24 @@ class Chart:
 
 def this_year():
     return timezone.localdate().year
+
+
+class _Brussels:
+    """The province filter's choice for Brussels, which has no province: organisations there
+    have none (`province` is null). Stands where a Province would, with the same attributes."""
+
+    slug = "brussels"
+    pk = None
+
+    @property
+    def name(self):
+        return gettext("Brussels")
+
+    def __str__(self):
+        return self.name
+
+
+BRUSSELS = _Brussels()
 
 
 @dataclass(frozen=True)
@@ -178,6 +196,24 @@ class SlugChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class _ProvincesAndBrussels(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        yield from super().__iter__()
+        yield (BRUSSELS.slug, BRUSSELS.name)
+
+
+class ProvinceChoiceField(SlugChoiceField):
+    """The Flemish provinces and Brussels (the reports are about Flanders and its capital; an
+    organisation elsewhere still counts where the figures are for all provinces)."""
+
+    iterator = _ProvincesAndBrussels
+
+    def to_python(self, value):
+        if value == BRUSSELS.slug:
+            return BRUSSELS
+        return super().to_python(value)
+
+
 class FilterForm(forms.Form):
     """The GET parameters of a report: `from`, `to`, `province`, `region`, `category`.
 
@@ -185,9 +221,9 @@ class FilterForm(forms.Form):
     the report runs without it (with the default).
     """
 
-    province = SlugChoiceField(
+    province = ProvinceChoiceField(
         label=_("Province"),
-        queryset=Province.objects.all(),
+        queryset=Province.objects.filter(region=BelgianRegion.FLANDERS),
         to_field_name="slug",
         required=False,
         empty_label=_("All provinces"),
@@ -214,9 +250,21 @@ class FilterForm(forms.Form):
         },
     )
 
-    def __init__(self, data, *, section):
+    def __init__(self, data, *, section, version=None):
         self.last_year = this_year()
-        defaults = {"from": str(FIRST_YEAR), "to": str(self.last_year)}
+        # By default the years that hold data (see Section.years_with_data).
+        self.default_years = (FIRST_YEAR, self.last_year)
+        if "years" in section.filters:
+            self.default_years = section.years_with_data(version) or self.default_years
+        first, last = self.default_years
+        # One end chosen: the default of the other never makes the range run backwards.
+        chosen = {name: _year(data.get(name)) for name in ("from", "to")}
+        if chosen["to"] and not data.get("from"):
+            first = min(first, chosen["to"])
+        if chosen["from"] and not data.get("to"):
+            last = max(last, chosen["from"])
+        self.default_years = (first, last)
+        defaults = {"from": str(first), "to": str(last)}
         data = data.copy()
         for name, value in defaults.items():
             if not data.get(name):
@@ -254,12 +302,20 @@ class FilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         return Filters(
-            year_from=data.get("from") or FIRST_YEAR,
-            year_to=data.get("to") or self.last_year,
+            year_from=data.get("from") or self.default_years[0],
+            year_to=data.get("to") or self.default_years[1],
             province=data.get("province"),
             region=data.get("region"),
             category=data.get("category"),
         )
+
+
+def _year(value):
+    """A year given in the query, when it is one the form accepts; else None."""
+    if isinstance(value, str) and value.isdigit() and len(value) == 4:
+        year = int(value)
+        return year if FIRST_YEAR <= year <= this_year() else None
+    return None
 
 
 def mode_for(user, filters):
@@ -332,11 +388,16 @@ class Column:
 
 @dataclass(eq=False)
 class Row:
+    """A row of figures. A row with a `note` ("No data for 2013") stands for a year where
+    nothing was counted: the page, the CSV and the JSON say the note instead of its zeros
+    (charts still draw them)."""
+
     key: str
     labels: list
     cells: dict
     total: bool = False
     link: str = ""
+    note: str = ""
 
     @property
     def label(self):
@@ -357,6 +418,11 @@ class Table:
         column = next((c for c in self.columns if c.key == column_key and c.numeric), None)
         row = next((r for r in self.rows if r.key == row_key), None)
         return (row, column) if row and column else None
+
+    @property
+    def note_span(self):
+        """The columns a row's note spans on the page: all but its one label."""
+        return len(self.row_headers) + len(self.columns) - 1
 
     def lines(self):
         """Each row with its cells in the order of the columns, for the template."""
@@ -411,19 +477,50 @@ class Section:
         figure would tell how large it is)."""
         return table
 
-    def compute(self, filters, *, mode):
+    def first_and_last(self):
+        """(first year, last year) with something this report counts, or None; one cheap
+        aggregate query. Sections with years write it; `years_with_data` caches it."""
+        return None
+
+    def years_with_data(self, version=None):
+        """The years that hold data, clamped to FIRST_YEAR and this year: the default range of
+        the filter form. Cached like the tables, by the data version (and the day: "this
+        year" moves)."""
+        version = version or datachanges.version()
+        key = ":".join(
+            [
+                "report-years",
+                self.slug,
+                _code_fingerprint(type(self)),
+                timezone.localdate().isoformat(),
+                version,
+            ]
+        )
+        found = cache.get(key)
+        if found is None:
+            years = self.first_and_last()
+            found = "none"
+            if years is not None and None not in years:
+                first = min(max(years[0], FIRST_YEAR), this_year())
+                last = max(min(years[1], this_year()), first)
+                found = (first, last)
+            cache.set(key, found, CACHE_SECONDS)
+        return None if found == "none" else found
+
+    def compute(self, filters, *, mode, version=None):
         """The table as the viewer may see it: the figures (cached), protected and arranged on
         the copy the cache handed out."""
-        table = self.figures(filters)
+        table = self.figures(filters, version)
         if self.counts_firms and mode == Mode.PUBLIC:
             protect(table)
         return self.arrange(table)
 
-    def figures(self, filters):
+    def figures(self, filters, version=None):
         """The table `build` makes, unprotected: from the cache while the data and the day are
-        those it was computed on (see "The cache" above). The caller gets a copy of its own."""
+        those it was computed on (see "The cache" above). The caller gets a copy of its own.
+        `version`: the data version read at the start of the request, if it was."""
         # The version first: a table built after reading it is at least as new as it says.
-        key = self.cache_key(filters, datachanges.version())
+        key = self.cache_key(filters, version or datachanges.version())
         table = cache.get(key)
         if table is None:
             table = self.build(filters)
@@ -534,7 +631,10 @@ def behind(section, table, filters, *, mode, row_key, column_key):
 def _table_lines(table):
     yield [*table.row_headers, *(column.label for column in table.columns)]
     for row in table.rows:
-        yield [*row.labels, *(row.cells[column.key].shown for column in table.columns)]
+        if row.note:
+            yield [*row.labels, row.note]
+        else:
+            yield [*row.labels, *(row.cells[column.key].shown for column in table.columns)]
 
 
 def csv_response(section, table):
@@ -558,20 +658,30 @@ def as_json(section, table, *, filters, mode):
         },
         "row_headers": [str(header) for header in table.row_headers],
         "columns": [{"key": column.key, "label": str(column.label)} for column in table.columns],
-        "rows": [
-            {
-                "key": row.key,
-                "labels": [str(label) for label in row.labels],
-                "total": row.total,
-                "cells": {
-                    column.key: row.cells[column.key].shown
-                    if column.numeric
-                    else str(row.cells[column.key].value)
-                    for column in table.columns
-                },
-            }
-            for row in table.rows
-        ],
+        "rows": [_json_row(row, table) for row in table.rows],
+    }
+
+
+def _json_row(row, table):
+    """A row as on the page; a row with a note ("No data for 2013") has the note, no cells."""
+    if row.note:
+        return {
+            "key": row.key,
+            "labels": [str(label) for label in row.labels],
+            "total": row.total,
+            "note": row.note,
+            "cells": {},
+        }
+    return {
+        "key": row.key,
+        "labels": [str(label) for label in row.labels],
+        "total": row.total,
+        "cells": {
+            column.key: row.cells[column.key].shown
+            if column.numeric
+            else str(row.cells[column.key].value)
+            for column in table.columns
+        },
     }
 
 
@@ -593,6 +703,8 @@ def provinces_for(filters, present):
     """The provinces a table has rows or columns for: the chosen one; else the Flemish ones
     (unless a region narrows the figures) and any other where something was counted. `present`
     holds the province ids found (None for organisations in Brussels). One query."""
+    if filters.province is BRUSSELS:
+        return [None]
     if filters.province is not None:
         return [filters.province]
     provinces = [
@@ -627,6 +739,22 @@ def year_province_table(filters, *, counts, columns, provinces, bounds=None):
     bounds = bounds or {}
     rows = []
     for year in filters.years:
+        if not any(
+            value or firms
+            for (counted, _place), figures in counts.items()
+            if counted == year
+            for value, firms in figures.values()
+        ):
+            rows.append(
+                Row(
+                    key=f"{year}:{ALL if len(provinces) > 1 else province_key(provinces[0])}",
+                    labels=[str(year)],
+                    cells={column.key: Cell.count(0) for column in columns},
+                    total=len(provinces) > 1,
+                    note=gettext("No data for %(year)s") % {"year": year},
+                )
+            )
+            continue
         province_rows = []
         for province in provinces:
             figures = counts.get((year, province.pk if province else None), {})
@@ -698,7 +826,9 @@ def count_per_year_and_province(queryset, *, date, place, firm, measures, into, 
 def in_place(queryset, filters, path=""):
     """Narrow rows of a Located model, or of one reached by `path` ("regular__"), to the
     province and region chosen."""
-    if filters.province is not None:
+    if filters.province is BRUSSELS:
+        queryset = queryset.filter(**{f"{path}province__isnull": True})
+    elif filters.province is not None:
         queryset = queryset.filter(**{f"{path}province": filters.province})
     if filters.region is not None:
         queryset = queryset.filter(**{f"{path}municipality__in": filters.region_municipalities()})
@@ -755,6 +885,17 @@ def regular_organisations(collaborations):
 
 
 ANY_ROLE = "any"
+
+
+def collaboration_years():
+    """(first, last) year a confirmed collaboration ran: the last is this year while one runs."""
+    found = Collaboration.objects.confirmed().aggregate(
+        first=Min("started"), last=Max("ended"), running=Count("pk", filter=Q(ended__isnull=True))
+    )
+    if found["first"] is None:
+        return None
+    last = this_year() if found["running"] or found["last"] is None else found["last"].year
+    return (found["first"].year, last)
 
 
 def firms_per_year(filters):
@@ -856,6 +997,9 @@ class FirmsPerYear(YearProvinceSection):
         "roles counts once under “any role”."
     )
 
+    def first_and_last(self):
+        return collaboration_years()
+
     def columns(self):
         return [
             Column(CollaborationRole.CLIENT, gettext("Clients")),
@@ -893,6 +1037,9 @@ class ProvinceColumnsSection(Section):
     """Rows of a kind (service categories, channels) against provinces and their total."""
 
     chart = Chart.BARS
+
+    def first_and_last(self):
+        return collaboration_years()
 
     def province_columns(self, filters, present):
         provinces = provinces_for(filters, present)
@@ -1137,7 +1284,9 @@ class BlindSpots(Section):
     def build(self, filters):
         categories = [filters.category] if filters.category else list(ServiceCategory.objects.all())
         municipalities = Municipality.objects.current().flemish()
-        if filters.province is not None:
+        if filters.province is BRUSSELS:
+            municipalities = municipalities.none()  # Flemish municipalities only
+        elif filters.province is not None:
             municipalities = municipalities.filter(province=filters.province)
         if filters.region is not None:
             municipalities = municipalities.filter(regions=filters.region)

@@ -92,7 +92,9 @@ def json_table(response):
     data = json.loads(response.content)
     header = [*data["row_headers"], *(column["label"] for column in data["columns"])]
     rows = [
-        [*row["labels"], *(str(row["cells"][column["key"]]) for column in data["columns"])]
+        [*row["labels"], row["note"]]
+        if "note" in row
+        else [*row["labels"], *(str(row["cells"][column["key"]]) for column in data["columns"])]
         for row in data["rows"]
     ]
     return [header, *rows]
@@ -378,11 +380,10 @@ def test_public_figures_hide_small_cells_and_as_few_others_as_keep_them_hidden(c
         "2015:limburg": {"client": "x", "supplier": 0, "partner": 0, "any": "x"},
         **{f"2015:{slug}": zeros(*ROLES) for slug in (*OTHER_FLEMISH, "vlaams-brabant")},
         "2015:all": {"client": "x", "supplier": 0, "partner": 0, "any": "x"},
-        # The suppliers (2) and the partner (1) are small. With every total shown, the partner
-        # would be 8 - 4 - 3 in the "any role" column: Limburg's 3 is hidden too, and since it
-        # equals its clients (its only role), they are, and Antwerpen's clients for that column.
-        "2016:antwerpen": {"client": "x", "supplier": "x", "partner": 0, "any": 4},
-        "2016:limburg": {"client": "x", "supplier": 0, "partner": 0, "any": "x"},
+        # The suppliers (2) and the partner (1) are small, and each province's firms in any
+        # role are hidden with them; the "any role" column then has two hidden cells.
+        "2016:antwerpen": {"client": 3, "supplier": "x", "partner": 0, "any": "x"},
+        "2016:limburg": {"client": 3, "supplier": 0, "partner": 0, "any": 3},
         "2016:vlaams-brabant": {"client": 0, "supplier": 0, "partner": "x", "any": "x"},
         **{f"2016:{slug}": zeros(*ROLES) for slug in OTHER_FLEMISH},
         # The totals of 3 firms or more are shown: Flanders' firms in any role above all.
@@ -438,7 +439,7 @@ def test_a_regisseur_without_a_region_chosen_sees_public_figures_and_is_offered_
     response = client.get(url("firms"), {"from": "2016", "to": "2016"})
     assert response.context["mode"] == reports.Mode.PUBLIC
     assert (
-        figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:limburg"]["client"] == "x"
+        figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:antwerpen"]["any"] == "x"
     )
     assert "region=zuidoost-limburg" in response.content.decode()
 
@@ -550,7 +551,7 @@ def test_a_regisseur_without_the_code_still_sees_the_public_figures(client, worl
     assert response.status_code == 200
     assert response.context["mode"] == reports.Mode.PUBLIC
     assert (
-        figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:limburg"]["client"] == "x"
+        figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:antwerpen"]["any"] == "x"
     )
 
 
@@ -883,7 +884,9 @@ def test_a_count_of_distinct_firms_that_would_pin_a_hidden_one_gets_company():
         columns=[reports.Column("client", "client"), reports.Column("any", "any")],
         rows=[
             reports.Row(str(n), [str(n)], {"client": c, "any": a})
-            for n, (c, a) in enumerate([*zip(clients, anyrole), (total_clients, total_any)])
+            for n, (c, a) in enumerate(
+                [*zip(clients, anyrole, strict=True), (total_clients, total_any)]
+            )
         ],
     )
     reports.protect(table)
@@ -920,7 +923,9 @@ def test_public_columns_are_never_hidden_nor_used_to_hide():
 # render no form.
 FORM_QUERIES = 3
 VERSION = 1
-BUILD = {"firms": 2, "services": 3, "channels": 2, "blind-spots": 3}
+# The reports with years ask, once per data version, for the years that hold data (the form's
+# default range): one more query for firms, services and channels.
+BUILD = {"firms": 2 + 1, "services": 3 + 1, "channels": 2 + 1, "blind-spots": 3}
 
 
 @pytest.mark.parametrize("slug", sorted(BUILD))
@@ -976,3 +981,66 @@ def test_the_regional_view_and_its_list_run_a_fixed_number_of_queries(
     with django_assert_num_queries(2 + 1 + 1 + page - BUILD["firms"] + 1):
         response = client.get(url("firms"), params)
     assert len(response.context["behind"].organisations) == 2
+
+
+# --- The default range, the provinces, years without data (issue 21, item 4) --------------------
+
+
+def test_the_default_range_is_the_years_that_hold_data(client, world):
+    # The first confirmed collaboration started in 2014 (l1); a2 and l2 still run.
+    response = client.get(url("firms"))
+    form = response.context["form"]
+    assert form.default_years == (2014, THIS_YEAR)
+    filters = response.context["filters"]
+    assert (filters.year_from, filters.year_to) == (2014, THIS_YEAR)
+    # Once they ended, the range ends with the last year something ran.
+    Collaboration.objects.update(ended=date(2019, 6, 30))
+    filters = client.get(url("firms")).context["filters"]
+    assert (filters.year_from, filters.year_to) == (2014, 2019)
+    # One end chosen: the other is the default, never running backwards.
+    filters = client.get(url("firms"), {"to": "2013"}).context["filters"]
+    assert (filters.year_from, filters.year_to) == (2013, 2013)
+
+
+def test_without_data_the_default_range_is_every_year(client, reference_data, db):
+    filters = client.get(url("firms")).context["filters"]
+    assert (filters.year_from, filters.year_to) == (reports.FIRST_YEAR, THIS_YEAR)
+
+
+def test_the_province_filter_offers_the_flemish_provinces_and_brussels(client, world):
+    field = client.get(url("firms")).context["form"].fields["province"]
+    assert [value for value, _label in field.choices][1:] == [
+        *Province.objects.filter(region="flanders")
+        .order_by("name_nl")
+        .values_list("slug", flat=True),
+        "brussels",
+    ]
+    assert "namur" not in str(field.choices)
+
+
+def test_brussels_is_the_organisations_without_a_province(client, world):
+    brussels = OrganisationFactory(name="Brusselse firma", postcode=postcode("1000"))
+    assert brussels.province is None
+    collaborate(brussels, world.s1, started=date(2016, 1, 1))
+    log_in_as(client, world.administrator)
+    found = figures(client, "firms", **{"from": "2016", "to": "2016", "province": "brussels"})
+    assert found == {"2016:none": {"client": 1, "supplier": 0, "partner": 0, "any": 1}}
+
+
+def test_a_year_without_data_says_so_once_on_the_page_and_in_the_exports(client, world):
+    params = {"from": "2013", "to": "2015"}
+    page = page_table(client.get(url("firms"), params))
+    note = _("No data for %(year)s") % {"year": 2013}
+    assert page[1] == ["2013", note]
+    assert [row[0] for row in page[1:]].count("2013") == 1
+    assert page[2][0] == "2014" and len(page[2]) == len(page[0])
+    assert csv_table(client.get(url("firms"), {**params, "format": "csv"})) == page
+    data = client.get(url("firms"), {**params, "format": "json"}).json()
+    assert data["rows"][0] == {
+        "key": "2013:all",
+        "labels": ["2013"],
+        "total": True,
+        "note": note,
+        "cells": {},
+    }
+    assert json_table(client.get(url("firms"), {**params, "format": "json"})) == page

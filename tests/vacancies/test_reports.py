@@ -237,9 +237,10 @@ def test_a_bad_filter_is_reported(client, world, params):
 # The form's choices (vacancies: province and region; requests: and category) and the data
 # version; unless the table is cached for that version, the provinces and one grouped query per
 # measure's table (vacancies and placements; requests and offers), and one for the distinct
-# employers (requesters) of the confidential column's total over the provinces.
+# employers (requesters) of the confidential column's total over the provinces; and the years
+# that hold data (the form's default range).
 PAGE = {"vacancies": 2 + 1, "requests": 3 + 1}
-BUILD = 1 + 2 + 1
+BUILD = 1 + 2 + 1 + 1
 
 
 @pytest.mark.parametrize("slug", sorted(PAGE))

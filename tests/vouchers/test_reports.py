@@ -192,9 +192,10 @@ def test_the_voucher_report_knows_no_province(client, world):
 
 # The form's choices (region, category) and the data version; unless the table is cached for
 # that version, the programmes, one grouped query over the vouchers, and the distinct applicants
-# of the confidential column's total over the programmes.
+# of the confidential column's total over the programmes; and the programmes' first and last
+# year (the form's default range).
 PAGE = 2 + 1
-BUILD = 1 + 1 + 1
+BUILD = 1 + 1 + 1 + 1
 
 
 def test_a_fixed_number_of_queries_whatever_the_data(client, world, django_assert_num_queries):
