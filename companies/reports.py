@@ -33,17 +33,28 @@ The cache
     share an entry, and `protect` and `arrange` work on the copy each request gets. The
     organisations behind a figure (`behind`) are always looked up afresh.
 
-Confidentiality (`protect`)
-    Public figures hide every cell that counts fewer than THRESHOLD distinct firms: it shows
-    "<3" (SMALL). A total that includes a hidden cell is hidden too and shows "x" (HIDDEN), and
-    so is every total above it, whatever the number of hidden cells: with a total shown, one
-    hidden cell is its difference, and two hidden cells summing to 2 or 4 are both 1 or both 2.
-    A total is also "hidden with" the cells it bounds without being their sum (firms in any role
-    against firms per role), because the bound can pin a small figure too. So no published
-    number depends on a hidden one. Regisseurs see the figures of a region they coordinate
-    unsuppressed (with the region filter set to it) and the organisations behind each figure;
-    administrators see everything. The page, the CSV and the JSON come from the same protected
-    table, so an export says exactly what the page says.
+Confidentiality (`protect`, companies/disclosure.py)
+    Only confidential columns are protected (`Column.confidential`: figures from the
+    collaboration register, who works with whom); counts of what the portal publishes anyway
+    (published vacancies and requests, a public programme's vouchers) are shown as they are.
+    In public figures a confidential cell of fewer than THRESHOLD distinct firms, or one that a
+    single firm dominates (`Cell.largest`, for figures that sum over firms), is hidden; then as
+    few other cells as it takes that no hidden cell can be worked out from the cells and the
+    totals shown (complementary suppression, audited; see disclosure.py). Every hidden cell
+    reads "x" (HIDDEN), whatever the reason. A total of THRESHOLD firms or more stays shown,
+    interior cells hidden instead, unless it is the last cell left that would protect one.
+    `Cell.parts` are the cells a total adds up; `Cell.bounds` those a count of distinct firms
+    bounds without being their sum (firms in any role against firms per role). Regisseurs see
+    the figures of a region they coordinate unsuppressed (with the region filter set to it)
+    and the organisations behind each figure; administrators see everything. The page, the CSV
+    and the JSON come from the same protected table, so an export says exactly what the page
+    says.
+
+The range
+    The form's default years are those that hold data for the report
+    (`Section.first_and_last`, one aggregate, cached by the data version like the tables); a
+    year without data within the range is one row with a note ("No data for 2013"), in the
+    CSV as the year and the note, in the JSON as a row with `note` and no cells.
 """
 
 import hashlib
@@ -466,7 +477,8 @@ class Section:
     method = ""  # how the figures are made, for the reader
     filters = frozenset({"years", "province", "region", "category"})
     chart = Chart.BARS
-    # Whether the figures count firms: then the suppression rule applies to public figures.
+    # Whether some figures count register firms (confidential columns, see `Column`): then
+    # they are protected in public and staff may see the organisations behind a figure.
     counts_firms = True
 
     def build(self, filters):
