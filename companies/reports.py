@@ -1061,13 +1061,19 @@ class ProvinceColumnsSection(Section):
         return provinces, columns
 
     def province_cells(self, provinces, columns, figures):
-        """{column key: Cell} for one row, from {province id: (value, firms)}."""
-        cells = {
-            province_key(p): Cell.count(*figures.get(p.pk if p else None, (0, 0)))
-            for p in provinces
-        }
+        """{column key: Cell} for one row, from {province id: (value, firms)}, or (value,
+        firms, largest) for a figure that sums over firms (the dominance rule)."""
+        cells = {}
+        for p in provinces:
+            value, firms, *largest = figures.get(p.pk if p else None, (0, 0))
+            cells[province_key(p)] = Cell.count(value, firms)
+            cells[province_key(p)].largest = largest[0] if largest else None
         if any(column.key == ALL for column in columns):
-            cells[ALL] = Cell.total(list(cells.values()))
+            parts = list(cells.values())
+            cells[ALL] = Cell.total(parts)
+            if any(part.largest is not None for part in parts):
+                # A firm has one province: the largest share of the total is one of theirs.
+                cells[ALL].largest = max(part.largest or 0 for part in parts)
         return cells
 
     def arrange(self, table):
@@ -1155,18 +1161,26 @@ class Channels(ProvinceColumnsSection):
     )
 
     def build(self, filters):
-        rows = (
+        # A figure counts collaborations, a sum over firms: with each cell's firms comes the
+        # number of the firm with the most (the dominance rule). One query: per channel,
+        # province and firm, its collaborations; per channel and province, their sum, the
+        # firms and the largest. Only ORM-compiled SQL goes into the subquery.
+        per_firm = (
             collaborations(filters)
-            .values("channel", "regular__province")
-            .annotate(count=Count("pk"), firms=Count("regular", distinct=True))
+            .values(met=F("channel"), place=F("regular__province"), firm=F("regular"))
+            .annotate(collaborations=Count("pk"))
             .order_by()
         )
+        inner, params = per_firm.query.sql_with_params()
+        sql = (
+            "SELECT met, place, SUM(collaborations), COUNT(*), MAX(collaborations)"  # noqa: S608
+            f" FROM ({inner}) AS per_firm GROUP BY met, place"
+        )
         figures = {}
-        for row in rows:
-            figures.setdefault(row["channel"], {})[row["regular__province"]] = (
-                row["count"],
-                row["firms"],
-            )
+        with connections[per_firm.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for channel, province, count, firms, largest in cursor.fetchall():
+                figures.setdefault(channel, {})[province] = (int(count), firms, largest)
         provinces, columns = self.province_columns(
             filters, {province for by in figures.values() for province in by}
         )

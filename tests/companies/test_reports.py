@@ -740,6 +740,24 @@ def test_channels_count_collaborations_hidden_when_fewer_than_3_firms(client, wo
     assert found["network_event"]["antwerpen"] == "x"  # 4 collaborations of 2 firms
 
 
+def test_channels_hide_a_figure_one_firm_makes_up_almost_entirely(client, world):
+    # Other, in Antwerpen, 2018: three firms, but 20 of the 22 collaborations are a2's.
+    s3 = SocialEnterpriseFactory(postcode=postcode("2000"))
+    for day in range(1, 21):
+        collaborate(world.a2, s3, started=date(2018, 1, day), channel="other")
+    for firm in (world.a3, world.a4):
+        collaborate(firm, s3, started=date(2018, 2, 1), channel="other")
+    found = figures(client, "channels", **{"from": "2018", "to": "2018"})
+    assert found["other"]["antwerpen"] == "x" and found["other"]["all"] == "x"
+    # Spread over the three (8, 7, 7), the figure is shown.
+    Collaboration.objects.filter(regular=world.a2, channel="other", started__day__gt=8).delete()
+    for firm in (world.a3, world.a4):
+        for day in range(2, 8):
+            collaborate(firm, s3, started=date(2018, 3, day), channel="other")
+    found = figures(client, "channels", **{"from": "2018", "to": "2018"})
+    assert found["other"]["antwerpen"] == 22 and found["other"]["all"] == 22
+
+
 # --- (g) blind spots ---------------------------------------------------------------------------
 
 
