@@ -766,7 +766,7 @@ def year_province_table(filters, *, counts, columns, provinces, bounds=None):
         ):
             rows.append(
                 Row(
-                    key=f"{year}:{ALL if len(provinces) > 1 else province_key(provinces[0])}",
+                    key=f"{year}:{province_key(provinces[0]) if len(provinces) == 1 else ALL}",
                     labels=[str(year)],
                     cells={column.key: Cell.count(0) for column in columns},
                     total=len(provinces) > 1,
