@@ -20,15 +20,19 @@ Protection, in three steps:
    member. A total of THRESHOLD firms or more is therefore shown, with interior cells hidden.
 3. An audit of what remains: for each hidden cell, the interval it can take given every shown
    cell, every sum and bound, and that it is not zero, by propagating bounds until they are
-   stable; and whether the sums taken together (linear
-   algebra over the hidden cells) fix it. A hidden cell pinned to one value gets one more
-   cell hidden next to it, and the steps repeat until none is.
+   stable; and whether the sums taken together (exact elimination over the hidden cells) fix
+   it. A hidden cell pinned to one value gets one more cell hidden next to it, and the steps
+   repeat until none is.
 
-Known limit: each table is protected on its own, as published. Two tables that overlap (the
-same year in two ranges, a region and its province, with and without a category) are not
-protected against each other; the `years` filter of the year-and-province reports yields the
-same table for a year whatever the range, so that case is consistent, but a filter makes a new
-table.
+Known limits. The audit sees the sums exactly but the bounds one at a time: several "any role"
+inequalities taken together (with the Flanders total shown) can in rare tables still narrow a
+hidden role to one value; an LP audit would see it. A hidden cell is known not to be zero (zeros
+are never hidden). A total is hidden as the last resort when nothing else protects its parts
+(1 + 1 + 1 = 3). And each table is protected on its own: two tables that overlap are not
+protected against each other. A year of the year-and-province reports is protected on its own
+figures, so it reads the same in every range; but the services and channels count what ran at
+some time in the range, so 2012-2020 against 2012-2021, a region against its province, or a
+category against all of them can narrow a figure hidden in one of them by the difference.
 """
 
 from fractions import Fraction

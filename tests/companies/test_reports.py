@@ -391,6 +391,12 @@ def test_public_figures_hide_small_cells_and_as_few_others_as_keep_them_hidden(c
     }
 
 
+def test_a_year_is_protected_on_its_own_figures_whatever_the_range(client, world):
+    one = figures(client, "firms", **{"from": "2016", "to": "2016"})
+    several = figures(client, "firms", **{"from": "2014", "to": "2018"})
+    assert {key: cells for key, cells in several.items() if key.startswith("2016:")} == one
+
+
 def test_the_page_says_which_figures_the_viewer_sees(client, world):
     assert _("Public figures.") in client.get(url("firms")).content.decode()
     log_in_as(client, world.administrator)
