@@ -8,7 +8,7 @@ session that passed the second factor, portal/twofactor.py) and render.
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
-from portal import twofactor
+from portal import datachanges, twofactor
 from portal.models import Region
 
 from . import report_charts, reports
@@ -22,13 +22,15 @@ def report(request, slug):
     section = reports.get(slug)
     if section is None:
         raise Http404
-    form = reports.FilterForm(request.GET, section=section)
+    # The data version once: the form's default years and the figures are cached by it.
+    version = datachanges.version()
+    form = reports.FilterForm(request.GET, section=section, version=version)
     filters = form.filters()
     mode = reports.mode_for(request.user, filters)
     # More than the public figures only in a session that passed the second factor.
     if mode != reports.Mode.PUBLIC and (step := twofactor.second_factor_step(request)):
         return step
-    table = section.compute(filters, mode=mode)
+    table = section.compute(filters, mode=mode, version=version)
     export = request.GET.get("format")
     if export == "csv":
         return reports.csv_response(section, table)
@@ -68,7 +70,6 @@ def report(request, slug):
         "query": query.urlencode(),
         "own_regions": own_regions,
         "threshold": reports.THRESHOLD,
-        "SMALL": reports.SMALL,
         "HIDDEN": reports.HIDDEN,
     }
     return render(request, "companies/reports/report.html", context)

@@ -33,17 +33,28 @@ The cache
     share an entry, and `protect` and `arrange` work on the copy each request gets. The
     organisations behind a figure (`behind`) are always looked up afresh.
 
-Confidentiality (`protect`)
-    Public figures hide every cell that counts fewer than THRESHOLD distinct firms: it shows
-    "<3" (SMALL). A total that includes a hidden cell is hidden too and shows "x" (HIDDEN), and
-    so is every total above it, whatever the number of hidden cells: with a total shown, one
-    hidden cell is its difference, and two hidden cells summing to 2 or 4 are both 1 or both 2.
-    A total is also "hidden with" the cells it bounds without being their sum (firms in any role
-    against firms per role), because the bound can pin a small figure too. So no published
-    number depends on a hidden one. Regisseurs see the figures of a region they coordinate
-    unsuppressed (with the region filter set to it) and the organisations behind each figure;
-    administrators see everything. The page, the CSV and the JSON come from the same protected
-    table, so an export says exactly what the page says.
+Confidentiality (`protect`, companies/disclosure.py)
+    Only confidential columns are protected (`Column.confidential`: figures from the
+    collaboration register, who works with whom); counts of what the portal publishes anyway
+    (published vacancies and requests, a public programme's vouchers) are shown as they are.
+    In public figures a confidential cell of fewer than THRESHOLD distinct firms, or one that a
+    single firm dominates (`Cell.largest`, for figures that sum over firms), is hidden; then as
+    few other cells as it takes that no hidden cell can be worked out from the cells and the
+    totals shown (complementary suppression, audited; see disclosure.py). Every hidden cell
+    reads "x" (HIDDEN), whatever the reason. A total of THRESHOLD firms or more stays shown,
+    interior cells hidden instead, unless it is the last cell left that would protect one.
+    `Cell.parts` are the cells a total adds up; `Cell.bounds` those a count of distinct firms
+    bounds without being their sum (firms in any role against firms per role). Regisseurs see
+    the figures of a region they coordinate unsuppressed (with the region filter set to it)
+    and the organisations behind each figure; administrators see everything. The page, the CSV
+    and the JSON come from the same protected table, so an export says exactly what the page
+    says.
+
+The range
+    The form's default years are those that hold data for the report
+    (`Section.first_and_last`, one aggregate, cached by the data version like the tables); a
+    year without data within the range is one row with a note ("No data for 2013"), in the
+    CSV as the year and the note, in the JSON as a row with `note` and no cells.
 """
 
 import hashlib
@@ -56,7 +67,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, F, FloatField, Q
+from django.db.models import Count, F, FloatField, Max, Min, Q
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -66,6 +77,7 @@ from portal import csvexport, datachanges, geography, maps
 from portal.cache import code_fingerprint
 from portal.models import BelgianRegion, Municipality, Postcode, Province, Region, ServiceCategory
 
+from . import disclosure
 from .models import (
     Collaboration,
     CollaborationChannel,
@@ -76,9 +88,9 @@ from .models import (
 )
 
 FIRST_YEAR = 2012
-THRESHOLD = 3
-SMALL = "<3"
-HIDDEN = "x"
+THRESHOLD = disclosure.THRESHOLD
+SMALL = disclosure.SMALL
+HIDDEN = disclosure.HIDDEN
 # The organisations behind one figure are listed up to this many (with the full count).
 BEHIND_LIMIT = 200
 # How long a computed table is kept. Its key changes with the data and the day, so an entry is
@@ -104,6 +116,24 @@ class Chart:
 
 def this_year():
     return timezone.localdate().year
+
+
+class _Brussels:
+    """The province filter's choice for Brussels, which has no province: organisations there
+    have none (`province` is null). Stands where a Province would, with the same attributes."""
+
+    slug = "brussels"
+    pk = None
+
+    @property
+    def name(self):
+        return gettext("Brussels")
+
+    def __str__(self):
+        return self.name
+
+
+BRUSSELS = _Brussels()
 
 
 @dataclass(frozen=True)
@@ -175,6 +205,24 @@ class SlugChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class _ProvincesAndBrussels(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        yield from super().__iter__()
+        yield (BRUSSELS.slug, BRUSSELS.name)
+
+
+class ProvinceChoiceField(SlugChoiceField):
+    """The Flemish provinces and Brussels (the reports are about Flanders and its capital; an
+    organisation elsewhere still counts where the figures are for all provinces)."""
+
+    iterator = _ProvincesAndBrussels
+
+    def to_python(self, value):
+        if value == BRUSSELS.slug:
+            return BRUSSELS
+        return super().to_python(value)
+
+
 class FilterForm(forms.Form):
     """The GET parameters of a report: `from`, `to`, `province`, `region`, `category`.
 
@@ -182,9 +230,9 @@ class FilterForm(forms.Form):
     the report runs without it (with the default).
     """
 
-    province = SlugChoiceField(
+    province = ProvinceChoiceField(
         label=_("Province"),
-        queryset=Province.objects.all(),
+        queryset=Province.objects.filter(region=BelgianRegion.FLANDERS),
         to_field_name="slug",
         required=False,
         empty_label=_("All provinces"),
@@ -211,9 +259,21 @@ class FilterForm(forms.Form):
         },
     )
 
-    def __init__(self, data, *, section):
+    def __init__(self, data, *, section, version=None):
         self.last_year = this_year()
-        defaults = {"from": str(FIRST_YEAR), "to": str(self.last_year)}
+        # By default the years that hold data (see Section.years_with_data).
+        self.default_years = (FIRST_YEAR, self.last_year)
+        if "years" in section.filters:
+            self.default_years = section.years_with_data(version) or self.default_years
+        first, last = self.default_years
+        # One end chosen: the default of the other never makes the range run backwards.
+        chosen = {name: _year(data.get(name)) for name in ("from", "to")}
+        if chosen["to"] and not data.get("from"):
+            first = min(first, chosen["to"])
+        if chosen["from"] and not data.get("to"):
+            last = max(last, chosen["from"])
+        self.default_years = (first, last)
+        defaults = {"from": str(first), "to": str(last)}
         data = data.copy()
         for name, value in defaults.items():
             if not data.get(name):
@@ -251,12 +311,20 @@ class FilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         return Filters(
-            year_from=data.get("from") or FIRST_YEAR,
-            year_to=data.get("to") or self.last_year,
+            year_from=data.get("from") or self.default_years[0],
+            year_to=data.get("to") or self.default_years[1],
             province=data.get("province"),
             region=data.get("region"),
             category=data.get("category"),
         )
+
+
+def _year(value):
+    """A year given in the query, when it is one the form accepts; else None."""
+    if isinstance(value, str) and value.isdigit() and len(value) == 4:
+        year = int(value)
+        return year if FIRST_YEAR <= year <= this_year() else None
+    return None
 
 
 def mode_for(user, filters):
@@ -275,13 +343,20 @@ def mode_for(user, filters):
 
 @dataclass(eq=False)
 class Cell:
-    """One figure: its value, the number of distinct firms behind it, and, for a total, the
-    cells it adds up or bounds. `hidden` is set by `protect` (SMALL or HIDDEN)."""
+    """One figure: its value, the number of distinct firms behind it, for a total the cells it
+    adds up (`parts`), for a count of distinct firms over cells a firm can be in more than one
+    of, those cells (`bounds`: it lies between their largest and their sum), and for a figure
+    that sums over firms the share of the largest one (`largest`, for the dominance rule).
+    `hidden` is set by `protect` (HIDDEN), and `primary` when the cell itself was too small or
+    dominated (the others are hidden to protect it)."""
 
     value: int | str = 0
     firms: int | None = None
     parts: list = field(default_factory=list)
     hidden: str = ""
+    bounds: list = field(default_factory=list)
+    largest: int | None = None
+    primary: bool = False
 
     @classmethod
     def count(cls, value, firms=None):
@@ -290,7 +365,14 @@ class Cell:
 
     @classmethod
     def total(cls, parts):
-        return cls(value=sum(part.value for part in parts), parts=list(parts))
+        """The sum of `parts`; its firms are theirs added up when each has its own (set
+        `firms` where a firm can be in several parts)."""
+        firms = [part.firms for part in parts]
+        return cls(
+            value=sum(part.value for part in parts),
+            firms=None if None in firms else sum(firms),
+            parts=list(parts),
+        )
 
     @property
     def shown(self):
@@ -304,18 +386,27 @@ class Cell:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of figures; `confidential` when they come from the register (who works with
+    whom) and so are protected in public, else public (what the portal shows anyway)."""
+
     key: str
     label: str
     numeric: bool = True
+    confidential: bool = True
 
 
 @dataclass(eq=False)
 class Row:
+    """A row of figures. A row with a `note` ("No data for 2013") stands for a year where
+    nothing was counted: the page, the CSV and the JSON say the note instead of its zeros
+    (charts still draw them)."""
+
     key: str
     labels: list
     cells: dict
     total: bool = False
     link: str = ""
+    note: str = ""
 
     @property
     def label(self):
@@ -337,6 +428,11 @@ class Table:
         row = next((r for r in self.rows if r.key == row_key), None)
         return (row, column) if row and column else None
 
+    @property
+    def note_span(self):
+        """The columns a row's note spans on the page: all but its one label."""
+        return len(self.row_headers) + len(self.columns) - 1
+
     def lines(self):
         """Each row with its cells in the order of the columns, for the template."""
         return [
@@ -346,26 +442,23 @@ class Table:
 
 
 def protect(table):
-    """Hide small figures and every total that would let one be worked out (see the module)."""
-    decided = {}
-
-    def hide(cell):
-        if id(cell) in decided:
-            return decided[id(cell)]
-        reason = ""
-        if cell.firms is not None and 0 < cell.firms < THRESHOLD:
-            reason = SMALL
-        # Every part is looked at, not only up to the first hidden one: each gets its mark.
-        elif [part for part in cell.parts if hide(part)]:
-            reason = HIDDEN
-        cell.hidden = reason
-        decided[id(cell)] = reason
-        return reason
-
+    """Hide what would tell about a firm, the way statistical offices do (companies/disclosure.py):
+    small and dominated confidential cells, then as few others as needed so that none of them
+    can be worked out from the cells and totals shown. Public columns are left as they are."""
+    cells, confidential, sums, bounds = [], set(), [], []
     for row in table.rows:
-        for cell in row.cells.values():
-            if isinstance(cell.value, int):
-                hide(cell)
+        for column in table.columns:
+            cell = row.cells[column.key]
+            if not (column.numeric and isinstance(cell.value, int)):
+                continue
+            cells.append(cell)
+            if column.confidential:
+                confidential.add(id(cell))
+            if cell.parts:
+                sums.append((cell, cell.parts))
+            if cell.bounds:
+                bounds.append((cell, cell.bounds))
+    disclosure.suppress(cells, confidential, sums, bounds)
     return table
 
 
@@ -382,7 +475,8 @@ class Section:
     method = ""  # how the figures are made, for the reader
     filters = frozenset({"years", "province", "region", "category"})
     chart = Chart.BARS
-    # Whether the figures count firms: then the suppression rule applies to public figures.
+    # Whether some figures count register firms (confidential columns, see `Column`): then
+    # they are protected in public and staff may see the organisations behind a figure.
     counts_firms = True
 
     def build(self, filters):
@@ -393,19 +487,57 @@ class Section:
         figure would tell how large it is)."""
         return table
 
-    def compute(self, filters, *, mode):
+    def first_and_last(self):
+        """(first year, last year) with something this report counts, or None; one cheap
+        aggregate query. Sections with years write it; `years_with_data` caches it."""
+        return None
+
+    def years_with_data(self, version=None):
+        """The years that hold data, clamped to FIRST_YEAR and this year: the default range of
+        the filter form. Cached like the tables, by the data version (and the day: "this
+        year" moves)."""
+        version = version or datachanges.version()
+        key = ":".join(
+            [
+                "report-years",
+                self.slug,
+                _code_fingerprint(type(self)),
+                timezone.localdate().isoformat(),
+                version,
+            ]
+        )
+        found = cache.get(key)
+        if found is None:
+            years = self.first_and_last()
+            found = "none"
+            if years is not None and None not in years:
+                first = min(max(years[0], FIRST_YEAR), this_year())
+                last = max(min(years[1], this_year()), first)
+                found = (first, last)
+            cache.set(key, found, CACHE_SECONDS)
+        return None if found == "none" else found
+
+    def compute(self, filters, *, mode, version=None):
         """The table as the viewer may see it: the figures (cached), protected and arranged on
-        the copy the cache handed out."""
-        table = self.figures(filters)
-        if self.counts_firms and mode == Mode.PUBLIC:
-            protect(table)
+        the copy the cache handed out. The public table is cached too, once protected:
+        protecting a table of fifteen years takes tens of milliseconds (the audit), the same
+        for every public viewer."""
+        version = version or datachanges.version()
+        if not (self.counts_firms and mode == Mode.PUBLIC):
+            return self.arrange(self.figures(filters, version))
+        key = f"{self.cache_key(filters, version)}:public"
+        table = cache.get(key)
+        if table is None:
+            table = protect(self.figures(filters, version))
+            cache.set(key, table, CACHE_SECONDS)
         return self.arrange(table)
 
-    def figures(self, filters):
+    def figures(self, filters, version=None):
         """The table `build` makes, unprotected: from the cache while the data and the day are
-        those it was computed on (see "The cache" above). The caller gets a copy of its own."""
+        those it was computed on (see "The cache" above). The caller gets a copy of its own.
+        `version`: the data version read at the start of the request, if it was."""
         # The version first: a table built after reading it is at least as new as it says.
-        key = self.cache_key(filters, datachanges.version())
+        key = self.cache_key(filters, version or datachanges.version())
         table = cache.get(key)
         if table is None:
             table = self.build(filters)
@@ -507,7 +639,10 @@ def behind(section, table, filters, *, mode, row_key, column_key):
 def _table_lines(table):
     yield [*table.row_headers, *(column.label for column in table.columns)]
     for row in table.rows:
-        yield [*row.labels, *(row.cells[column.key].shown for column in table.columns)]
+        if row.note:
+            yield [*row.labels, row.note]
+        else:
+            yield [*row.labels, *(row.cells[column.key].shown for column in table.columns)]
 
 
 def csv_response(section, table):
@@ -531,20 +666,30 @@ def as_json(section, table, *, filters, mode):
         },
         "row_headers": [str(header) for header in table.row_headers],
         "columns": [{"key": column.key, "label": str(column.label)} for column in table.columns],
-        "rows": [
-            {
-                "key": row.key,
-                "labels": [str(label) for label in row.labels],
-                "total": row.total,
-                "cells": {
-                    column.key: row.cells[column.key].shown
-                    if column.numeric
-                    else str(row.cells[column.key].value)
-                    for column in table.columns
-                },
-            }
-            for row in table.rows
-        ],
+        "rows": [_json_row(row, table) for row in table.rows],
+    }
+
+
+def _json_row(row, table):
+    """A row as on the page; a row with a note ("No data for 2013") has the note, no cells."""
+    if row.note:
+        return {
+            "key": row.key,
+            "labels": [str(label) for label in row.labels],
+            "total": row.total,
+            "note": row.note,
+            "cells": {},
+        }
+    return {
+        "key": row.key,
+        "labels": [str(label) for label in row.labels],
+        "total": row.total,
+        "cells": {
+            column.key: row.cells[column.key].shown
+            if column.numeric
+            else str(row.cells[column.key].value)
+            for column in table.columns
+        },
     }
 
 
@@ -566,6 +711,8 @@ def provinces_for(filters, present):
     """The provinces a table has rows or columns for: the chosen one; else the Flemish ones
     (unless a region narrows the figures) and any other where something was counted. `present`
     holds the province ids found (None for organisations in Brussels). One query."""
+    if filters.province is BRUSSELS:
+        return [None]
     if filters.province is not None:
         return [filters.province]
     provinces = [
@@ -594,18 +741,34 @@ def year_province_table(filters, *, counts, columns, provinces, bounds=None):
     """Rows per year and province, with a total row per year over the provinces.
 
     `counts` maps (year, province id) to {column key: (value, firms)}. `bounds` names columns
-    that bound others without being their sum ({"any": ["client", "supplier", "partner"]}):
-    such a cell is hidden with the cells it bounds.
+    that count the distinct firms of others without being their sum ({"any": ["client",
+    "supplier", "partner"]}): a firm in two roles counts once (see `Cell.bounds`).
     """
     bounds = bounds or {}
     rows = []
     for year in filters.years:
+        if not any(
+            value or firms
+            for (counted, _place), figures in counts.items()
+            if counted == year
+            for value, firms in figures.values()
+        ):
+            rows.append(
+                Row(
+                    key=f"{year}:{province_key(provinces[0]) if len(provinces) == 1 else ALL}",
+                    labels=[str(year)],
+                    cells={column.key: Cell.count(0) for column in columns},
+                    total=len(provinces) > 1,
+                    note=gettext("No data for %(year)s") % {"year": year},
+                )
+            )
+            continue
         province_rows = []
         for province in provinces:
             figures = counts.get((year, province.pk if province else None), {})
             cells = {column.key: Cell.count(*figures.get(column.key, (0, 0))) for column in columns}
             for key, others in bounds.items():
-                cells[key].parts = [cells[other] for other in others]
+                cells[key].bounds = [cells[other] for other in others]
             province_rows.append(
                 Row(
                     key=f"{year}:{province_key(province)}",
@@ -619,8 +782,12 @@ def year_province_table(filters, *, counts, columns, provinces, bounds=None):
                 column.key: Cell.total([row.cells[column.key] for row in province_rows])
                 for column in columns
             }
+            # The distinct firms of a total, where they were counted (a firm in several
+            # provinces); else those of the provinces add up (a firm has one province).
+            for key, (_value, firms) in counts.get((year, ALL), {}).items():
+                totals[key].firms = firms
             for key, others in bounds.items():
-                totals[key].parts += [totals[other] for other in others]
+                totals[key].bounds = [totals[other] for other in others]
             rows.append(
                 Row(
                     key=f"{year}:{ALL}",
@@ -632,12 +799,15 @@ def year_province_table(filters, *, counts, columns, provinces, bounds=None):
     return Table(row_headers=[_("Year"), _("Province")], columns=columns, rows=rows)
 
 
-def count_per_year_and_province(queryset, *, date, place, firm, measures, into):
+def count_per_year_and_province(queryset, *, date, place, firm, measures, into, totals=()):
     """Count rows per year (of the field `date`) and province (the field `place`), one query.
 
     `measures` maps a column key to a Q (None: every row); each is counted with the distinct
     firms (the field `firm`) behind it. Adds {(year, province id): {key: (value, firms)}} to
-    `into` and returns it.
+    `into` and returns it. For the measures named in `totals` (confidential ones whose firm can
+    be in several provinces: an employer placing people in two), a second query counts the
+    distinct firms of each year over all provinces, under (year, ALL): the firms of the total,
+    which are not the sum of the provinces' firms.
     """
     aggregates = {}
     for key, condition in measures.items():
@@ -652,13 +822,21 @@ def count_per_year_and_province(queryset, *, date, place, firm, measures, into):
         figures = into.setdefault((row["report_year"], row["report_place"]), {})
         for key in measures:
             figures[key] = (row[key], row[f"{key}__firms"])
+    if totals:
+        firms = {key: Count(firm, distinct=True, filter=measures[key]) for key in totals}
+        for row in queryset.values(report_year=ExtractYear(date)).annotate(**firms).order_by():
+            figures = into.setdefault((row["report_year"], ALL), {})
+            for key in totals:
+                figures[key] = (None, row[key])
     return into
 
 
 def in_place(queryset, filters, path=""):
     """Narrow rows of a Located model, or of one reached by `path` ("regular__"), to the
     province and region chosen."""
-    if filters.province is not None:
+    if filters.province is BRUSSELS:
+        queryset = queryset.filter(**{f"{path}province__isnull": True})
+    elif filters.province is not None:
         queryset = queryset.filter(**{f"{path}province": filters.province})
     if filters.region is not None:
         queryset = queryset.filter(**{f"{path}municipality__in": filters.region_municipalities()})
@@ -715,6 +893,17 @@ def regular_organisations(collaborations):
 
 
 ANY_ROLE = "any"
+
+
+def collaboration_years():
+    """(first, last) year a confirmed collaboration ran: the last is this year while one runs."""
+    found = Collaboration.objects.confirmed().aggregate(
+        first=Min("started"), last=Max("ended"), running=Count("pk", filter=Q(ended__isnull=True))
+    )
+    if found["first"] is None:
+        return None
+    last = this_year() if found["running"] or found["last"] is None else found["last"].year
+    return (found["first"].year, last)
 
 
 def firms_per_year(filters):
@@ -816,6 +1005,9 @@ class FirmsPerYear(YearProvinceSection):
         "roles counts once under “any role”."
     )
 
+    def first_and_last(self):
+        return collaboration_years()
+
     def columns(self):
         return [
             Column(CollaborationRole.CLIENT, gettext("Clients")),
@@ -854,6 +1046,9 @@ class ProvinceColumnsSection(Section):
 
     chart = Chart.BARS
 
+    def first_and_last(self):
+        return collaboration_years()
+
     def province_columns(self, filters, present):
         provinces = provinces_for(filters, present)
         columns = [Column(province_key(p), province_label(p)) for p in provinces]
@@ -862,13 +1057,19 @@ class ProvinceColumnsSection(Section):
         return provinces, columns
 
     def province_cells(self, provinces, columns, figures):
-        """{column key: Cell} for one row, from {province id: (value, firms)}."""
-        cells = {
-            province_key(p): Cell.count(*figures.get(p.pk if p else None, (0, 0)))
-            for p in provinces
-        }
+        """{column key: Cell} for one row, from {province id: (value, firms)}, or (value,
+        firms, largest) for a figure that sums over firms (the dominance rule)."""
+        cells = {}
+        for p in provinces:
+            value, firms, *largest = figures.get(p.pk if p else None, (0, 0))
+            cells[province_key(p)] = Cell.count(value, firms)
+            cells[province_key(p)].largest = largest[0] if largest else None
         if any(column.key == ALL for column in columns):
-            cells[ALL] = Cell.total(list(cells.values()))
+            parts = list(cells.values())
+            cells[ALL] = Cell.total(parts)
+            if any(part.largest is not None for part in parts):
+                # A firm has one province: the largest share of the total is one of theirs.
+                cells[ALL].largest = max(part.largest or 0 for part in parts)
         return cells
 
     def arrange(self, table):
@@ -956,18 +1157,26 @@ class Channels(ProvinceColumnsSection):
     )
 
     def build(self, filters):
-        rows = (
+        # A figure counts collaborations, a sum over firms: with each cell's firms comes the
+        # number of the firm with the most (the dominance rule). One query: per channel,
+        # province and firm, its collaborations; per channel and province, their sum, the
+        # firms and the largest. Only ORM-compiled SQL goes into the subquery.
+        per_firm = (
             collaborations(filters)
-            .values("channel", "regular__province")
-            .annotate(count=Count("pk"), firms=Count("regular", distinct=True))
+            .values(met=F("channel"), place=F("regular__province"), firm=F("regular"))
+            .annotate(collaborations=Count("pk"))
             .order_by()
         )
+        inner, params = per_firm.query.sql_with_params()
+        sql = (
+            "SELECT met, place, SUM(collaborations), COUNT(*), MAX(collaborations)"  # noqa: S608
+            f" FROM ({inner}) AS per_firm GROUP BY met, place"
+        )
         figures = {}
-        for row in rows:
-            figures.setdefault(row["channel"], {})[row["regular__province"]] = (
-                row["count"],
-                row["firms"],
-            )
+        with connections[per_firm.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for channel, province, count, firms, largest in cursor.fetchall():
+                figures.setdefault(channel, {})[province] = (int(count), firms, largest)
         provinces, columns = self.province_columns(
             filters, {province for by in figures.values() for province in by}
         )
@@ -1097,7 +1306,9 @@ class BlindSpots(Section):
     def build(self, filters):
         categories = [filters.category] if filters.category else list(ServiceCategory.objects.all())
         municipalities = Municipality.objects.current().flemish()
-        if filters.province is not None:
+        if filters.province is BRUSSELS:
+            municipalities = municipalities.none()  # Flemish municipalities only
+        elif filters.province is not None:
             municipalities = municipalities.filter(province=filters.province)
         if filters.region is not None:
             municipalities = municipalities.filter(regions=filters.region)

@@ -6,7 +6,8 @@ rule and the pages are there. The place of a figure is the opportunity's own (it
 the firms behind it are the organisations that posted it.
 """
 
-from django.db.models import Q
+from django.db.models import Max, Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,13 @@ def _in_years(queryset, field, filters):
     )
 
 
+def _years(found):
+    """(first, last) year of an aggregate of two datetimes, None when there is none."""
+    if found["first"] is None:
+        return None
+    return (timezone.localtime(found["first"]).year, timezone.localtime(found["last"]).year)
+
+
 def _in_row(queryset, field, row_key, path=""):
     """Narrow to one row of the year and province table (the filters are applied already)."""
     year, place = parse_year_province(row_key)
@@ -49,17 +57,23 @@ class VacanciesAndDoorstroom(YearProvinceSection):
     method = _(
         "Vacancies by the year they were (last) published and the province of their place; "
         "“open to doorstroom” are those that say what support they offer. Accepted candidates "
-        "are doorstroom placements, by the day the employer accepted the candidate. A figure "
-        "of fewer than 3 employers is hidden."
+        "are doorstroom placements, by the day the employer accepted the candidate. Published "
+        "vacancies are public and shown as they are; a figure of accepted candidates of fewer "
+        "than 3 employers is hidden."
     )
     filters = frozenset({"years", "province", "region"})
 
     def columns(self):
         return [
-            Column("vacancies", gettext("Vacancies published")),
-            Column("open", gettext("Open to doorstroom")),
+            # Published vacancies are public (/vacancies/ lists them); who was placed is not.
+            Column("vacancies", gettext("Vacancies published"), confidential=False),
+            Column("open", gettext("Open to doorstroom"), confidential=False),
             Column("placed", gettext("Candidates accepted")),
         ]
+
+    def first_and_last(self):
+        found = Vacancy.objects.aggregate(first=Min("published_at"), last=Max("published_at"))
+        return _years(found)
 
     def vacancies(self, filters):
         queryset = Vacancy.objects.filter(published_at__isnull=False)
@@ -85,6 +99,7 @@ class VacanciesAndDoorstroom(YearProvinceSection):
             firm="employer",
             measures={"placed": None},
             into=counts,
+            totals=["placed"],
         )
         return year_province_table(
             filters,
@@ -113,16 +128,24 @@ class RequestsAndOffers(YearProvinceSection):
     )
     method = _(
         "Service requests by the year they were (last) published and the province of their "
-        "place; accepted offers by the year the requester accepted them. A figure of fewer "
-        "than 3 requesting organisations is hidden."
+        "place; accepted offers by the year the requester accepted them. Published requests "
+        "are public and shown as they are; a figure of accepted offers of fewer than 3 "
+        "requesting organisations is hidden."
     )
     filters = frozenset({"years", "province", "region", "category"})
 
     def columns(self):
         return [
-            Column("requests", gettext("Service requests published")),
+            # Published requests are public; whose offer was accepted is not.
+            Column("requests", gettext("Service requests published"), confidential=False),
             Column("accepted", gettext("Offers accepted")),
         ]
+
+    def first_and_last(self):
+        found = ServiceRequest.objects.aggregate(
+            first=Min("published_at"), last=Max("published_at")
+        )
+        return _years(found)
 
     def requests(self, filters):
         queryset = ServiceRequest.objects.filter(published_at__isnull=False)
@@ -154,6 +177,7 @@ class RequestsAndOffers(YearProvinceSection):
             firm="service_request__organisation",
             measures={"accepted": None},
             into=counts,
+            totals=["accepted"],
         )
         return year_province_table(
             filters,

@@ -7,7 +7,7 @@ and the pages are there. The firms behind a figure are the applicants.
 
 from datetime import timedelta
 
-from django.db.models import Count, DateField, Exists, OuterRef, Q, Value
+from django.db.models import Count, DateField, Exists, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -50,18 +50,21 @@ class VoucherProgrammes(Section):
         "was approved, also when it later expired or was withdrawn; redeemed counts redeemed "
         "and paid ones. Of the vouchers redeemed at least a year ago, the last column counts "
         "those whose applicant and provider still have a confirmed collaboration 365 days "
-        "after the redemption. A figure of fewer than 3 applicants is hidden."
+        "after the redemption. The counts of a programme are public and shown as they are; a "
+        "figure of the last column of fewer than 3 applicants is hidden."
     )
     filters = frozenset({"years", "region", "category"})
     chart = Chart.BARS
 
     def columns(self):
         return [
-            Column("applied", gettext("Applied")),
-            Column("approved", gettext("Approved")),
-            Column("redeemed", gettext("Redeemed")),
-            Column("paid", gettext("Paid")),
-            Column("year_on", gettext("Redeemed over a year ago")),
+            # The counts of a public programme are public; whether applicant and provider still
+            # work together comes from the register.
+            Column("applied", gettext("Applied"), confidential=False),
+            Column("approved", gettext("Approved"), confidential=False),
+            Column("redeemed", gettext("Redeemed"), confidential=False),
+            Column("paid", gettext("Paid"), confidential=False),
+            Column("year_on", gettext("Redeemed over a year ago"), confidential=False),
             Column("going_on", gettext("Still working together a year later")),
         ]
 
@@ -75,6 +78,10 @@ class VoucherProgrammes(Section):
             "year_on": Q(redeemed_at__date__lte=a_year_ago),
             "going_on": Q(redeemed_at__date__lte=a_year_ago, goes_on=True),
         }
+
+    def first_and_last(self):
+        found = Programme.objects.aggregate(first=Min("year"), last=Max("year"))
+        return None if found["first"] is None else (found["first"], found["last"])
 
     def programmes(self, filters):
         programmes = Programme.objects.filter(
@@ -126,6 +133,13 @@ class VoucherProgrammes(Section):
                 column.key: Cell.total([row.cells[column.key] for row in rows])
                 for column in columns
             }
+            # An applicant can have vouchers of several programmes: the total's distinct
+            # applicants are counted, not added up (one more query).
+            condition = self.measures()["going_on"]
+            everything = self.vouchers(filters).aggregate(
+                firms=Count("applicant", distinct=True, filter=condition)
+            )
+            totals["going_on"].firms = everything["firms"]
             rows.append(
                 Row(
                     key=ALL,

@@ -92,7 +92,9 @@ def json_table(response):
     data = json.loads(response.content)
     header = [*data["row_headers"], *(column["label"] for column in data["columns"])]
     rows = [
-        [*row["labels"], *(str(row["cells"][column["key"]]) for column in data["columns"])]
+        [*row["labels"], row["note"]]
+        if "note" in row
+        else [*row["labels"], *(str(row["cells"][column["key"]]) for column in data["columns"])]
         for row in data["rows"]
     ]
     return [header, *rows]
@@ -236,8 +238,8 @@ OTHER_FLEMISH = ("oost-vlaanderen", "west-vlaanderen")
 
 
 def test_a_chart_with_nothing_to_draw_says_so(client, world):
-    # In public every services figure of 2016 is small or hidden.
-    response = client.get(url("services"), {"from": "2016", "to": "2016"})
+    # In public every services figure of 2015 is small (two firms in all).
+    response = client.get(url("services"), {"from": "2015", "to": "2015"})
     content = response.content.decode()
     assert response.context["chart"] is None and 'role="img"' not in content
     assert _("No chart: every figure of this choice is zero or hidden.") in content
@@ -370,21 +372,29 @@ def test_unconfirmed_and_disputed_collaborations_are_not_counted(client, world):
     )
 
 
-def test_public_figures_hide_small_cells_and_every_total_that_includes_one(client, world):
+def test_public_figures_hide_small_cells_and_as_few_others_as_keep_them_hidden(client, world):
     found = figures(client, "firms", **{"from": "2015", "to": "2016"})
     assert found == {
-        "2015:antwerpen": {"client": "<3", "supplier": 0, "partner": 0, "any": "<3"},
-        "2015:limburg": {"client": "<3", "supplier": 0, "partner": 0, "any": "<3"},
+        # One firm in each: the total of 2 is small too, so nothing more is needed.
+        "2015:antwerpen": {"client": "x", "supplier": 0, "partner": 0, "any": "x"},
+        "2015:limburg": {"client": "x", "supplier": 0, "partner": 0, "any": "x"},
         **{f"2015:{slug}": zeros(*ROLES) for slug in (*OTHER_FLEMISH, "vlaams-brabant")},
         "2015:all": {"client": "x", "supplier": 0, "partner": 0, "any": "x"},
-        # Supplier 2 is small; "any role" bounds it (4 of them, 3 clients), so it is hidden too.
-        "2016:antwerpen": {"client": 3, "supplier": "<3", "partner": 0, "any": "x"},
+        # The suppliers (2) and the partner (1) are small, and each province's firms in any
+        # role are hidden with them; the "any role" column then has two hidden cells.
+        "2016:antwerpen": {"client": 3, "supplier": "x", "partner": 0, "any": "x"},
         "2016:limburg": {"client": 3, "supplier": 0, "partner": 0, "any": 3},
-        "2016:vlaams-brabant": {"client": 0, "supplier": 0, "partner": "<3", "any": "<3"},
+        "2016:vlaams-brabant": {"client": 0, "supplier": 0, "partner": "x", "any": "x"},
         **{f"2016:{slug}": zeros(*ROLES) for slug in OTHER_FLEMISH},
-        # The clients' total is made of figures all shown; every other total includes a hidden one.
-        "2016:all": {"client": 6, "supplier": "x", "partner": "x", "any": "x"},
+        # The totals of 3 firms or more are shown: Flanders' firms in any role above all.
+        "2016:all": {"client": 6, "supplier": "x", "partner": "x", "any": 8},
     }
+
+
+def test_a_year_is_protected_on_its_own_figures_whatever_the_range(client, world):
+    one = figures(client, "firms", **{"from": "2016", "to": "2016"})
+    several = figures(client, "firms", **{"from": "2014", "to": "2018"})
+    assert {key: cells for key, cells in several.items() if key.startswith("2016:")} == one
 
 
 def test_the_page_says_which_figures_the_viewer_sees(client, world):
@@ -421,7 +431,7 @@ def test_a_regisseur_sees_public_figures_of_a_region_they_do_not_coordinate(clie
     log_in_as(client, world.other_regisseur)
     params = {"from": "2016", "to": "2016", "region": "zuidoost-limburg"}
     assert figures(client, "firms", **params) == {
-        "2016:limburg": {"client": "<3", "supplier": 0, "partner": 0, "any": "<3"},
+        "2016:limburg": {"client": "x", "supplier": 0, "partner": 0, "any": "x"},
     }
     response = client.get(url("firms"), {**params, "row": "2016:limburg", "column": "client"})
     assert response.context["behind"] is None
@@ -434,7 +444,9 @@ def test_a_regisseur_without_a_region_chosen_sees_public_figures_and_is_offered_
     log_in_as(client, world.regisseur)
     response = client.get(url("firms"), {"from": "2016", "to": "2016"})
     assert response.context["mode"] == reports.Mode.PUBLIC
-    assert figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:all"]["any"] == "x"
+    assert (
+        figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:antwerpen"]["any"] == "x"
+    )
     assert "region=zuidoost-limburg" in response.content.decode()
 
 
@@ -449,7 +461,7 @@ def test_others_see_public_figures_and_never_the_organisations_behind(client, wo
     assert response.context["mode"] == reports.Mode.PUBLIC
     assert response.context["behind"] is None
     assert "Tongerse firma" not in response.content.decode()
-    assert figures(client, "firms", **params)["2016:limburg"]["client"] == "<3"
+    assert figures(client, "firms", **params)["2016:limburg"]["client"] == "x"
 
 
 # --- More than the public figures only after the second factor (portal/twofactor.py) ---------
@@ -544,7 +556,9 @@ def test_a_regisseur_without_the_code_still_sees_the_public_figures(client, worl
 
     assert response.status_code == 200
     assert response.context["mode"] == reports.Mode.PUBLIC
-    assert figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:all"]["any"] == "x"
+    assert (
+        figures(client, "firms", **{"from": "2016", "to": "2016"})["2016:antwerpen"]["any"] == "x"
+    )
 
 
 def test_an_administrator_sees_the_organisations_behind_any_figure(client, world):
@@ -706,11 +720,13 @@ def test_services_in_public_hide_what_is_small_and_sort_by_what_is_shown(client,
         collaborate(firm, s3, started=date(2016, 5, 1), category="verpakking-assemblage")
     response = client.get(url("services"), {"from": "2016", "to": "2016", "format": "json"})
     rows = response.json()["rows"]
-    assert rows[0]["key"] == "verpakking-assemblage"
-    assert rows[0]["cells"]["antwerpen"] == 3 and rows[0]["cells"]["all"] == 3
+    # Green maintenance's total of 4 is shown (its parts, 2 and 2, are not), and comes first.
+    assert [row["key"] for row in rows[:2]] == ["groenonderhoud", "verpakking-assemblage"]
+    assert rows[1]["cells"]["antwerpen"] == 3 and rows[1]["cells"]["all"] == 3
     found = {row["key"]: row["cells"] for row in rows}
-    assert found["groenonderhoud"]["antwerpen"] == "<3"
-    assert found["groenonderhoud"]["all"] == "x"
+    # 2 and 2: both small, and the total of 4 firms is shown.
+    assert found["groenonderhoud"]["antwerpen"] == "x" and found["groenonderhoud"]["limburg"] == "x"
+    assert found["groenonderhoud"]["all"] == 4
 
 
 def test_channels_count_collaborations_hidden_when_fewer_than_3_firms(client, world):
@@ -727,7 +743,25 @@ def test_channels_count_collaborations_hidden_when_fewer_than_3_firms(client, wo
         collaborate(world.a2, s3, started=date(2016, month, 1), channel="network_event")
     client.logout()
     found = figures(client, "channels", **{"from": "2016", "to": "2016"})
-    assert found["network_event"]["antwerpen"] == "<3"  # 4 collaborations of 2 firms
+    assert found["network_event"]["antwerpen"] == "x"  # 4 collaborations of 2 firms
+
+
+def test_channels_hide_a_figure_one_firm_makes_up_almost_entirely(client, world):
+    # Other, in Antwerpen, 2018: three firms, but 20 of the 22 collaborations are a2's.
+    s3 = SocialEnterpriseFactory(postcode=postcode("2000"))
+    for day in range(1, 21):
+        collaborate(world.a2, s3, started=date(2018, 1, day), channel="other")
+    for firm in (world.a3, world.a4):
+        collaborate(firm, s3, started=date(2018, 2, 1), channel="other")
+    found = figures(client, "channels", **{"from": "2018", "to": "2018"})
+    assert found["other"]["antwerpen"] == "x" and found["other"]["all"] == "x"
+    # Spread over the three (8, 7, 7), the figure is shown.
+    Collaboration.objects.filter(regular=world.a2, channel="other", started__day__gt=8).delete()
+    for firm in (world.a3, world.a4):
+        for day in range(2, 8):
+            collaborate(firm, s3, started=date(2018, 3, day), channel="other")
+    found = figures(client, "channels", **{"from": "2018", "to": "2018"})
+    assert found["other"]["antwerpen"] == 22 and found["other"]["all"] == 22
 
 
 # --- (g) blind spots ---------------------------------------------------------------------------
@@ -814,42 +848,74 @@ def _table(*cells):
     )
 
 
-def test_a_cell_of_fewer_than_3_firms_is_small_and_zero_is_shown():
+def test_a_cell_of_fewer_than_3_firms_is_hidden_and_zero_is_shown():
     one, two, three, zero = (reports.Cell.count(n) for n in (1, 2, 3, 0))
     reports.protect(_table(one, two, three, zero))
-    assert [cell.shown for cell in (one, two, three, zero)] == ["<3", "<3", 3, 0]
+    assert [cell.shown for cell in (one, two, three, zero)] == ["x", "x", 3, 0]
 
 
 def test_the_firms_decide_not_the_value():
     many_of_two = reports.Cell.count(40, firms=2)
     few_of_three = reports.Cell.count(3, firms=3)
     reports.protect(_table(many_of_two, few_of_three))
-    assert many_of_two.shown == "<3" and few_of_three.shown == 3
+    assert many_of_two.shown == "x" and few_of_three.shown == 3
 
 
-def test_a_total_with_one_hidden_part_is_hidden_and_so_is_every_total_above_it():
-    shown, small = reports.Cell.count(5), reports.Cell.count(1)
-    subtotal = reports.Cell.total([shown, small])
-    other = reports.Cell.total([reports.Cell.count(7), reports.Cell.count(4)])
-    grand = reports.Cell.total([subtotal, other])
-    reports.protect(_table(shown, small, subtotal, other, grand))
-    assert (subtotal.shown, other.shown, grand.shown) == ("x", 11, "x")
+def test_a_figure_one_firm_dominates_is_hidden():
+    dominated = reports.Cell.count(40, firms=5)
+    dominated.largest = 35
+    spread = reports.Cell.count(40, firms=5)
+    spread.largest = 20
+    reports.protect(_table(dominated, spread))
+    assert dominated.shown == "x" and spread.shown == 40
 
 
-def test_a_total_with_two_hidden_parts_is_hidden_too():
-    # 1 + 1 + 10 = 12 would tell both are 1.
+def test_a_safe_total_stays_and_the_smallest_other_part_is_hidden_instead():
+    shown, small, other = reports.Cell.count(5), reports.Cell.count(1), reports.Cell.count(4)
+    total = reports.Cell.total([shown, small, other])
+    reports.protect(_table(shown, small, other, total))
+    assert (shown.shown, small.shown, other.shown, total.shown) == (5, "x", "x", 10)
+
+
+def test_two_hidden_parts_that_could_only_be_1_each_get_a_third():
+    # 1 + 1 + 10 = 12: with 10 shown, the two would be 2 between them, so 1 each.
     parts = [reports.Cell.count(1), reports.Cell.count(1), reports.Cell.count(10)]
     total = reports.Cell.total(parts)
     reports.protect(_table(*parts, total))
-    assert total.shown == "x"
+    assert [part.shown for part in parts] == ["x", "x", "x"] and total.shown == 12
 
 
-def test_a_figure_that_bounds_a_hidden_one_is_hidden():
-    clients, suppliers = reports.Cell.count(10), reports.Cell.count(2)
-    either = reports.Cell.count(12, firms=12)
-    either.parts = [clients, suppliers]
-    reports.protect(_table(clients, suppliers, either))
-    assert either.shown == "x"
+def test_a_small_total_hides_with_its_parts():
+    parts = [reports.Cell.count(1), reports.Cell.count(1), reports.Cell.count(0)]
+    total = reports.Cell.total(parts)
+    reports.protect(_table(*parts, total))
+    assert [cell.shown for cell in (*parts, total)] == ["x", "x", 0, "x"]
+
+
+def test_a_count_of_distinct_firms_that_would_pin_a_hidden_one_gets_company():
+    # Any role (12) between the largest role and their sum: with 10 clients shown, the 2
+    # suppliers would be 12 - 10. The clients are hidden with them, not the 12.
+    # A province whose firms are all clients: any role (3) is its clients (3). When the
+    # clients are hidden to protect another province, the 3 would give them away.
+    clients = [reports.Cell.count(3), reports.Cell.count(1)]
+    anyrole = [reports.Cell.count(3), reports.Cell.count(1)]
+    for client_cell, any_cell in zip(clients, anyrole, strict=True):
+        any_cell.bounds = [client_cell]
+    total_clients, total_any = reports.Cell.total(clients), reports.Cell.total(anyrole)
+    total_any.bounds = [total_clients]
+    table = reports.Table(
+        row_headers=["r"],
+        columns=[reports.Column("client", "client"), reports.Column("any", "any")],
+        rows=[
+            reports.Row(str(n), [str(n)], {"client": c, "any": a})
+            for n, (c, a) in enumerate(
+                [*zip(clients, anyrole, strict=True), (total_clients, total_any)]
+            )
+        ],
+    )
+    reports.protect(table)
+    assert [cell.shown for cell in (*clients, *anyrole)] == ["x", "x", "x", "x"]
+    assert (total_clients.shown, total_any.shown) == (4, 4)
 
 
 def test_totals_of_shown_figures_are_shown():
@@ -857,6 +923,19 @@ def test_totals_of_shown_figures_are_shown():
     total = reports.Cell.total(parts)
     reports.protect(_table(*parts, total))
     assert total.shown == 11
+
+
+def test_public_columns_are_never_hidden_nor_used_to_hide():
+    public = reports.Column("published", "published", confidential=False)
+    secret = reports.Column("placed", "placed")
+    rows = [
+        reports.Row(str(n), [str(n)], {"published": reports.Cell.count(n), "placed": cell})
+        for n, cell in enumerate([reports.Cell.count(1), reports.Cell.count(7)])
+    ]
+    table = reports.Table(row_headers=["r"], columns=[public, secret], rows=rows)
+    reports.protect(table)
+    assert [row.cells["published"].shown for row in rows] == [0, 1]
+    assert [row.cells["placed"].shown for row in rows] == ["x", 7]
 
 
 # --- Cost: a fixed number of queries, whatever the data ----------------------------------------
@@ -868,7 +947,9 @@ def test_totals_of_shown_figures_are_shown():
 # render no form.
 FORM_QUERIES = 3
 VERSION = 1
-BUILD = {"firms": 2, "services": 3, "channels": 2, "blind-spots": 3}
+# The reports with years ask, once per data version, for the years that hold data (the form's
+# default range): one more query for firms, services and channels.
+BUILD = {"firms": 2 + 1, "services": 3 + 1, "channels": 2 + 1, "blind-spots": 3}
 
 
 @pytest.mark.parametrize("slug", sorted(BUILD))
@@ -924,3 +1005,66 @@ def test_the_regional_view_and_its_list_run_a_fixed_number_of_queries(
     with django_assert_num_queries(2 + 1 + 1 + page - BUILD["firms"] + 1):
         response = client.get(url("firms"), params)
     assert len(response.context["behind"].organisations) == 2
+
+
+# --- The default range, the provinces, years without data (issue 21, item 4) --------------------
+
+
+def test_the_default_range_is_the_years_that_hold_data(client, world):
+    # The first confirmed collaboration started in 2014 (l1); a2 and l2 still run.
+    response = client.get(url("firms"))
+    form = response.context["form"]
+    assert form.default_years == (2014, THIS_YEAR)
+    filters = response.context["filters"]
+    assert (filters.year_from, filters.year_to) == (2014, THIS_YEAR)
+    # Once they ended, the range ends with the last year something ran.
+    Collaboration.objects.update(ended=date(2019, 6, 30))
+    filters = client.get(url("firms")).context["filters"]
+    assert (filters.year_from, filters.year_to) == (2014, 2019)
+    # One end chosen: the other is the default, never running backwards.
+    filters = client.get(url("firms"), {"to": "2013"}).context["filters"]
+    assert (filters.year_from, filters.year_to) == (2013, 2013)
+
+
+def test_without_data_the_default_range_is_every_year(client, reference_data, db):
+    filters = client.get(url("firms")).context["filters"]
+    assert (filters.year_from, filters.year_to) == (reports.FIRST_YEAR, THIS_YEAR)
+
+
+def test_the_province_filter_offers_the_flemish_provinces_and_brussels(client, world):
+    field = client.get(url("firms")).context["form"].fields["province"]
+    assert [value for value, _label in field.choices][1:] == [
+        *Province.objects.filter(region="flanders")
+        .order_by("name_nl")
+        .values_list("slug", flat=True),
+        "brussels",
+    ]
+    assert "namur" not in str(field.choices)
+
+
+def test_brussels_is_the_organisations_without_a_province(client, world):
+    brussels = OrganisationFactory(name="Brusselse firma", postcode=postcode("1000"))
+    assert brussels.province is None
+    collaborate(brussels, world.s1, started=date(2016, 1, 1))
+    log_in_as(client, world.administrator)
+    found = figures(client, "firms", **{"from": "2016", "to": "2016", "province": "brussels"})
+    assert found == {"2016:none": {"client": 1, "supplier": 0, "partner": 0, "any": 1}}
+
+
+def test_a_year_without_data_says_so_once_on_the_page_and_in_the_exports(client, world):
+    params = {"from": "2013", "to": "2015"}
+    page = page_table(client.get(url("firms"), params))
+    note = _("No data for %(year)s") % {"year": 2013}
+    assert page[1] == ["2013", note]
+    assert [row[0] for row in page[1:]].count("2013") == 1
+    assert page[2][0] == "2014" and len(page[2]) == len(page[0])
+    assert csv_table(client.get(url("firms"), {**params, "format": "csv"})) == page
+    data = client.get(url("firms"), {**params, "format": "json"}).json()
+    assert data["rows"][0] == {
+        "key": "2013:all",
+        "labels": ["2013"],
+        "total": True,
+        "note": note,
+        "cells": {},
+    }
+    assert json_table(client.get(url("firms"), {**params, "format": "json"})) == page

@@ -131,8 +131,9 @@ def test_the_request_csv(client, hostile, django_assert_num_queries):
 
 def test_the_report_csv(client, hostile, django_assert_num_queries):
     cache.clear()
-    # The data version, the programmes and the vouchers' figures (tests/vouchers/test_reports.py).
-    with django_assert_num_queries(3):
+    # The data version, the programmes' first and last year (the default range), the programmes,
+    # the vouchers' figures and the distinct applicants of the total (tests/vouchers/).
+    with django_assert_num_queries(5):
         text = downloaded(client.get("/en/reports/vouchers/", {"format": "csv"}))
 
     assert_quoted_and_defused(text, columns=["Programme"])
