@@ -56,7 +56,7 @@ def report(request, slug):
         "mode": mode,
         "table": table,
         "chart": report_charts.chart(section, table),
-        "section_map": section.map(table, filters),
+        "section_maps": section.maps(table, filters),
         "behind": reports.behind(
             section,
             table,

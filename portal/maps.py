@@ -11,8 +11,10 @@ municipality as a path) is rendered once per process too; markers are drawn per 
 Two uses, one drawing:
 - `results_map(organisations, url=, point=, km=)`: the current page's results as linked
   markers, with the searched place and its radius (templates/includes/results_map.html).
-- `choropleth(values, scale=, by="municipality" | "province")`: shapes filled by value class,
-  with a legend (templates/includes/choropleth.html).
+- `choropleth(values, scale=, by="municipality" | "province", hidden=)`: shapes filled by
+  value class, with a legend (templates/includes/choropleth.html). Every shape and legend entry
+  carries the class of its value, so that the map can be checked against its table; a figure
+  the table hides is hatched (an SVG pattern, "hidden" in the legend), never coloured.
 """
 
 import functools
@@ -160,14 +162,18 @@ class Scale:
             raise ValueError("a scale needs one colour per class")
         self.colours = list(colours)
 
+    def index(self, value):
+        """The class of a value: 0 for the lowest."""
+        chosen = 0
+        for i, bound in enumerate(self.bounds):
+            if value >= bound:
+                chosen = i
+        return chosen
+
     def colour(self, value):
         if value is None:
             return NO_DATA
-        chosen = self.colours[0]
-        for bound, colour in zip(self.bounds, self.colours, strict=True):
-            if value >= bound:
-                chosen = colour
-        return chosen
+        return self.colours[self.index(value)]
 
     def legend(self):
         """(colour, label) for each class, lowest first."""
@@ -190,9 +196,29 @@ class Scale:
 
 @dataclass(frozen=True)
 class Shape:
+    """One municipality or province: its NIS code, outline, fill and class. `css` names its
+    class of value ("choropleth__class--2"), "choropleth__hidden" or "choropleth__missing", as
+    the legend does: a reader (and a test) can tell the class of every shape."""
+
+    code: str
     path: str
     colour: str
     label: str
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    colour: str
+    label: str
+    css: str
+
+    def __iter__(self):  # (colour, label), as the legend was before it had classes
+        return iter((self.colour, self.label))
+
+
+HIDDEN_CSS = "choropleth__hidden"
+MISSING_CSS = "choropleth__missing"
 
 
 @dataclass
@@ -203,11 +229,15 @@ class Choropleth:
     legend: list
     by: str = "municipality"
     attribution: str = ATTRIBUTION
+    # Names the figure, its hatching pattern (a page may hold two maps) and its title.
+    key: str = "map"
 
 
 @functools.cache
 def _shapes_by(by):
-    """{code: path} of each municipality, or of each province (its municipalities' paths)."""
+    """{code: path} of each municipality, or of each province: its municipalities' outlines
+    joined into one path, so that a province is drawn once (with no stroke, its inner borders
+    do not show)."""
     key = "nis" if by == "municipality" else "province_nis"
     grouped = {}
     for municipality in outlines().municipalities:
@@ -215,27 +245,49 @@ def _shapes_by(by):
     return {code: "".join(paths) for code, paths in grouped.items()}
 
 
-def choropleth(values, *, scale, by="municipality", labels=None, missing=None, missing_label=None):
+def choropleth(
+    values,
+    *,
+    scale,
+    by="municipality",
+    labels=None,
+    missing=None,
+    missing_label=None,
+    hidden=(),
+    hidden_label=None,
+    key="map",
+):
     """Shapes filled by class of value.
 
     `values` maps a NIS code to a number: a municipality's (`by="municipality"`) or a province's
     (`by="province"`; Brussels, which lies in no province, is 21000). A shape without a value
     takes `missing` (None: drawn as "no data"). `labels` maps the same codes to a name, shown
     as the shape's tooltip with its value. `missing_label` names shapes without a value in the
-    legend (default "no data").
+    legend (default "no data"). The codes in `hidden` are figures a table hides: they are
+    hatched, whatever their value, and the legend says so with `hidden_label`.
     """
     if by not in ("municipality", "province"):
         raise ValueError(f"unknown level {by!r}")
     labels = labels or {}
+    hidden = set(hidden)
     grouped = _shapes_by(by)
+    legend = [
+        LegendEntry(colour, label, f"choropleth__class--{index}")
+        for index, (colour, label) in enumerate(scale.legend())
+    ]
     shapes = []
     for code, path in grouped.items():
         value = values.get(code, missing)
         name = labels.get(code, "")
+        if code in hidden:
+            shapes.append(Shape(code, path, f"url(#{key}-hidden)", name, HIDDEN_CSS))
+            continue
         label = f"{name}: {number_format(value)}" if name and value is not None else name
-        shapes.append(Shape(path, scale.colour(value), label))
-    legend = scale.legend()
-    if any(values.get(code, missing) is None for code in grouped):
-        legend.append((NO_DATA, missing_label or _("no data")))
+        css = MISSING_CSS if value is None else f"choropleth__class--{scale.index(value)}"
+        shapes.append(Shape(code, path, scale.colour(value), label, css))
+    if any(shape.css == HIDDEN_CSS for shape in shapes):
+        legend.append(LegendEntry(f"url(#{key}-hidden)", hidden_label or _("hidden"), HIDDEN_CSS))
+    if any(shape.css == MISSING_CSS for shape in shapes):
+        legend.append(LegendEntry(NO_DATA, missing_label or _("no data"), MISSING_CSS))
     frame = outlines()
-    return Choropleth(frame.width, frame.height, shapes, legend, by=by)
+    return Choropleth(frame.width, frame.height, shapes, legend, by=by, key=key)

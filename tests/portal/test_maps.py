@@ -199,7 +199,7 @@ def test_a_choropleth_of_municipalities_marks_those_without_a_value():
     )
     assert len(chart.shapes) == 304
     assert [shape.label for shape in chart.shapes if shape.label] == ["Hasselt: 2"]
-    assert chart.legend[-1] == (maps.NO_DATA, "elders")
+    assert tuple(chart.legend[-1]) == (maps.NO_DATA, "elders")
     with pytest.raises(ValueError):
         maps.choropleth({}, scale=maps.Scale([0]), by="arrondissement")
 
