@@ -118,7 +118,7 @@ def lines(labels, series):
             )
         drawn.append({**item, "path": " ".join(path), "points": points})
     _spread(ends, top + 8, top + plot_height + 8)
-    # Fewer year labels on a narrow drawing: one in two from 8 years, one in three from 15.
+    # At most about seven year labels, counted back from the last year, which is always named.
     every = math.ceil(count / 7)
     return {
         "kind": "lines",
@@ -131,7 +131,7 @@ def lines(labels, series):
         "x_labels": [
             {"x": round(x, 1), "text": label}
             for index, (x, label) in enumerate(zip(xs, labels, strict=True))
-            if index % every == 0 or index == count - 1 and (count - 1) % every >= every / 2
+            if (count - 1 - index) % every == 0
         ],
         "y_ticks": [
             {"y": y(value), "text": value, "text_y": y(value) + 8}
@@ -169,6 +169,8 @@ def bars(labels, series):
         "units": BAR_UNITS,
         "groups": groups,
         "series": series,
+        # With more than one series, each value is followed by its series' name.
+        "named": len(series) > 1,
         "hidden": sum(item["hidden"] for item in series),
     }
 
@@ -297,6 +299,5 @@ def _per_province(table, *, counted):
                 {"name": name, "count": table.places[code] if counted else None}
             )
     return [
-        {"name": name, "municipalities": figures["municipalities"], **figures}
-        for name, figures in sorted(provinces.items())
+        {"name": name, "counted": counted, **figures} for name, figures in sorted(provinces.items())
     ]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -231,6 +232,24 @@ class Choropleth:
     attribution: str = ATTRIBUTION
     # Names the figure, its hatching pattern (a page may hold two maps) and its title.
     key: str = "map"
+
+    def shapes_html(self):
+        """The shapes as SVG, written here rather than in a template loop over 304 shapes
+        (a fifth of the time). The outlines are ours (data/build.py), the rest is escaped."""
+        return format_html_join(
+            "",
+            '<path d="{}" fill="{}" class="{}" data-code="{}">{}</path>',
+            (
+                (
+                    mark_safe(shape.path),  # noqa: S308 (digits, spaces and M, l, z: built by us)
+                    shape.colour,
+                    shape.css,
+                    shape.code,
+                    format_html("<title>{}</title>", shape.label) if shape.label else "",
+                )
+                for shape in self.shapes
+            ),
+        )
 
 
 @functools.cache

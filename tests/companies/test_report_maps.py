@@ -254,3 +254,15 @@ def test_the_bar_chart_names_every_row_in_full_with_its_value(client, world):
     assert re.findall(r'aria-hidden="true"></span>([^<]+)</li>', chart) == [
         header[-1]
     ]  # the series, in the legend
+
+
+def test_bars_of_several_series_name_the_series_at_each_value():
+    drawn = report_charts.bars(
+        ["2025"],
+        [
+            {"label": "Applied", "cells": [reports.Cell.count(4)]},
+            {"label": "Redeemed", "cells": [reports.Cell.count(3)]},
+        ],
+    )
+    assert drawn["named"] is True
+    assert [bar["series"] for bar in drawn["groups"][0]["bars"]] == ["Applied", "Redeemed"]
