@@ -20,6 +20,7 @@ Two uses, one drawing:
 import functools
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -252,16 +253,76 @@ class Choropleth:
         )
 
 
+_RING = re.compile(r"M(-?\d+) (-?\d+)l([-\d ]*)z")
+
+
+def _rings(path):
+    """The rings of an outline's path data as lists of absolute (x, y) vertices."""
+    rings = []
+    for x, y, steps in _RING.findall(path):
+        x, y = int(x), int(y)
+        ring = [(x, y)]
+        numbers = [int(n) for n in re.findall(r"-?\d+", steps)]
+        for dx, dy in zip(numbers[::2], numbers[1::2], strict=True):
+            x, y = x + dx, y + dy
+            ring.append((x, y))
+        if ring[-1] != ring[0]:
+            ring.append(ring[0])  # "z" closes the ring
+        rings.append(ring)
+    return rings
+
+
+def dissolve(paths):
+    """One path for the union of these outlines, without the borders they share.
+
+    The outlines are noded (data/outlines.py): two neighbours draw their common border with the
+    very same vertices. So a border segment drawn twice lies inside the union and is dropped;
+    the segments left are chained back into rings. Rings are drawn with fill-rule evenodd, so
+    that a hole (Brussels inside Flemish Brabant) stays open whatever the rings' direction."""
+    count = {}
+    for path in paths:
+        for ring in _rings(path):
+            for a, b in zip(ring, ring[1:], strict=False):
+                if a != b:
+                    edge = (a, b) if a < b else (b, a)
+                    count[edge] = count.get(edge, 0) + 1
+    neighbours = {}
+    for (a, b), times in count.items():
+        if times % 2:
+            neighbours.setdefault(a, []).append(b)
+            neighbours.setdefault(b, []).append(a)
+    parts = []
+    while neighbours:
+        start = next(iter(neighbours))
+        ring, here = [start], start
+        while True:
+            following = neighbours[here].pop()
+            neighbours[following].remove(here)
+            for point in (here, following):
+                if not neighbours[point]:
+                    del neighbours[point]
+            here = following
+            if here == start or here not in neighbours:
+                break
+            ring.append(here)
+        steps = " ".join(
+            f"{b[0] - a[0]} {b[1] - a[1]}" for a, b in zip(ring, ring[1:], strict=False)
+        )
+        parts.append(f"M{ring[0][0]} {ring[0][1]}l{steps}z")
+    return "".join(parts)
+
+
 @functools.cache
 def _shapes_by(by):
     """{code: path} of each municipality, or of each province: its municipalities' outlines
-    joined into one path, so that a province is drawn once (with no stroke, its inner borders
-    do not show)."""
+    dissolved into one outline (`dissolve`), drawn once, read once per process."""
     key = "nis" if by == "municipality" else "province_nis"
     grouped = {}
     for municipality in outlines().municipalities:
         grouped.setdefault(municipality[key], []).append(municipality["path"])
-    return {code: "".join(paths) for code, paths in grouped.items()}
+    if by == "municipality":
+        return {code: paths[0] for code, paths in grouped.items()}
+    return {code: dissolve(paths) for code, paths in grouped.items()}
 
 
 def choropleth(

@@ -266,3 +266,39 @@ def test_organisations_at_one_postcode_are_laid_apart_to_be_clicked_each():
     # No marker covers another's centre, and all stay within 10 km of their postcode.
     assert min(gaps) > drawn.marker_radius
     assert max(gaps) < 2 * maps.km_to_units(10)
+
+
+# --- Provinces: the municipalities' outlines dissolved (issue 21) ------------------------------
+
+
+def _edges(path):
+    return {
+        (a, b) if a < b else (b, a)
+        for ring in maps._rings(path)
+        for a, b in zip(ring, ring[1:], strict=False)
+        if a != b
+    }
+
+
+def test_a_municipality_dissolved_alone_is_its_own_outline():
+    hasselt = next(m for m in maps.outlines().municipalities if m["nis"] == "71072")
+    assert _edges(maps.dissolve([hasselt["path"]])) == _edges(hasselt["path"])
+
+
+def test_two_neighbours_dissolved_lose_the_border_they_share_and_keep_the_rest():
+    by_code = {m["nis"]: m["path"] for m in maps.outlines().municipalities}
+    hasselt, genk = by_code["71072"], by_code["71016"]
+    shared = _edges(hasselt) & _edges(genk)
+    assert shared  # neighbours: the outlines are noded
+    union = _edges(maps.dissolve([hasselt, genk]))
+    assert not union & shared
+    assert union == (_edges(hasselt) | _edges(genk)) - shared
+
+
+def test_each_province_is_one_outline_a_fraction_of_its_municipalities():
+    provinces = maps._shapes_by("province")
+    assert sorted(provinces) == ["10000", "20001", "21000", "30000", "40000", "70000"]
+    municipalities = sum(len(m["path"]) for m in maps.outlines().municipalities)
+    assert sum(len(path) for path in provinces.values()) < municipalities / 4
+    # Flemish Brabant keeps a hole where Brussels lies: Brussels' outline is one of its rings.
+    assert _edges(provinces["21000"]) <= _edges(provinces["20001"])
