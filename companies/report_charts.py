@@ -61,6 +61,8 @@ def _series(series):
             **item,
             "css": f"chart__series--{index % SERIES_CLASSES + 1}",
             "hidden": sum(1 for cell in item["cells"] if cell.number is None),
+            # Named in the legend all the same, with the reason it draws nothing.
+            "all_hidden": all(cell.number is None for cell in item["cells"]),
         }
         for index, item in enumerate(series)
     ]
