@@ -269,6 +269,7 @@ def blind_spot_maps(table, filters):
             labels=table.place_names,
             missing_label=outside,
             key="blind-spots-map",
+            shared=True,
         ),
         "title": title,
         "provinces": _per_province(table, counted=not filters.category),
@@ -281,6 +282,7 @@ def blind_spot_maps(table, filters):
             labels=table.place_names,
             missing_label=outside,
             key="enterprises-map",
+            shared=True,
         ),
         "title": gettext("Verified social enterprises per municipality"),
     }

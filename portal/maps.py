@@ -233,10 +233,28 @@ class Choropleth:
     attribution: str = ATTRIBUTION
     # Names the figure, its hatching pattern (a page may hold two maps) and its title.
     key: str = "map"
+    # Drawn from the page's outline sprite (`outline_sprite`) instead of with outlines of its
+    # own: two maps of municipalities on one page then carry the outlines once.
+    shared: bool = False
 
     def shapes_html(self):
         """The shapes as SVG, written here rather than in a template loop over 304 shapes
         (a fifth of the time). The outlines are ours (data/build.py), the rest is escaped."""
+        if self.shared:
+            return format_html_join(
+                "",
+                '<use href="#outline-{}" fill="{}" class="{}" data-code="{}">{}</use>',
+                (
+                    (
+                        shape.code,
+                        shape.colour,
+                        shape.css,
+                        shape.code,
+                        format_html("<title>{}</title>", shape.label) if shape.label else "",
+                    )
+                    for shape in self.shapes
+                ),
+            )
         return format_html_join(
             "",
             '<path d="{}" fill="{}" class="{}" data-code="{}">{}</path>',
@@ -336,6 +354,7 @@ def choropleth(
     hidden=(),
     hidden_label=None,
     key="map",
+    shared=False,
 ):
     """Shapes filled by class of value.
 
@@ -344,10 +363,14 @@ def choropleth(
     takes `missing` (None: drawn as "no data"). `labels` maps the same codes to a name, shown
     as the shape's tooltip with its value. `missing_label` names shapes without a value in the
     legend (default "no data"). The codes in `hidden` are figures a table hides: they are
-    hatched, whatever their value, and the legend says so with `hidden_label`.
+    hatched, whatever their value, and the legend says so with `hidden_label`. A map of
+    municipalities `shared` draws each from the page's `outline_sprite()`, which the page
+    must hold once.
     """
     if by not in ("municipality", "province"):
         raise ValueError(f"unknown level {by!r}")
+    if shared and by != "municipality":
+        raise ValueError("only municipalities are in the outline sprite")
     labels = labels or {}
     hidden = set(hidden)
     grouped = _shapes_by(by)
@@ -370,4 +393,20 @@ def choropleth(
     if any(shape.css == MISSING_CSS for shape in shapes):
         legend.append(LegendEntry(NO_DATA, missing_label or _("no data"), MISSING_CSS))
     frame = outlines()
-    return Choropleth(frame.width, frame.height, shapes, legend, by=by, key=key)
+    return Choropleth(frame.width, frame.height, shapes, legend, by=by, key=key, shared=shared)
+
+
+@functools.cache
+def outline_sprite():
+    """Every municipality's outline once, as `<path id="outline-NIS">` in an SVG of no size,
+    for the `shared` choropleths of a page to draw with <use>. Rendered once per process."""
+    paths = format_html_join(
+        "",
+        '<path id="outline-{}" d="{}"/>',
+        ((m["nis"], m["path"]) for m in outlines().municipalities),
+    )
+    return format_html(
+        '<svg class="map__outlines" aria-hidden="true" focusable="false" '
+        'xmlns="http://www.w3.org/2000/svg"><defs>{}</defs></svg>',
+        paths,
+    )

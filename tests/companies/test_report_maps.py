@@ -35,11 +35,14 @@ def figure(html, key):
 
 
 def shapes(map_html):
-    """[(NIS code, class), ...] of every shape, in the order drawn."""
+    """[(NIS code, class), ...] of every shape, in the order drawn: a path of its own, or a
+    <use> of the page's outline of that municipality."""
     return [
         (code, css)
         for css, code in re.findall(
-            r'<path d="[^"]+" fill="[^"]+" class="([^"]+)" data-code="(\d+)"', map_html
+            r'<(?:path d="[^"]+"|use href="#outline-\d+") fill="[^"]+" class="([^"]+)" '
+            r'data-code="(\d+)"',
+            map_html,
         )
     ]
 
@@ -72,6 +75,12 @@ def test_every_municipality_is_drawn_once_on_each_map_of_the_blind_spots(
         assert len(drawn) == len(set(drawn)) == 304, key
         assert flemish <= set(drawn), key
         assert "style=" not in figure(html, key)
+        # Each drawn from the page's one outline of the municipality.
+        used = re.findall(r'<use href="#outline-(\d+)"[^>]* data-code="(\d+)"', figure(html, key))
+        assert len(used) == 304 and all(href == code for href, code in used)
+    sprite = re.findall(r'<path id="outline-(\d+)" d="', html)
+    assert len(sprite) == len(set(sprite)) == 304
+    assert html.count('<svg class="map__outlines"') == 1
 
 
 def test_the_blind_spots_map_colours_what_the_table_says(client, services_in_limburg):

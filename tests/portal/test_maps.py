@@ -228,7 +228,8 @@ def test_the_blind_spots_report_maps_the_municipalities_left_out(client, green_i
     figure = choropleth_of(html)
     assert 'role="img"' in figure
     assert "Aantal dienstencategorieën die geen enkele geverifieerde sociale" in figure
-    assert figure.count("<path ") == 304
+    assert figure.count('<use href="#outline-') == 304  # from the page's outlines (issue 21)
+    assert html.count('<path id="outline-') == 304
     assert "style=" not in figure
 
     html = client.get(url, {"category": "groenonderhoud", "province": "limburg"}).content.decode()
