@@ -18,6 +18,13 @@ paper:
 - Years are lines in one SVG, 720 units wide and as wide as the page. Its text is sized in the
   stylesheet per screen width (units shrink on a phone), and each line's last value is written
   at its end, pushed apart so that two ends never overlap.
+
+The reports' maps are measured here too, on portal/maps.py: `province_map` (a column of a year
+and province table for the last year with figures, e.g. firms in any role on /reports/firms/)
+colours exactly the cells the protected table shows and hatches exactly those it hides;
+`blind_spot_maps` draws the municipalities no verified enterprise reaches, with a table per
+province under it (the names folded), then the verified enterprises per municipality, both from
+one sprite of outlines.
 """
 
 import math
