@@ -8,7 +8,7 @@ session that passed the second factor, portal/twofactor.py) and render.
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
-from portal import datachanges, twofactor
+from portal import datachanges, maps, twofactor
 from portal.models import Region
 
 from . import report_charts, reports
@@ -49,6 +49,7 @@ def report(request, slug):
             in_region = query.copy()
             in_region["region"] = region.slug
             own_regions.append({"region": region, "query": in_region.urlencode()})
+    section_maps = section.maps(table, filters)
     context = {
         "section": section,
         "sections": reports.sections(),
@@ -58,7 +59,11 @@ def report(request, slug):
         "mode": mode,
         "table": table,
         "chart": report_charts.chart(section, table),
-        "section_map": section.map(table, filters),
+        "section_maps": section_maps,
+        # The municipalities' outlines, once for the page's maps that share them.
+        "outline_sprite": maps.outline_sprite()
+        if any(drawn["chart"].shared for drawn in section_maps)
+        else "",
         "behind": reports.behind(
             section,
             table,

@@ -68,12 +68,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, F, FloatField, Max, Min, Q
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal import csvexport, datachanges, geography, maps
+from portal import csvexport, datachanges, geography
 from portal.cache import code_fingerprint
 from portal.models import BelgianRegion, Municipality, Postcode, Province, Region, ServiceCategory
 
@@ -418,9 +418,15 @@ class Table:
     row_headers: list
     columns: list
     rows: list
-    # A figure per municipality (NIS code) for the section's map, and the municipalities' names.
+    # A figure per municipality (NIS code) for the section's map, the municipalities' names and
+    # their provinces' names (for the table per province under the map).
     places: dict = field(default_factory=dict)
     place_names: dict = field(default_factory=dict)
+    place_provinces: dict = field(default_factory=dict)
+    # Other figures per municipality for more maps: {name: {NIS code: value}}.
+    layers: dict = field(default_factory=dict)
+    # The NIS code of each province key of the rows ("limburg": "70000"), for a province map.
+    province_codes: dict = field(default_factory=dict)
 
     def find(self, row_key, column_key):
         """The row and column named by these keys, or None when the table has no such cell."""
@@ -501,7 +507,7 @@ class Section:
             [
                 "report-years",
                 self.slug,
-                _code_fingerprint(type(self)),
+                code_fingerprint(__name__, type(self).__module__),
                 timezone.localdate().isoformat(),
                 version,
             ]
@@ -585,6 +591,13 @@ class Section:
     def map(self, table, filters):
         """A choropleth of the table's `places` (portal/maps.py) with its title, or None."""
         return None
+
+    def maps(self, table, filters):
+        """The maps of the page, in order: each {"chart", "title"} and perhaps "provinces" (a
+        table per province under it). Drawn from the protected table: a map shows no more
+        than the table."""
+        drawn = self.map(table, filters)
+        return [drawn] if drawn else []
 
 
 _registry = {}
@@ -697,6 +710,8 @@ def _json_row(row, table):
 
 NO_PROVINCE = "none"
 ALL = "all"
+# Brussels lies in no province; its 19 municipalities are one shape on a map of provinces.
+BRUSSELS_NIS = "21000"
 
 
 def province_key(province):
@@ -796,7 +811,12 @@ def year_province_table(filters, *, counts, columns, provinces, bounds=None):
                     total=True,
                 )
             )
-    return Table(row_headers=[_("Year"), _("Province")], columns=columns, rows=rows)
+    return Table(
+        row_headers=[_("Year"), _("Province")],
+        columns=columns,
+        rows=rows,
+        province_codes={province_key(p): p.nis_code if p else BRUSSELS_NIS for p in provinces},
+    )
 
 
 def count_per_year_and_province(queryset, *, date, place, firm, measures, into, totals=()):
@@ -1028,6 +1048,18 @@ class FirmsPerYear(YearProvinceSection):
             columns=self.columns(),
             provinces=provinces_for(filters, present),
             bounds={ANY_ROLE: list(CollaborationRole.values)},
+        )
+
+    def map(self, table, filters):
+        """The firms in any role per province in the last year of the choice with a figure,
+        coloured only where the table shows the figure (a hidden one is hatched)."""
+        from .report_charts import province_map  # it draws; this module imports nothing of it
+
+        return province_map(
+            table,
+            ANY_ROLE,
+            key="firms-map",
+            title=gettext("Regular organisations working with a social enterprise in %(year)s"),
         )
 
     def behind(self, filters, row_key, column_key):
@@ -1313,7 +1345,8 @@ class BlindSpots(Section):
         if filters.region is not None:
             municipalities = municipalities.filter(regions=filters.region)
         reached_by = reached(categories, municipalities)
-        municipalities = list(municipalities.order_by("name_nl"))
+        enterprises = enterprises_per_municipality(municipalities)
+        municipalities = list(municipalities.select_related("province").order_by("name_nl"))
         columns = [
             Column("missing", gettext("Municipalities not reached")),
             Column("of", gettext("Of")),
@@ -1340,36 +1373,37 @@ class BlindSpots(Section):
             rows=rows,
             places=places,
             place_names={m.nis_code: m.name for m in municipalities},
+            place_provinces={m.nis_code: m.province.name for m in municipalities},
+            layers={
+                "enterprises": {m.nis_code: enterprises.get(m.nis_code, 0) for m in municipalities}
+            },
         )
 
     def chart_columns(self, table):
         return table.columns[:1]
 
-    def map(self, table, filters):
-        if not table.places:
-            return None
-        if filters.category:
-            scale = maps.Scale(
-                [0, 1],
-                colours=[maps.BLUES[0], maps.BLUES[-1]],
-                labels=[_("reached"), _("not reached")],
-            )
-            title = gettext(
-                "Municipalities that no verified social enterprise offering %(service)s reaches"
-            ) % {"service": filters.category.name}
-        else:
-            scale = maps.Scale([0, 1, 3, 6, 10])
-            title = gettext(
-                "Number of service categories that no verified social enterprise offers in each "
-                "municipality"
-            )
-        chart = maps.choropleth(
-            table.places,
-            scale=scale,
-            labels=table.place_names,
-            missing_label=gettext("outside this choice"),
-        )
-        return {"chart": chart, "title": title}
+    def maps(self, table, filters):
+        """Where no enterprise reaches, with the municipalities per province folded under it;
+        then where the verified social enterprises are, which is what explains the first."""
+        from .report_charts import blind_spot_maps  # it draws; this module imports nothing of it
+
+        return blind_spot_maps(table, filters)
+
+
+def enterprises_per_municipality(municipalities):
+    """{NIS code: verified social enterprises} in `municipalities` (current ones), counting an
+    enterprise whose postcode lies in a merged municipality in the one it merged into. One
+    query."""
+    rows = (
+        Organisation.objects.social()
+        .verified()
+        .annotate(place=Coalesce("municipality__merged_into__nis_code", "municipality__nis_code"))
+        .filter(place__in=municipalities.values("nis_code"))
+        .values("place")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["place"]: row["count"] for row in rows}
 
 
 register(FirmsPerYear())

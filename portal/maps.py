@@ -11,18 +11,22 @@ municipality as a path) is rendered once per process too; markers are drawn per 
 Two uses, one drawing:
 - `results_map(organisations, url=, point=, km=)`: the current page's results as linked
   markers, with the searched place and its radius (templates/includes/results_map.html).
-- `choropleth(values, scale=, by="municipality" | "province")`: shapes filled by value class,
-  with a legend (templates/includes/choropleth.html).
+- `choropleth(values, scale=, by="municipality" | "province", hidden=)`: shapes filled by
+  value class, with a legend (templates/includes/choropleth.html). Every shape and legend entry
+  carries the class of its value, so that the map can be checked against its table; a figure
+  the table hides is hatched (an SVG pattern, "hidden" in the legend), never coloured.
 """
 
 import functools
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -160,14 +164,18 @@ class Scale:
             raise ValueError("a scale needs one colour per class")
         self.colours = list(colours)
 
+    def index(self, value):
+        """The class of a value: 0 for the lowest."""
+        chosen = 0
+        for i, bound in enumerate(self.bounds):
+            if value >= bound:
+                chosen = i
+        return chosen
+
     def colour(self, value):
         if value is None:
             return NO_DATA
-        chosen = self.colours[0]
-        for bound, colour in zip(self.bounds, self.colours, strict=True):
-            if value >= bound:
-                chosen = colour
-        return chosen
+        return self.colours[self.index(value)]
 
     def legend(self):
         """(colour, label) for each class, lowest first."""
@@ -190,9 +198,29 @@ class Scale:
 
 @dataclass(frozen=True)
 class Shape:
+    """One municipality or province: its NIS code, outline, fill and class. `css` names its
+    class of value ("choropleth__class--2"), "choropleth__hidden" or "choropleth__missing", as
+    the legend does: a reader (and a test) can tell the class of every shape."""
+
+    code: str
     path: str
     colour: str
     label: str
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    colour: str
+    label: str
+    css: str
+
+    def __iter__(self):  # (colour, label), as the legend was before it had classes
+        return iter((self.colour, self.label))
+
+
+HIDDEN_CSS = "choropleth__hidden"
+MISSING_CSS = "choropleth__missing"
 
 
 @dataclass
@@ -203,39 +231,182 @@ class Choropleth:
     legend: list
     by: str = "municipality"
     attribution: str = ATTRIBUTION
+    # Names the figure, its hatching pattern (a page may hold two maps) and its title.
+    key: str = "map"
+    # Drawn from the page's outline sprite (`outline_sprite`) instead of with outlines of its
+    # own: two maps of municipalities on one page then carry the outlines once.
+    shared: bool = False
+
+    def shapes_html(self):
+        """The shapes as SVG, written here rather than in a template loop over 304 shapes
+        (a fifth of the time). The outlines are ours (data/build.py), the rest is escaped."""
+        if self.shared:
+            return format_html_join(
+                "",
+                '<use href="#outline-{}" fill="{}" class="{}" data-code="{}">{}</use>',
+                (
+                    (
+                        shape.code,
+                        shape.colour,
+                        shape.css,
+                        shape.code,
+                        format_html("<title>{}</title>", shape.label) if shape.label else "",
+                    )
+                    for shape in self.shapes
+                ),
+            )
+        return format_html_join(
+            "",
+            '<path d="{}" fill="{}" class="{}" data-code="{}">{}</path>',
+            (
+                (
+                    mark_safe(shape.path),  # noqa: S308 (digits, spaces and M, l, z: built by us)
+                    shape.colour,
+                    shape.css,
+                    shape.code,
+                    format_html("<title>{}</title>", shape.label) if shape.label else "",
+                )
+                for shape in self.shapes
+            ),
+        )
+
+
+_RING = re.compile(r"M(-?\d+) (-?\d+)l([-\d ]*)z")
+
+
+def _rings(path):
+    """The rings of an outline's path data as lists of absolute (x, y) vertices."""
+    rings = []
+    for x, y, steps in _RING.findall(path):
+        x, y = int(x), int(y)
+        ring = [(x, y)]
+        numbers = [int(n) for n in re.findall(r"-?\d+", steps)]
+        for dx, dy in zip(numbers[::2], numbers[1::2], strict=True):
+            x, y = x + dx, y + dy
+            ring.append((x, y))
+        if ring[-1] != ring[0]:
+            ring.append(ring[0])  # "z" closes the ring
+        rings.append(ring)
+    return rings
+
+
+def dissolve(paths):
+    """One path for the union of these outlines, without the borders they share.
+
+    The outlines are noded (data/outlines.py): two neighbours draw their common border with the
+    very same vertices. So a border segment drawn twice lies inside the union and is dropped;
+    the segments left are chained back into rings. Rings are drawn with fill-rule evenodd, so
+    that a hole (Brussels inside Flemish Brabant) stays open whatever the rings' direction."""
+    count = {}
+    for path in paths:
+        for ring in _rings(path):
+            for a, b in zip(ring, ring[1:], strict=False):
+                if a != b:
+                    edge = (a, b) if a < b else (b, a)
+                    count[edge] = count.get(edge, 0) + 1
+    neighbours = {}
+    for (a, b), times in count.items():
+        if times % 2:
+            neighbours.setdefault(a, []).append(b)
+            neighbours.setdefault(b, []).append(a)
+    parts = []
+    while neighbours:
+        start = next(iter(neighbours))
+        ring, here = [start], start
+        while True:
+            following = neighbours[here].pop()
+            neighbours[following].remove(here)
+            for point in (here, following):
+                if not neighbours[point]:
+                    del neighbours[point]
+            here = following
+            if here == start or here not in neighbours:
+                break
+            ring.append(here)
+        steps = " ".join(
+            f"{b[0] - a[0]} {b[1] - a[1]}" for a, b in zip(ring, ring[1:], strict=False)
+        )
+        parts.append(f"M{ring[0][0]} {ring[0][1]}l{steps}z")
+    return "".join(parts)
 
 
 @functools.cache
 def _shapes_by(by):
-    """{code: path} of each municipality, or of each province (its municipalities' paths)."""
+    """{code: path} of each municipality, or of each province: its municipalities' outlines
+    dissolved into one outline (`dissolve`), drawn once, read once per process."""
     key = "nis" if by == "municipality" else "province_nis"
     grouped = {}
     for municipality in outlines().municipalities:
         grouped.setdefault(municipality[key], []).append(municipality["path"])
-    return {code: "".join(paths) for code, paths in grouped.items()}
+    if by == "municipality":
+        return {code: paths[0] for code, paths in grouped.items()}
+    return {code: dissolve(paths) for code, paths in grouped.items()}
 
 
-def choropleth(values, *, scale, by="municipality", labels=None, missing=None, missing_label=None):
+def choropleth(
+    values,
+    *,
+    scale,
+    by="municipality",
+    labels=None,
+    missing=None,
+    missing_label=None,
+    hidden=(),
+    hidden_label=None,
+    key="map",
+    shared=False,
+):
     """Shapes filled by class of value.
 
     `values` maps a NIS code to a number: a municipality's (`by="municipality"`) or a province's
     (`by="province"`; Brussels, which lies in no province, is 21000). A shape without a value
     takes `missing` (None: drawn as "no data"). `labels` maps the same codes to a name, shown
     as the shape's tooltip with its value. `missing_label` names shapes without a value in the
-    legend (default "no data").
+    legend (default "no data"). The codes in `hidden` are figures a table hides: they are
+    hatched, whatever their value, and the legend says so with `hidden_label`. A map of
+    municipalities `shared` draws each from the page's `outline_sprite()`, which the page
+    must hold once.
     """
     if by not in ("municipality", "province"):
         raise ValueError(f"unknown level {by!r}")
+    if shared and by != "municipality":
+        raise ValueError("only municipalities are in the outline sprite")
     labels = labels or {}
+    hidden = set(hidden)
     grouped = _shapes_by(by)
+    legend = [
+        LegendEntry(colour, label, f"choropleth__class--{index}")
+        for index, (colour, label) in enumerate(scale.legend())
+    ]
     shapes = []
     for code, path in grouped.items():
         value = values.get(code, missing)
         name = labels.get(code, "")
+        if code in hidden:
+            shapes.append(Shape(code, path, f"url(#{key}-hidden)", name, HIDDEN_CSS))
+            continue
         label = f"{name}: {number_format(value)}" if name and value is not None else name
-        shapes.append(Shape(path, scale.colour(value), label))
-    legend = scale.legend()
-    if any(values.get(code, missing) is None for code in grouped):
-        legend.append((NO_DATA, missing_label or _("no data")))
+        css = MISSING_CSS if value is None else f"choropleth__class--{scale.index(value)}"
+        shapes.append(Shape(code, path, scale.colour(value), label, css))
+    if any(shape.css == HIDDEN_CSS for shape in shapes):
+        legend.append(LegendEntry(f"url(#{key}-hidden)", hidden_label or _("hidden"), HIDDEN_CSS))
+    if any(shape.css == MISSING_CSS for shape in shapes):
+        legend.append(LegendEntry(NO_DATA, missing_label or _("no data"), MISSING_CSS))
     frame = outlines()
-    return Choropleth(frame.width, frame.height, shapes, legend, by=by)
+    return Choropleth(frame.width, frame.height, shapes, legend, by=by, key=key, shared=shared)
+
+
+@functools.cache
+def outline_sprite():
+    """Every municipality's outline once, as `<path id="outline-NIS">` in an SVG of no size,
+    for the `shared` choropleths of a page to draw with <use>. Rendered once per process."""
+    paths = format_html_join(
+        "",
+        '<path id="outline-{}" d="{}"/>',
+        ((m["nis"], m["path"]) for m in outlines().municipalities),
+    )
+    return format_html(
+        '<svg class="map__outlines" aria-hidden="true" focusable="false" '
+        'xmlns="http://www.w3.org/2000/svg"><defs>{}</defs></svg>',
+        paths,
+    )

@@ -199,7 +199,7 @@ def test_a_choropleth_of_municipalities_marks_those_without_a_value():
     )
     assert len(chart.shapes) == 304
     assert [shape.label for shape in chart.shapes if shape.label] == ["Hasselt: 2"]
-    assert chart.legend[-1] == (maps.NO_DATA, "elders")
+    assert tuple(chart.legend[-1]) == (maps.NO_DATA, "elders")
     with pytest.raises(ValueError):
         maps.choropleth({}, scale=maps.Scale([0]), by="arrondissement")
 
@@ -228,7 +228,8 @@ def test_the_blind_spots_report_maps_the_municipalities_left_out(client, green_i
     figure = choropleth_of(html)
     assert 'role="img"' in figure
     assert "Aantal dienstencategorieën die geen enkele geverifieerde sociale" in figure
-    assert figure.count("<path ") == 304
+    assert figure.count('<use href="#outline-') == 304  # from the page's outlines (issue 21)
+    assert html.count('<path id="outline-') == 304
     assert "style=" not in figure
 
     html = client.get(url, {"category": "groenonderhoud", "province": "limburg"}).content.decode()
@@ -266,3 +267,39 @@ def test_organisations_at_one_postcode_are_laid_apart_to_be_clicked_each():
     # No marker covers another's centre, and all stay within 10 km of their postcode.
     assert min(gaps) > drawn.marker_radius
     assert max(gaps) < 2 * maps.km_to_units(10)
+
+
+# --- Provinces: the municipalities' outlines dissolved (issue 21) ------------------------------
+
+
+def _edges(path):
+    return {
+        (a, b) if a < b else (b, a)
+        for ring in maps._rings(path)
+        for a, b in zip(ring, ring[1:], strict=False)
+        if a != b
+    }
+
+
+def test_a_municipality_dissolved_alone_is_its_own_outline():
+    hasselt = next(m for m in maps.outlines().municipalities if m["nis"] == "71072")
+    assert _edges(maps.dissolve([hasselt["path"]])) == _edges(hasselt["path"])
+
+
+def test_two_neighbours_dissolved_lose_the_border_they_share_and_keep_the_rest():
+    by_code = {m["nis"]: m["path"] for m in maps.outlines().municipalities}
+    hasselt, genk = by_code["71072"], by_code["71016"]
+    shared = _edges(hasselt) & _edges(genk)
+    assert shared  # neighbours: the outlines are noded
+    union = _edges(maps.dissolve([hasselt, genk]))
+    assert not union & shared
+    assert union == (_edges(hasselt) | _edges(genk)) - shared
+
+
+def test_each_province_is_one_outline_a_fraction_of_its_municipalities():
+    provinces = maps._shapes_by("province")
+    assert sorted(provinces) == ["10000", "20001", "21000", "30000", "40000", "70000"]
+    municipalities = sum(len(m["path"]) for m in maps.outlines().municipalities)
+    assert sum(len(path) for path in provinces.values()) < municipalities / 4
+    # Flemish Brabant keeps a hole where Brussels lies: Brussels' outline is one of its rings.
+    assert _edges(provinces["21000"]) <= _edges(provinces["20001"])
