@@ -11,12 +11,15 @@ from django.utils import timezone
 
 from companies import collaborations, ratings
 from companies.models import Collaboration, CollaborationRating
-from portal.models import Frequency, Notification, NotificationPreference, ServiceCategory
+from portal.models import Frequency, Notification, NotificationPreference, Region, ServiceCategory
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     SocialEnterpriseFactory,
+    StaffFactory,
     UserFactory,
+    log_in_as,
+    postcode,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sides(reference_data):
-    regular = OrganisationFactory(name="Brouwerij Het Anker")
+    regular = OrganisationFactory(name="Brouwerij Het Anker", postcode=postcode("3700"))
     social = SocialEnterpriseFactory(name="Groenwerk Mechelen")
     regular_member = UserFactory(language="nl")
     social_member = UserFactory(language="fr")
@@ -353,3 +356,36 @@ def test_the_kind_can_be_switched_off_in_the_preferences():
     from portal.notifications import configurable_kinds
 
     assert "collaboration_rating" in configurable_kinds()
+
+
+# --- The admin ----------------------------------------------------------------------------------
+
+
+def test_administrators_read_the_ratings_and_notes_under_the_collaboration(sides, client):
+    collaboration = confirmed(sides)
+    client.post(url(collaboration, "regular"), ANSWER)
+    admin_user = StaffFactory(is_superuser=True)
+    log_in_as(client, admin_user)
+
+    page = client.get(f"/admin/companies/collaboration/{collaboration.pk}/change/")
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Stipt en vriendelijk." in text
+    # Read only: no field of a rating is a form input.
+    assert 'name="ratings-0-score"' not in text
+    assert 'name="ratings-0-note"' not in text
+
+
+def test_regisseurs_do_not_see_the_ratings_notes(sides, client):
+    collaboration = confirmed(sides)
+    client.post(url(collaboration, "regular"), ANSWER)
+    regisseur = StaffFactory()
+    for region in Region.objects.filter(municipalities__in=[collaboration.regular.municipality_id]):
+        region.regisseurs.add(regisseur)
+    log_in_as(client, regisseur)
+
+    page = client.get(f"/admin/companies/collaboration/{collaboration.pk}/change/")
+
+    assert page.status_code == 200
+    assert "Stipt en vriendelijk." not in page.content.decode()
