@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from companies import reports
-from companies.models import Collaboration
+from companies.models import Collaboration, CollaborationRating
 from portal import datachanges, tasks
 from portal.models import DataChange, Province, Region, ServiceCategory
 from tests.factories import (
@@ -99,8 +99,11 @@ def a_row_in_every_tracked_table(reference_data, db):
     social = SocialEnterpriseFactory()
     regular = OrganisationFactory()
     OfferedServiceFactory(organisation=social)
-    Collaboration.objects.create(
+    collaboration = Collaboration.objects.create(
         regular=regular, social=social, role="client", started=date(2020, 1, 1), channel="other"
+    )
+    CollaborationRating.objects.create(
+        collaboration=collaboration, side="regular", period="at_end", score=4, would_work_again=True
     )
     candidate = CandidateFactory(vacancy=VacancyFactory(organisation=regular), enterprise=social)
     Placement.objects.create(
