@@ -1286,27 +1286,54 @@ class Evaluation(Section):
     def lasted(self, filters):
         """{year: figures} of the collaborations that ran in each year: how many, their firms,
         and per length how many lasted longer, with the firms of those that did and did not.
-        One query (no rows: one aggregate)."""
+        One query: the ORM works out each collaboration's years and lengths once, in a
+        subquery; the counts per year are FILTERed aggregates over it (PostgreSQL and SQLite
+        3.30+ alike). Written with the ORM alone, each of the ninety filters repeated the date
+        arithmetic and the statement grew to 76,000 characters, planned in 300 ms."""
         today = timezone.localdate()
-        queryset = collaborations(filters).annotate(
-            start_day=_day_number("started"),
-            end_day=_day_number(Coalesce("ended", Value(today, output_field=DateField()))),
+        end_day = _day_number(Coalesce("ended", Value(today, output_field=DateField())))
+        lengths = {
+            key: Case(
+                When(Q(end_day__gt=F("start_day") + 10000 * years), then=Value(1)),
+                default=Value(0),
+            )
+            for key, years in LASTED.items()
+        }
+        rows = (
+            collaborations(filters)
+            .annotate(start_day=_day_number("started"), end_day=end_day)
+            .values(
+                firm=F("regular_id"),
+                first_year=ExtractYear("started"),
+                # A running collaboration runs in every year from its start.
+                last_year=Coalesce(ExtractYear("ended"), Value(9999)),
+                **lengths,
+            )
+            .order_by()
         )
-        aggregates = {}
+        rows_sql, rows_params = rows.query.sql_with_params()
+        columns, params = [], []
         for year in filters.years:
-            runs = runs_in(year)
-            aggregates[f"n_{year}"] = Count("pk", filter=runs)
-            aggregates[f"f_{year}"] = Count("regular", distinct=True, filter=runs)
-            for key, years in LASTED.items():
-                longer = Q(end_day__gt=F("start_day") + 10000 * years)
-                aggregates[f"{key}_{year}"] = Count("pk", filter=runs & longer)
-                aggregates[f"{key}_in_{year}"] = Count(
-                    "regular", distinct=True, filter=runs & longer
-                )
-                aggregates[f"{key}_out_{year}"] = Count(
-                    "regular", distinct=True, filter=runs & ~longer
-                )
-        return queryset.aggregate(**aggregates)
+            runs = "first_year <= %s AND last_year >= %s"
+            measures = [(f"n_{year}", "*", runs, [])]
+            measures.append((f"f_{year}", "DISTINCT firm", runs, []))
+            for key in LASTED:
+                measures += [
+                    (f"{key}_{year}", "*", f"{runs} AND {key} = %s", [1]),
+                    (f"{key}_in_{year}", "DISTINCT firm", f"{runs} AND {key} = %s", [1]),
+                    (f"{key}_out_{year}", "DISTINCT firm", f"{runs} AND {key} = %s", [0]),
+                ]
+            for name, counted, condition, extra in measures:
+                columns.append((name, f"COUNT({counted}) FILTER (WHERE {condition})"))
+                params += [year, year, *extra]
+        connection = connections[rows.db]
+        sql = "SELECT {} FROM ({}) AS lengths".format(  # noqa: S608 (ORM SQL, our columns)
+            ", ".join(expression for _name, expression in columns), rows_sql
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *rows_params])
+            found = cursor.fetchone()
+        return dict(zip((name for name, _expression in columns), found, strict=True))
 
     def build(self, filters):
         rated = self.rated(filters)
