@@ -722,7 +722,7 @@ class RatingForm(forms.Form):
         error_messages={"required": _("Say whether you would work together again.")},
     )
     note = forms.CharField(
-        label=_("A note (optional, private)"),
+        label=_("A private note"),
         help_text=_(
             "Only the portal's administrators read it; the other side never sees it and the "
             "reports do not show it."
