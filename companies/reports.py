@@ -1229,6 +1229,56 @@ def _day_number(field):
     return ExtractYear(field) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
 
 
+# As in `firms_per_year`: on PostgreSQL each collaboration's years become the bits of a bigint,
+# OR-ed per firm (all, and those that did and did not last longer), so the distinct firms per
+# year are counted over firms and not sorted out of every collaboration per year and column
+# (seventy-five COUNT(DISTINCT) took 275 ms on 5,500 collaborations; this, a few ms).
+_LASTED_BY_BITS_SQL = (
+    "WITH runs AS (SELECT firm, {lengths},"  # noqa: S608
+    " (1::bigint << (LEAST(last_year::int, %s) + 1 - %s))"
+    " - (1::bigint << (GREATEST(first_year::int, %s) - %s)) AS years"
+    " FROM ({rows}) AS collaboration),"
+    " firms AS (SELECT {masks} FROM runs GROUP BY firm)"
+    " SELECT * FROM (SELECT {collaborations} FROM runs) AS c, (SELECT {firms} FROM firms) AS f"
+)
+
+
+def _lasted_by_bits(rows, filters):
+    keys = list(LASTED)
+    masks = ["BIT_OR(years) AS m_all"]
+    for key in keys:
+        masks.append(f"BIT_OR(years) FILTER (WHERE {key} = 1) AS m_{key}_in")
+        masks.append(f"BIT_OR(years) FILTER (WHERE {key} = 0) AS m_{key}_out")
+    counted, firms = [], []
+    for bit, year in enumerate(filters.years):
+        runs = f"years & {1 << bit} <> 0"
+        counted.append((f"n_{year}", f"COUNT(*) FILTER (WHERE {runs})"))
+        firms.append((f"f_{year}", f"COUNT(*) FILTER (WHERE m_all & {1 << bit} <> 0)"))
+        for key in keys:
+            counted.append((f"{key}_{year}", f"COUNT(*) FILTER (WHERE {runs} AND {key} = 1)"))
+            for side in ("in", "out"):
+                firms.append(
+                    (
+                        f"{key}_{side}_{year}",
+                        f"COUNT(*) FILTER (WHERE m_{key}_{side} & {1 << bit} <> 0)",
+                    )
+                )
+    rows_sql, rows_params = rows.query.sql_with_params()
+    sql = _LASTED_BY_BITS_SQL.format(
+        lengths=", ".join(keys),
+        rows=rows_sql,
+        masks=", ".join(masks),
+        collaborations=", ".join(expression for _name, expression in counted),
+        firms=", ".join(expression for _name, expression in firms),
+    )
+    first, last = filters.year_from, filters.year_to
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, [last, first, first, first, *rows_params])
+        found = cursor.fetchone()
+    names = [name for name, _expression in counted] + [name for name, _expression in firms]
+    return dict(zip(names, found, strict=True))
+
+
 class Evaluation(Section):
     slug = "evaluation"
     letter = "h"
@@ -1287,9 +1337,10 @@ class Evaluation(Section):
         """{year: figures} of the collaborations that ran in each year: how many, their firms,
         and per length how many lasted longer, with the firms of those that did and did not.
         One query: the ORM works out each collaboration's years and lengths once, in a
-        subquery; the counts per year are FILTERed aggregates over it (PostgreSQL and SQLite
-        3.30+ alike). Written with the ORM alone, each of the ninety filters repeated the date
-        arithmetic and the statement grew to 76,000 characters, planned in 300 ms."""
+        subquery; the counts per year are FILTERed aggregates over it (SQLite 3.30+), or, on
+        PostgreSQL, counts over the bits of each firm's years (`_lasted_by_bits`). Written
+        with the ORM alone, each of the ninety filters repeated the date arithmetic and the
+        statement grew to 76,000 characters, planned in 300 ms."""
         today = timezone.localdate()
         end_day = _day_number(Coalesce("ended", Value(today, output_field=DateField())))
         lengths = {
@@ -1311,6 +1362,8 @@ class Evaluation(Section):
             )
             .order_by()
         )
+        if connections[rows.db].vendor == "postgresql" and len(filters.years) <= _MASK_YEARS:
+            return _lasted_by_bits(rows, filters)
         rows_sql, rows_params = rows.query.sql_with_params()
         columns, params = [], []
         for year in filters.years:
@@ -1326,11 +1379,10 @@ class Evaluation(Section):
             for name, counted, condition, extra in measures:
                 columns.append((name, f"COUNT({counted}) FILTER (WHERE {condition})"))
                 params += [year, year, *extra]
-        connection = connections[rows.db]
         sql = "SELECT {} FROM ({}) AS lengths".format(  # noqa: S608 (ORM SQL, our columns)
             ", ".join(expression for _name, expression in columns), rows_sql
         )
-        with connection.cursor() as cursor:
+        with connections[rows.db].cursor() as cursor:
             cursor.execute(sql, [*params, *rows_params])
             found = cursor.fetchone()
         return dict(zip((name for name, _expression in columns), found, strict=True))

@@ -207,3 +207,15 @@ def test_a_regisseur_sees_who_gave_a_score_in_their_region(client, world):
     assert {o.name for o in response.context["behind"].organisations} == {
         f"Tongerse firma {n}" for n in range(5)
     }
+
+
+@pytest.mark.postgres
+def test_the_lengths_by_bits_count_what_the_portable_query_counts(world, monkeypatch):
+    """PostgreSQL counts the firms over the bits of their years; the portable query (SQLite's,
+    and PostgreSQL's beyond 62 years) counts the same."""
+    section = reports.get("evaluation")
+    filters = reports.Filters(year_from=2015)
+    by_bits = section.lasted(filters)
+    monkeypatch.setattr(reports, "_MASK_YEARS", 0)
+    assert section.lasted(filters) == by_bits
+    assert by_bits[f"n_{RATED}"] == 7
