@@ -28,6 +28,7 @@ from . import access, enterprise_number, freshness, kbo, regie_notes, verificati
 from .forms import LogoField, OrganisationRejectionForm, RegieNoteForm
 from .models import (
     Collaboration,
+    CollaborationRating,
     Invitation,
     JoinRequest,
     Membership,
@@ -643,6 +644,23 @@ class CollaborationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CollaborationRatingInline(admin.TabularInline):
+    """The sides' ratings (companies/ratings.py), read only: given through the emailed link,
+    never in the admin. Only administrators see them, since the note is private."""
+
+    model = CollaborationRating
+    fields = ["side", "period", "score", "would_work_again", "note", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Collaboration)
 class CollaborationAdmin(ListCheckbox, admin.ModelAdmin):
     list_display = [
@@ -672,6 +690,10 @@ class CollaborationAdmin(ListCheckbox, admin.ModelAdmin):
     search_fields = ["regular__name", "social__name"]
     raw_id_fields = ["regular", "social", "declared_by"]
     readonly_fields = ["import_key", "created_at"]
+
+    def get_inlines(self, request, obj):
+        # The ratings' notes are for administrators only, not for the regisseurs.
+        return [CollaborationRatingInline] if request.user.is_superuser else []
 
     @admin.display(description=_("confirmed"), boolean=True)
     def is_confirmed(self, collaboration):

@@ -25,6 +25,7 @@ from portal import emails
 from portal.models import User
 from portal.validators import localised
 
+from . import ratings
 from .access import is_member
 from .models import (
     Collaboration,
@@ -113,6 +114,8 @@ def record(*, regular, social, role, category=None, started, channel, source):
                 },
             )
             if created:
+                # What the portal saw happen is confirmed now: both sides are asked to rate it.
+                ratings.ask(existing, period=ratings.ON_CONFIRMATION)
                 return existing
         changed = []
         if started < existing.started:
@@ -122,6 +125,7 @@ def record(*, regular, social, role, category=None, started, channel, source):
             if getattr(existing, side) is None:
                 setattr(existing, side, now)
                 changed.append(side)
+        newly_confirmed = any(name.startswith("confirmed_by_") for name in changed)
         if existing.disputed_at is not None:
             # Confirmed by the event, as `confirm` would: the dispute is answered.
             existing.disputed_at, existing.dispute_note = None, ""
@@ -142,6 +146,8 @@ def record(*, regular, social, role, category=None, started, channel, source):
                     channel=channel,
                     source=source,
                 )
+            if newly_confirmed:
+                ratings.ask(existing, period=ratings.ON_CONFIRMATION)
         return existing
 
 
@@ -322,6 +328,9 @@ def confirm(collaboration, *, organisation, by):
     collaboration.dispute_note = ""
     collaboration.save(update_fields=[f"confirmed_by_{side}_at", "disputed_at", "dispute_note"])
     _tell(collaboration, side=_other(side), event="confirmed", by=by)
+    if _confirmed_at(collaboration, _other(side)) is not None:
+        # Confirmed by both sides now: each is asked how it went (companies/ratings.py).
+        ratings.ask(collaboration, period=ratings.ON_CONFIRMATION)
     return collaboration
 
 
@@ -385,6 +394,9 @@ def end(collaboration, *, organisation, by, ended=None):
     collaboration.ended = ended
     collaboration.save(update_fields=["ended"])
     _tell(collaboration, side=_other(side), event="ended", by=by)
+    # Ended: both sides are asked to rate the whole of it (companies/ratings.py).
+    if _confirmed_at(collaboration, _other(side)) is not None:
+        ratings.ask(collaboration, period=ratings.AT_END)
     return collaboration
 
 

@@ -11,7 +11,8 @@ regie would: those listings have no members, carry their source and wait to be c
 """
 
 import calendar
-from datetime import date, timedelta
+import zlib
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -23,10 +24,11 @@ from portal import phones
 from portal.demo import demo_user
 from portal.models import Postcode, Sector, ServiceCategory
 
-from . import completeness, organisation_import, search
+from . import completeness, organisation_import, ratings, search
 from .models import (
     Collaboration,
     CollaborationChannel,
+    CollaborationRating,
     CollaborationRole,
     CollaborationSource,
     Membership,
@@ -1043,6 +1045,70 @@ def _seed_history(organisations, categories):
         )
 
 
+# Issue 21, item 3: the sides' ratings of the confirmed collaborations, so that the evaluation
+# report shows figures. Most are good, some poor; a side answers about three times in four.
+DEMO_SCORES = [5, 4, 4, 3, 5, 4, 2, 4, 5, 3, 4, 1, 4, 5, 3, 4]
+ANSWERED_OUT_OF_4 = 3
+
+
+def _rating_periods(collaboration, today):
+    """(period, the day it was asked) for each rating the collaboration has been asked for."""
+    yield ratings.ON_CONFIRMATION, collaboration.started
+    last = collaboration.ended or today
+    years = 1
+    while (day := ratings.anniversary(collaboration.started, years)) <= last:
+        yield ratings.year_period(years), day
+        years += 1
+    if collaboration.ended and collaboration.ended <= today:
+        yield ratings.AT_END, collaboration.ended
+
+
+def _seed_ratings():
+    """Ratings of this demo's confirmed collaborations (declared or imported; those the
+    vacancies and vouchers demos record come later and are asked by email, as on the portal),
+    given on the day each was asked for, the same on every run: the score and the answer come
+    from the names and the period, and a rating already there is left as it is."""
+    today = timezone.localdate()
+    given = set(CollaborationRating.objects.values_list("collaboration_id", "side", "period"))
+    new, days = [], []
+    confirmed = (
+        Collaboration.objects.confirmed()
+        .filter(
+            disputed_at__isnull=True,
+            source__in=[CollaborationSource.MANUAL, CollaborationSource.IMPORT],
+        )
+        .select_related("regular", "social")
+        .order_by("pk")
+    )
+    for collaboration in confirmed:
+        for period, day in _rating_periods(collaboration, today):
+            for side in ("regular", "social"):
+                if (collaboration.pk, side, period) in given:
+                    continue
+                seed = zlib.crc32(
+                    f"{collaboration.regular.name}|{collaboration.social.name}|"
+                    f"{collaboration.started}|{side}|{period}".encode()
+                )
+                if seed % 4 >= ANSWERED_OUT_OF_4:
+                    continue
+                score = DEMO_SCORES[seed // 4 % len(DEMO_SCORES)]
+                new.append(
+                    CollaborationRating(
+                        collaboration=collaboration,
+                        side=side,
+                        period=period,
+                        score=score,
+                        would_work_again=score >= 3 or seed % 7 == 0,
+                    )
+                )
+                days.append(day)
+    created = CollaborationRating.objects.bulk_create(new)
+    # Given on the day asked (created_at is set to now on insert).
+    for rating, day in zip(created, days, strict=True):
+        rating.created_at = timezone.make_aware(datetime(day.year, day.month, day.day, 10))
+    CollaborationRating.objects.bulk_update(created, ["created_at"], batch_size=500)
+
+
 def demo_enterprise_number(index):
     """A valid, made-up enterprise number: 0999 followed by a sequence and check digits."""
     first_eight = 9990000 + index
@@ -1141,6 +1207,7 @@ def seed():
         )
 
     _seed_history(organisations, categories)
+    _seed_ratings()
     seed_imported_listings()
 
     employer = demo_user("werkgever@brugwerk.test", name="Wim Werkgever")

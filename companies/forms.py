@@ -701,3 +701,33 @@ class RegieNoteForm(forms.Form):
         ),
         error_messages={"required": _("Write the note.")},
     )
+
+
+class RatingForm(forms.Form):
+    """A side's rating of a collaboration (companies/ratings.py): a score, again or not, and a
+    private note."""
+
+    score = forms.TypedChoiceField(
+        label=_("Your score, from 1 (poor) to 5 (excellent)"),
+        choices=[(score, str(score)) for score in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a score from 1 to 5.")},
+    )
+    would_work_again = forms.TypedChoiceField(
+        label=_("Would you work together again?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether you would work together again.")},
+    )
+    note = forms.CharField(
+        label=_("A private note"),
+        help_text=_(
+            "Only the portal's administrators read it; the other side never sees it and the "
+            "reports do not show it."
+        ),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

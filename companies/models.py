@@ -762,6 +762,57 @@ class Collaboration(models.Model):
         return f"{self.regular} – {self.social} ({self.get_role_display()})"
 
 
+# --- Issue 21, item 3: how each side rates a collaboration (companies/ratings.py) -------------
+
+
+class RatingSide(models.TextChoices):
+    REGULAR = "regular", _("regular organisation")
+    SOCIAL = "social", _("social enterprise")
+
+
+class CollaborationRating(models.Model):
+    """One side's rating of a collaboration for one period: when it was confirmed
+    ("on_confirmation"), a year while it runs ("year-1", "year-2", ...) or when it ended
+    ("at_end"). Given through a signed link (companies/ratings.py), once per side and period.
+
+    The note is private: the reports never read it and the other side never sees it; only
+    administrators do, in the admin."""
+
+    collaboration = models.ForeignKey(
+        Collaboration,
+        verbose_name=_("collaboration"),
+        on_delete=models.CASCADE,
+        related_name="ratings",
+    )
+    side = models.CharField(_("side"), max_length=10, choices=RatingSide.choices)
+    period = models.CharField(_("period"), max_length=20)
+    score = models.PositiveSmallIntegerField(_("score"))
+    would_work_again = models.BooleanField(_("would work together again"))
+    note = models.TextField(_("private note"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collaboration rating")
+        verbose_name_plural = _("collaboration ratings")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(side__in=["regular", "social"]), name="rating_side_known"
+            ),
+            # One use per period: a second rating of the same side for the same period is
+            # refused by the database, whichever request gets there second.
+            models.UniqueConstraint(
+                "collaboration", "side", "period", name="one_rating_per_side_and_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.collaboration} · {self.get_side_display()} · {self.period}: {self.score}"
+
+
 # --- Issue 17, item 4: the KBO register (companies/kbo.py, manage.py load_kbo) ---------------
 
 

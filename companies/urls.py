@@ -25,6 +25,12 @@ urlpatterns = [
         views.confirm_details,
         name="confirm_details",
     ),
+    # The rating email's signed link (companies/ratings.py): no login, it can only rate.
+    path(
+        "collaborations/rate/<str:token>/",
+        views.collaboration_rate,
+        name="collaboration_rate",
+    ),
     path("organisations/<slug:slug>/services/", views.services, name="services"),
     path(
         "organisations/<slug:slug>/services/<int:pk>/",

@@ -27,6 +27,7 @@ from . import (
     guide,
     membership,
     profiles,
+    ratings,
 )
 from .filters import DirectoryFilter, page_size
 from .forms import (
@@ -44,6 +45,7 @@ from .forms import (
     KindForm,
     OrganisationForm,
     PartnerSearchForm,
+    RatingForm,
     RoleForm,
     ServiceForm,
 )
@@ -799,6 +801,63 @@ def collaboration_withdraw(request, slug, pk):
 def _partner_name(collaboration, organisation):
     side = collaborations.side_of(collaboration, organisation)
     return collaboration.social.name if side == "regular" else collaboration.regular.name
+
+
+def _already_rated(request):
+    message = _(
+        "Your organisation has already rated this collaboration for this period. Thank you!"
+    )
+    return render(request, "companies/collaboration_rate.html", {"message": message})
+
+
+def collaboration_rate(request, token):
+    """The rating email's link (companies/ratings.py): no login, since all it can do is record
+    the rating of the side it was sent to, for its period, once.
+
+    GET shows the collaboration and the form and writes nothing; only a valid POST rates. A
+    used link thanks (it did its work); an expired or changed one says so in words (status
+    400), never an error page."""
+    problem = None
+    try:
+        collaboration, side, period = ratings.read(token)
+    except ratings.LinkUsed:
+        return _already_rated(request)
+    except ratings.LinkExpired:
+        problem = _(
+            "This link has expired. You will get a new one at the next anniversary of the "
+            "collaboration or when it ends."
+        )
+    except ratings.LinkInvalid:
+        problem = _(
+            "This link is not valid: it may have been cut off or changed. Open it again from the "
+            "email, in full."
+        )
+    if problem:
+        return render(
+            request, "companies/collaboration_rate.html", {"problem": problem}, status=400
+        )
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratings.rate(collaboration=collaboration, side=side, period=period, **form.cleaned_data)
+        except ratings.LinkUsed:  # another member of the side was first
+            return _already_rated(request)
+        message = _("Thank you: your rating is recorded.")
+        return render(request, "companies/collaboration_rate.html", {"message": message})
+    organisation, other = (
+        (collaboration.regular, collaboration.social)
+        if side == "regular"
+        else (collaboration.social, collaboration.regular)
+    )
+    context = {
+        "form": form,
+        "collaboration": collaboration,
+        "organisation": organisation,
+        "other": other,
+        "at_end": period == ratings.AT_END,
+        "years": ratings.years_of(period),
+    }
+    return render(request, "companies/collaboration_rate.html", context)
 
 
 # --- Claims of listings (issue 17: companies/claims.py) ------------------------------------------

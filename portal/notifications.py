@@ -79,6 +79,9 @@ KINDS = {
     "opportunity_match": Kind(_("New opportunities that fit your organisation")),
     "voucher": Kind(_("Your introduction vouchers: decisions, redemption, payment, reminders")),
     "collaboration": Kind(_("Collaborations declared with your organisation")),
+    # Issue 21, item 3: rate a collaboration once confirmed, yearly and at its end
+    # (companies/ratings.py).
+    "collaboration_rating": Kind(_("Requests to rate your collaborations")),
     "saved_search": Kind(_("New results for your saved searches")),
     "digest": Kind(_("Digests of what you chose to receive bundled"), configurable=False),
 }

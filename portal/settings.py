@@ -333,6 +333,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "companies.tasks.remind_details_confirmation",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Evaluation: each side rates a running collaboration on the anniversary of its start
+    # (companies/ratings.py); a late or repeated run asks nothing twice.
+    "ask-collaboration-ratings": {
+        "task": "companies.tasks.ask_collaboration_ratings",
+        "schedule": crontab(hour=8, minute=45),
+    },
 }
 
 # The KBO register (issue 17, item 4; companies/kbo.py): how long a profile stays in the directory

@@ -207,9 +207,13 @@ def test_ending_emails_each_member_of_the_other_side_once_in_their_language(clie
     assert "le 30 juin 2025" in french.body
     assert f"/fr/organisations/{running.social.slug}/collaborations/" in french.body
 
-    # Delivered: one message per member of the other side, HTML and text.
-    assert notifications.deliver() == (2, 0)
-    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+    # Delivered: one message per member of the other side, HTML and text; the end also asks
+    # both sides to rate the collaboration (tests/companies/test_ratings.py).
+    rating_asks = Notification.objects.filter(kind="collaboration_rating").count()
+    assert rating_asks
+    assert notifications.deliver() == (2 + rating_asks, 0)
+    ended = [message for message in mail.outbox if "/collaborations/rate/" not in message.body]
+    assert sorted(message.to[0] for message in ended) == sorted(
         [running.dutch.email, running.french.email]
     )
     assert all(message.alternatives for message in mail.outbox)

@@ -98,3 +98,34 @@ def test_collaborations_since_2012_give_every_report_something(seeded, client):
     for email in ["werkgever@brugwerk.test", "sociaal@brugwerk.test"]:
         client.force_login(User.objects.get(email=email))
         assert "Collaborations to confirm" in client.get("/en/dashboard/").content.decode()
+
+
+def test_the_demo_rates_its_collaborations_so_the_evaluation_report_shows_figures(seeded, client):
+    from companies import reports
+    from companies.models import CollaborationRating
+
+    rated = CollaborationRating.objects.all()
+    assert rated.count() >= 100
+    # Only confirmed collaborations, every period kind, and every score.
+    assert not rated.exclude(collaboration__in=Collaboration.objects.confirmed()).exists()
+    periods = set(rated.values_list("period", flat=True))
+    assert {"on_confirmation", "at_end", "year-1"} <= periods
+    assert set(rated.values_list("score", flat=True)) == {1, 2, 3, 4, 5}
+    # Seeding again adds none and changes none.
+    before = sorted(rated.values_list("collaboration", "side", "period", "score", "created_at"))
+    call_command("seed_demo", verbosity=0)
+    after = sorted(rated.values_list("collaboration", "side", "period", "score", "created_at"))
+    assert after == before
+
+    # The public report shows figures for the years with ratings.
+    table = reports.get("evaluation").compute(
+        reports.Filters(year_from=2016, year_to=2025), mode=reports.Mode.PUBLIC
+    )
+    shown = [
+        cell
+        for row in table.rows
+        for key, cell in row.cells.items()
+        if key.startswith("score_") and isinstance(cell.value, int) and cell.value >= 3
+    ]
+    assert len([cell for cell in shown if not cell.hidden]) >= 10
+    assert any(not row.cells["again"].hidden for row in table.rows)

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from companies import reports
-from companies.models import Collaboration, Recognition
+from companies.models import Collaboration, CollaborationRating, Recognition
 from portal import datachanges, tasks
 from portal.models import DataChange, Province, Region, Sector, ServiceCategory
 from tests.factories import (
@@ -151,8 +151,11 @@ def a_row_in_every_tracked_table(reference_data, db):
     OfferedServiceFactory(organisation=social)
     social.recognitions.add(Recognition.objects.first())
     social.sectors.add(Sector.objects.first())
-    Collaboration.objects.create(
+    collaboration = Collaboration.objects.create(
         regular=regular, social=social, role="client", started=date(2020, 1, 1), channel="other"
+    )
+    CollaborationRating.objects.create(
+        collaboration=collaboration, side="regular", period="at_end", score=4, would_work_again=True
     )
     candidate = CandidateFactory(vacancy=VacancyFactory(organisation=regular), enterprise=social)
     Placement.objects.create(

@@ -16,8 +16,8 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from companies import collaborations, freshness
-from companies.models import JoinRequest, Membership
+from companies import collaborations, freshness, ratings
+from companies.models import Collaboration, JoinRequest, Membership
 from companies.reports import sections
 from portal import audit, notifications
 from portal.models import Notification
@@ -103,6 +103,17 @@ def build(media_root):
         channel="directory",
         by=people["enterprise"].owner,
     )
+    # One confirmed by both sides, for the rating email's link (companies/ratings.py).
+    rated = Collaboration.objects.create(
+        regular=employer,
+        social=enterprise,
+        role="supplier",
+        category=category,
+        started=timezone.localdate() - timedelta(days=400),
+        channel="directory",
+        confirmed_by_regular_at=timezone.now(),
+        confirmed_by_social_at=timezone.now(),
+    )
     applicant = UserFactory(name="Jan Kandidaat")
     join_request = JoinRequest.objects.create(user=applicant, organisation=employer)
     invitation = InvitationFactory(organisation=employer, invited_by=people["employer"].owner)
@@ -176,6 +187,7 @@ def build(media_root):
         unsubscribe_token=notifications.unsubscribe_token(people["employer"].owner, "saved_search"),
         # The yearly "is this still correct?" email's link (companies/freshness.py).
         confirm_details_token=freshness.confirmation_token(employer),
+        rating_token=ratings.token(rated, "regular", ratings.ON_CONFIRMATION),
         media_path="logos/matrix.png",
         report_slug=sections()[0].slug,
         programme_type=ContentType.objects.get_for_model(programme).pk,

@@ -158,6 +158,11 @@ MATRIX = {
     "companies:confirm_details":          R("200 200 200 200 200 200 200",
                                             "302 302 302 302 302 302 302",
                                             kw={"token": "confirm_details_token"}),
+    # The rating email's signed link: no login, anyone holding it can only rate for its side
+    # (the empty POST is the form with its errors).
+    "companies:collaboration_rate":       R("200 200 200 200 200 200 200",
+                                            "200 200 200 200 200 200 200",
+                                            kw={"token": "rating_token"}),
     "companies:services":                 R("L   404 200 200 404 404 404",
                                             "L   404 200 200 404 404 404", org=S),
     "companies:service_edit":             R("L   405 405 405 405 405 405",

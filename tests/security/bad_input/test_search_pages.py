@@ -27,6 +27,7 @@ VACANCIES = [*OPPORTUNITIES, "doorstroom", "sector", "contract_type", "hours"]
 REQUESTS = [*OPPORTUNITIES, "service", "budget"]
 REPORTS = ["from", "to", "province", "region", "category", "format", "row", "column"]
 REPORT_SLUGS = ["firms", "services", "channels", "vouchers", "vacancies", "requests", "blind-spots"]
+REPORT_SLUGS += ["evaluation"]
 
 # Values the pages do accept, mixed with the hostile ones so that bad and good filters meet.
 GOOD = [
