@@ -79,9 +79,7 @@ def coordinated_municipalities(user):
     estimate (issue 20: the regisseur's lists read 100 rows from their order's index)."""
     if not hasattr(user, "_coordinated_municipalities"):
         user._coordinated_municipalities = sorted(
-            set(
-                Municipality.objects.filter(regions__regisseurs=user).values_list("pk", flat=True)
-            )
+            set(Municipality.objects.filter(regions__regisseurs=user).values_list("pk", flat=True))
         )
     return user._coordinated_municipalities
 
