@@ -45,6 +45,7 @@ from companies import search as company_search
 from companies.models import (
     RESERVED_SLUGS,
     Collaboration,
+    CollaborationRating,
     CollaborationChannel,
     CollaborationRole,
     CollaborationSource,
@@ -173,7 +174,9 @@ def flush():
     generated_programmes().delete()
     # Without the receivers that rescore each side's completeness per deleted row (the
     # organisations go below): 100,000 collaborations took more than ten minutes that way.
-    _delete_without_receivers(_generated_collaborations(organisations))
+    collaborations = _generated_collaborations(organisations)
+    CollaborationRating.objects.filter(collaboration__in=collaborations).delete()
+    _delete_without_receivers(collaborations)
     for field_name, model in [("vacancy", Vacancy), ("service_request", ServiceRequest)]:
         opportunities = model.objects.filter(organisation__in=organisations)
         Match.objects.filter(**{f"{field_name}__in": opportunities}).delete()
