@@ -45,8 +45,8 @@ from companies import search as company_search
 from companies.models import (
     RESERVED_SLUGS,
     Collaboration,
-    CollaborationRating,
     CollaborationChannel,
+    CollaborationRating,
     CollaborationRole,
     CollaborationSource,
     Membership,
