@@ -1,7 +1,7 @@
 """/reports/evaluation/ (issue 21, item 3): per year of the ratings, how many organisations gave
 each score, the share that would work together again, and how long collaborations last;
-suppressed like the other register sections (fewer than 3 rating firms: "<3", the total with
-it: "x"), filtered by province, region and service, cached by the data version; the private
+protected like the other register sections (companies/disclosure.py: fewer than 3 rating firms
+hidden, "x", and as many others as needed so that none can be worked out), filtered by province, region and service, cached by the data version; the private
 notes are never shown."""
 
 from datetime import date, datetime
@@ -98,18 +98,17 @@ def world(reference_data):
 def test_the_scores_are_counted_by_year_and_the_small_ones_hidden(client, world):
     row = figures(client)[str(RATED)]
     # Eight ratings: 1 (one firm), 2 (one enterprise), 4 (five firms), 5 (one enterprise).
-    assert row["score_4"] == 5
-    assert row["score_1"] == "<3"
-    assert row["score_2"] == "<3"
+    assert row["score_1"] == row["score_2"] == row["score_5"] == "x"
     assert row["score_3"] == 0
-    assert row["score_5"] == "<3"
-    # The total would give the hidden ones away.
-    assert row["ratings"] == "x"
+    # The total counts eight organisations: it stays shown. Then three hidden cells summing to
+    # 8 - 5 would each be 1 (a hidden cell is never zero): the 5 is hidden with them.
+    assert row["ratings"] == 8
+    assert row["score_4"] == "x"
 
 
 def test_the_share_that_would_work_together_again(client, world):
     # Seven of eight said yes, but the "no" is one firm: the share would single it out.
-    assert figures(client)[str(RATED)]["again"] == "<3"
+    assert figures(client)[str(RATED)]["again"] == "x"
     administrator = StaffFactory(is_superuser=True)
     log_in_as(client, administrator)
     row = figures(client)[str(RATED)]
