@@ -15,8 +15,8 @@ The log
 
 The version
     The number of changes recorded, SUM(changes), with the time of the latest, MAX(at): one
-    query over a log the nightly prune keeps short. Not MAX(id): ids are handed out when a
-    transaction writes and become visible when it commits, in another order. An import that
+    query over a log the prune keeps short (every 15 minutes). Not MAX(id): ids are handed out
+    when a transaction writes and become visible when it commits, in another order. An import that
     runs for a minute takes its id first, a quick edit during it takes a later one and commits
     first; MAX(id) would then not move when the import commits, and a table cached in between
     would be served without the import for good. Every commit adds its rows to the sum, in
@@ -27,9 +27,9 @@ The version
     at least as new as the version says.
 
 The prune
-    `prune()` (nightly, portal.tasks.prune_data_changes) folds every row but the newest into the
-    newest (their changes added, the latest time kept) in one statement, so the version stays
-    what it was and the entries cached under it stay good.
+    `prune()` (every 15 minutes, portal.tasks.prune_data_changes) folds every row but the
+    newest into the newest (their changes added, the latest time kept) in one statement, so the
+    version stays what it was and the entries cached under it stay good.
 
 Tracking a table
     Each app installs the triggers for its own tables in its own migration with `track([...])`

@@ -323,10 +323,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vacancies.tasks.remove_stale_drafts",
         "schedule": crontab(hour=3, minute=15),
     },
-    # The change log behind the reports' cache keeps its newest row (portal/datachanges.py).
+    # The change log behind the reports' and the lists' caches keeps its newest row
+    # (portal/datachanges.py). Every list page without text reads the version (a sum over the
+    # log), so the log is kept short all day, not only at night.
     "prune-data-changes": {
         "task": "portal.tasks.prune_data_changes",
-        "schedule": crontab(hour=3, minute=30),
+        "schedule": crontab(minute="*/15"),
     },
     # Freshness: the yearly "is this still correct?" to owners (companies/freshness.py).
     "remind-details-confirmation": {

@@ -1,6 +1,7 @@
 """The data version (portal/datachanges.py): the database moves it on every write to a table a
 report reads, whichever way the write comes; it never goes back, not even when a long
-transaction commits after a short one; the nightly prune keeps one row and the version."""
+transaction commits after a short one; the prune (every 15 minutes) keeps one row and the
+version."""
 
 import re
 from datetime import date
