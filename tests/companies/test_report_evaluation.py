@@ -1,8 +1,8 @@
 """/reports/evaluation/ (issue 21, item 3): per year of the ratings, how many organisations gave
 each score, the share that would work together again, and how long collaborations last;
 protected like the other register sections (companies/disclosure.py: fewer than 3 rating firms
-hidden, "x", and as many others as needed so that none can be worked out), filtered by province, region and service, cached by the data version; the private
-notes are never shown."""
+hidden, "x", and as many others as needed so that none can be worked out), filtered by
+province, region and service, cached by the data version; the private notes are never shown."""
 
 from datetime import date, datetime
 
