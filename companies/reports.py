@@ -87,6 +87,7 @@ from .models import (
     Organisation,
     OrganisationKind,
     RatingSide,
+    Recognition,
 )
 
 FIRST_YEAR = 2012
@@ -147,6 +148,9 @@ class Filters:
     province: Province | None = None
     region: Region | None = None
     category: ServiceCategory | None = None
+    # The recognition of the social side (maatwerkbedrijf, lde, ...): the parliamentary
+    # question asks about one kind of social enterprise at a time.
+    recognition: Recognition | None = None
 
     @property
     def years(self):
@@ -170,6 +174,7 @@ class Filters:
             "province": self.province.slug if self.province else None,
             "region": self.region.slug if self.region else None,
             "category": self.category.slug if self.category else None,
+            "recognition": self.recognition.slug if self.recognition else None,
         }
 
     def describe(self, honoured):
@@ -181,7 +186,7 @@ class Filters:
                 if self.year_from == self.year_to
                 else f"{self.year_from}–{self.year_to}"
             )
-        for name in ("province", "region", "category"):
+        for name in ("province", "region", "category", "recognition"):
             value = getattr(self, name)
             if name in honoured and value is not None:
                 parts.append(str(value))
@@ -226,7 +231,8 @@ class ProvinceChoiceField(SlugChoiceField):
 
 
 class FilterForm(forms.Form):
-    """The GET parameters of a report: `from`, `to`, `province`, `region`, `category`.
+    """The GET parameters of a report: `from`, `to`, `province`, `region`, `category`,
+    `recognition`.
 
     Only the filters the section honours are fields. A bad value is reported on the form and
     the report runs without it (with the default).
@@ -258,6 +264,16 @@ class FilterForm(forms.Form):
         empty_label=_("All service categories"),
         error_messages={
             "invalid_choice": _("There is no such service category; choose one from the list.")
+        },
+    )
+    recognition = SlugChoiceField(
+        label=_("Recognition of the social enterprise"),
+        queryset=Recognition.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All recognitions"),
+        error_messages={
+            "invalid_choice": _("There is no such recognition; choose one from the list.")
         },
     )
 
@@ -297,7 +313,7 @@ class FilterForm(forms.Form):
                 )
             # The years first, in the order of the page.
             self.order_fields(["from", "to"])
-        for name in ("province", "region", "category"):
+        for name in ("province", "region", "category", "recognition"):
             if name not in section.filters:
                 del self.fields[name]
 
@@ -318,6 +334,7 @@ class FilterForm(forms.Form):
             province=data.get("province"),
             region=data.get("region"),
             category=data.get("category"),
+            recognition=data.get("recognition"),
         )
 
 
@@ -481,7 +498,9 @@ class Section:
     title = ""
     question = ""  # the question the report answers, in one sentence
     method = ""  # how the figures are made, for the reader
-    filters = frozenset({"years", "province", "region", "category"})
+    # The register's sections count collaborations and so honour the social side's recognition;
+    # the sections of vacancies, requests and vouchers set their own (without it).
+    filters = frozenset({"years", "province", "region", "category", "recognition"})
     chart = Chart.BARS
     # Whether some figures count register firms (confidential columns, see `Column`): then
     # they are protected in public and staff may see the organisations behind a figure.
@@ -891,7 +910,8 @@ class YearProvinceSection(Section):
 def collaborations(filters):
     """Confirmed collaborations that ran during the years asked, narrowed by the filters.
 
-    The place is the regular organisation's: its province, its municipality's regions.
+    The place is the regular organisation's: its province, its municipality's regions; the
+    recognition is the social enterprise's.
     """
     queryset = (
         Collaboration.objects.confirmed()
@@ -900,6 +920,9 @@ def collaborations(filters):
     )
     if filters.category is not None:
         queryset = queryset.filter(category=filters.category)
+    if filters.recognition is not None:
+        # One recognition: at most one row per enterprise, so the join adds no duplicates.
+        queryset = queryset.filter(social__recognitions=filters.recognition)
     return in_place(queryset, filters, "regular__")
 
 
@@ -1266,7 +1289,7 @@ _REACHED_SQL = (
 )
 
 
-def reached(categories, municipalities):
+def reached(categories, municipalities, *, recognition=None):
     """{category id: {municipality id, ...}}: which of `municipalities` (a queryset) the verified
     social enterprises offering each of `categories` reach. One query.
 
@@ -1278,22 +1301,21 @@ def reached(categories, municipalities):
     asked per municipality with correlated EXISTS subqueries took 22 s on 1,500 enterprises;
     this join takes a fraction of a second.
     """
-    services = (
-        OfferedService.objects.filter(
-            category__in=[category.pk for category in categories],
-            organisation__kind=OrganisationKind.SOCIAL,
-            organisation__verified_at__isnull=False,
-        )
-        .values(
-            offered=F("category_id"),
-            # As a float: divided by a decimal literal, a whole number would make PostgreSQL
-            # compute in (slow) numeric.
-            radius=Cast("radius_km", FloatField()),
-            lat=F("organisation__latitude"),
-            lon=F("organisation__longitude"),
-        )
-        .order_by()
+    services = OfferedService.objects.filter(
+        category__in=[category.pk for category in categories],
+        organisation__kind=OrganisationKind.SOCIAL,
+        organisation__verified_at__isnull=False,
     )
+    if recognition is not None:
+        services = services.filter(organisation__recognitions=recognition)
+    services = services.values(
+        offered=F("category_id"),
+        # As a float: divided by a decimal literal, a whole number would make PostgreSQL
+        # compute in (slow) numeric.
+        radius=Cast("radius_km", FloatField()),
+        lat=F("organisation__latitude"),
+        lon=F("organisation__longitude"),
+    ).order_by()
     places = (
         Postcode.objects.filter(municipality__in=municipalities.values("pk"))
         .values(town=F("municipality_id"), lat=F("latitude"), lon=F("longitude"))
@@ -1334,7 +1356,8 @@ class BlindSpots(Section):
         "when the enterprise works in all of Flanders. These figures count places, not firms, "
         "and are not suppressed."
     )
-    filters = frozenset({"province", "region", "category"})
+    # The recognition narrows the enterprises that reach: where does no maatwerkbedrijf reach?
+    filters = frozenset({"province", "region", "category", "recognition"})
     counts_firms = False
 
     def build(self, filters):
@@ -1346,8 +1369,8 @@ class BlindSpots(Section):
             municipalities = municipalities.filter(province=filters.province)
         if filters.region is not None:
             municipalities = municipalities.filter(regions=filters.region)
-        reached_by = reached(categories, municipalities)
-        enterprises = enterprises_per_municipality(municipalities)
+        reached_by = reached(categories, municipalities, recognition=filters.recognition)
+        enterprises = enterprises_per_municipality(municipalities, recognition=filters.recognition)
         municipalities = list(municipalities.select_related("province").order_by("name_nl"))
         columns = [
             Column("missing", gettext("Municipalities not reached")),
@@ -1392,14 +1415,17 @@ class BlindSpots(Section):
         return blind_spot_maps(table, filters)
 
 
-def enterprises_per_municipality(municipalities):
+def enterprises_per_municipality(municipalities, *, recognition=None):
     """{NIS code: verified social enterprises} in `municipalities` (current ones), counting an
     enterprise whose postcode lies in a merged municipality in the one it merged into. One
     query."""
+    enterprises = Organisation.objects.social().verified()
+    if recognition is not None:
+        enterprises = enterprises.filter(recognitions=recognition)
     rows = (
-        Organisation.objects.social()
-        .verified()
-        .annotate(place=Coalesce("municipality__merged_into__nis_code", "municipality__nis_code"))
+        enterprises.annotate(
+            place=Coalesce("municipality__merged_into__nis_code", "municipality__nis_code")
+        )
         .filter(place__in=municipalities.values("nis_code"))
         .values("place")
         .annotate(count=Count("pk"))
@@ -1446,6 +1472,8 @@ def ratings_in(filters):
     )
     if filters.category is not None:
         queryset = queryset.filter(collaboration__category=filters.category)
+    if filters.recognition is not None:
+        queryset = queryset.filter(collaboration__social__recognitions=filters.recognition)
     return in_place(queryset, filters, "collaboration__regular__")
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies import reports
-from companies.models import Collaboration
+from companies.models import Collaboration, Recognition
 from portal import geography
 from portal.models import Municipality, Postcode, Province, Region, ServiceCategory
 from tests.factories import (
@@ -658,6 +658,56 @@ def test_the_region_filter_narrows_to_the_regions_municipalities(client, world):
     assert found == {"2016:vlaams-brabant": {"client": 0, "supplier": 0, "partner": 1, "any": 1}}
 
 
+def test_the_recognition_filter_narrows_to_collaborations_with_such_enterprises(client, world):
+    # Only Maatwerk Tongeren (s1) is a maatwerkbedrijf: a1 supplied it, l1, l2 and l3 bought
+    # from it, Stad Leuven was its partner.
+    world.s1.recognitions.add(Recognition.objects.get(slug="maatwerkbedrijf"))
+    log_in_as(client, world.administrator)
+    params = {"from": "2016", "to": "2016"}
+    everyone = figures(client, "firms", **params)
+    found = figures(client, "firms", **params, recognition="maatwerkbedrijf")
+    assert everyone["2016:all"] == {"client": 6, "supplier": 2, "partner": 1, "any": 8}
+    assert found["2016:all"] == {"client": 3, "supplier": 1, "partner": 1, "any": 5}
+    assert found["2016:antwerpen"] == {"client": 0, "supplier": 1, "partner": 0, "any": 1}
+    # The register's other sections narrow alike; a recognition nobody holds leaves nothing.
+    services = figures(client, "services", **params, recognition="maatwerkbedrijf")
+    assert services["catering"]["all"] == 1 and services["groenonderhoud"]["all"] == 2
+    channels = figures(client, "channels", **params, recognition="lokale-diensteneconomie")
+    assert all(row["all"] == 0 for row in channels.values())
+    evaluation = figures(client, "evaluation", **params, recognition="lokale-diensteneconomie")
+    assert evaluation["2016"]["collaborations"] == 0
+
+
+def test_the_recognition_is_part_of_the_cache_key_and_of_the_description(world):
+    recognition = Recognition.objects.get(slug="maatwerkbedrijf")
+    section = reports.get("firms")
+    plain = reports.Filters(year_from=2016, year_to=2016)
+    narrowed = reports.Filters(year_from=2016, year_to=2016, recognition=recognition)
+    assert narrowed.as_params()["recognition"] == "maatwerkbedrijf"
+    assert section.cache_key(plain, "1") != section.cache_key(narrowed, "1")
+    assert str(recognition) in narrowed.describe(section.filters)
+
+
+def test_the_recognition_filter_is_offered_where_collaborations_are_counted(client, world):
+    for slug in ("firms", "services", "channels", "evaluation", "blind-spots"):
+        assert "recognition" in client.get(url(slug)).context["form"].fields, slug
+    # Vacancies, requests and vouchers count no collaborations: a recognition there is ignored.
+    for slug in ("vacancies", "requests", "vouchers"):
+        response = client.get(url(slug), {"recognition": "atlantis"})
+        assert "recognition" not in response.context["form"].fields, slug
+        assert not_used() not in response.content.decode()
+
+
+def test_blind_spots_of_one_recognition_count_only_its_enterprises(client, services_in_limburg):
+    services_in_limburg.recognitions.add(Recognition.objects.get(slug="maatwerkbedrijf"))
+    everyone = figures(client, "blind-spots", region="zuidoost-limburg")
+    found = figures(client, "blind-spots", region="zuidoost-limburg", recognition="maatwerkbedrijf")
+    # Tongeren's green maintenance is a maatwerkbedrijf's; the cleaning everywhere is not.
+    assert found["groenonderhoud"] == everyone["groenonderhoud"]
+    assert everyone["schoonmaak"]["missing"] == 0
+    assert found["schoonmaak"]["missing"] == found["schoonmaak"]["of"] == 4
+
+
 @pytest.mark.parametrize(
     ("params", "same_as"),
     [
@@ -671,6 +721,8 @@ def test_the_region_filter_narrows_to_the_regions_municipalities(client, world):
         ({"region": "<script>alert(1)</script>"}, {}),
         ({"category": "' OR 1=1 --"}, {}),
         ({"category": "x" * 5000}, {}),
+        ({"recognition": "atlantis"}, {}),
+        ({"recognition": "maatwerk bedrijf"}, {}),
     ],
 )
 def test_a_bad_filter_is_reported_and_the_figures_leave_it_out(client, world, params, same_as):
@@ -945,12 +997,13 @@ def test_public_columns_are_never_hidden_nor_used_to_hide():
 
 # --- Cost: a fixed number of queries, whatever the data ----------------------------------------
 
-# Anonymous: the three choices of the form (provinces, regions, categories) and the data version
-# (portal/datachanges.py). Then, unless the table is cached for that version, each report's own:
-# firms: the provinces + one grouped query; services: + the categories; channels: the provinces
-# + one; blind spots: the categories, the municipalities, the places reached and the verified
-# enterprises per municipality (its second map; issue 21). The exports render no form.
-FORM_QUERIES = 3
+# Anonymous: the four choices of the form (provinces, regions, categories, recognitions) and the
+# data version (portal/datachanges.py). Then, unless the table is cached for that version, each
+# report's own: firms: the provinces + one grouped query; services: + the categories; channels:
+# the provinces + one; blind spots: the categories, the municipalities, the places reached and
+# the verified enterprises per municipality (its second map; issue 21). The exports render no
+# form.
+FORM_QUERIES = 4
 VERSION = 1
 # The reports with years ask, once per data version, for the years that hold data (the form's
 # default range): one more query for firms, services and channels.
