@@ -171,9 +171,10 @@ def test_a_new_rating_moves_the_figures_at_once(client, world):
     assert figures(client)[str(RATED)]["ratings"] == 9
 
 
-# Anonymous: the form's three choices, the data version, then the report's own two queries
-# (the ratings by year; the collaborations' lengths per year); cached: the version only.
-FORM_QUERIES = 3
+# Anonymous: the form's four choices (provinces, regions, categories, recognitions), the data
+# version, then the report's own two queries (the ratings by year; the collaborations' lengths
+# per year); cached: the version only.
+FORM_QUERIES = 4
 VERSION = 1
 BUILD = 2
 

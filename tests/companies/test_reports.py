@@ -626,6 +626,7 @@ def test_the_json_names_the_mode_and_the_filters(client, world):
         "province": None,
         "region": None,
         "category": None,
+        "recognition": None,
     }
     log_in_as(client, world.administrator)
     data = client.get(url("firms"), {"from": "2016", "to": "2016", "format": "json"}).json()
