@@ -5,17 +5,37 @@ GET parameters, ask for the viewer's mode (staff get more than the public view o
 session that passed the second factor, portal/twofactor.py) and render.
 """
 
+from urllib.parse import urlencode
+
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from portal import datachanges, maps, twofactor
 from portal.models import Region
 
-from . import report_charts, reports
+from . import four_questions, report_charts, reports
 
 
 def overview(request):
-    return render(request, "companies/reports/overview.html", {"sections": reports.sections()})
+    """The four questions answered for the choice in the form (companies/four_questions.py),
+    then the list of reports. Public figures for everyone: the page is the published answer."""
+    version = datachanges.version()
+    form = reports.FilterForm(request.GET, section=four_questions.QUESTIONS, version=version)
+    filters = form.filters()
+    context = {
+        "sections": reports.sections(),
+        "form": form,
+        "filters": filters,
+        "selection": filters.describe(four_questions.QUESTIONS.filters),
+        "today": timezone.localdate(),
+        "coverage": four_questions.coverage(filters, version=version),
+        "answers": four_questions.answers(filters, version=version),
+        "report_query": urlencode(four_questions.report_query(filters)),
+        "threshold": reports.THRESHOLD,
+        "HIDDEN": reports.HIDDEN,
+    }
+    return render(request, "companies/reports/overview.html", context)
 
 
 def report(request, slug):
