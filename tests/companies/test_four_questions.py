@@ -107,12 +107,12 @@ def test_the_coverage_counts_confirmed_collaborations_and_their_firms(client, wo
     # Nine confirmed collaborations ran in 2016, with eight regular organisations.
     assert (coverage.collaborations, coverage.firms) == (9, 8)
     assert coverage.years == (2014, date.today().year)
-    content = response.content.decode()
-    assert "9 confirmed collaborations" in content and "8 regular organisations" in content
+    content = client.get("/en" + OVERVIEW, {"from": "2016", "to": "2016"}).content.decode()
+    assert "9 confirmed collaborations with 8 regular organisations" in content
     # Fewer than 3 firms: not told.
     small = client.get(OVERVIEW, {"from": "2016", "to": "2016", "region": "vlaams-brabant"})
     assert small.context["coverage"].hidden
-    assert "1 confirmed collaboration" not in small.content.decode()
+    assert "1 bevestigde samenwerking" not in small.content.decode()
 
 
 def test_a_recognition_narrows_every_answer(client, world):
@@ -142,6 +142,10 @@ def test_the_page_answers_in_dutch_and_french(client, world, prefix):
             assert str(question) in content
         assert _("How these figures are made") in content
     assert 'rel="stylesheet"' in content and "report-print.css" in content
+    # Translated, not left in English.
+    heading = {"nl": "De vier vragen", "fr": "Les quatre questions"}[language]
+    assert heading in content and "The four questions" not in content
+    assert "confirmed collaborations" not in content and "The full report" not in content
 
 
 # The page's queries: the data version, the form's three choices (provinces, regions,
