@@ -1,4 +1,5 @@
-"""/reports/: the overview and one page per report, with its CSV and JSON (`format=`).
+"""/reports/: the four questions and the list of reports (companies/four_questions.py), and one
+page per report, with its CSV and JSON (`format=`).
 
 The figures, who sees what and the exports are companies/reports.py's; these views parse the
 GET parameters, ask for the viewer's mode (staff get more than the public view only in a
