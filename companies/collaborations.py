@@ -22,10 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import emails
-from portal.models import User
 from portal.validators import localised
 
-from . import ratings
+from . import membership, ratings
 from .access import is_member
 from .models import (
     Collaboration,
@@ -229,10 +228,6 @@ def _require_member(organisation, user):
         raise PermissionDenied("Only members act for an organisation.")
 
 
-def _members(organisation):
-    return User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()
-
-
 def _organisation(collaboration, side):
     return collaboration.regular if side == "regular" else collaboration.social
 
@@ -242,7 +237,7 @@ def _tell(collaboration, *, side, event, by):
     key names the collaboration, the event and the member, so it is written once."""
     organisation = _organisation(collaboration, side)
     other = _organisation(collaboration, _other(side))
-    for member in _members(organisation):
+    for member in membership.members_of(organisation):
         emails.send_to_user(
             member,
             template=f"collaboration_{event}",

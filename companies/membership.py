@@ -52,6 +52,11 @@ def owners_of(organisation):
     )
 
 
+def members_of(organisation):
+    """The organisation's active members, each once (whom its emails go to)."""
+    return User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()
+
+
 # --- Creating ----------------------------------------------------------------------------------
 
 

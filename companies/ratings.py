@@ -26,9 +26,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal import emails
-from portal.models import User
 from portal.notifications import absolute, reverse_in
 
+from . import membership
 from .models import Collaboration, CollaborationRating, RatingSide
 
 ON_CONFIRMATION = "on_confirmation"
@@ -127,10 +127,6 @@ def rate(*, collaboration, side, period, score, would_work_again, note=""):
 # --- Asking -------------------------------------------------------------------------------------
 
 
-def _members(organisation):
-    return User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()
-
-
 def ask(collaboration, *, period, sides=tuple(RatingSide.values)):
     """Email every member of each side a link to rate the collaboration for `period`.
 
@@ -152,7 +148,7 @@ def ask(collaboration, *, period, sides=tuple(RatingSide.values)):
             else (collaboration.social, collaboration.regular)
         )
         link = token(collaboration, side, period)
-        for member in _members(organisation):
+        for member in membership.members_of(organisation):
             row = emails.send_to_user(
                 member,
                 template="collaboration_rating",
