@@ -10,9 +10,13 @@ filters. Above them, the data's coverage: the confirmed collaborations and the f
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.cache import code_fingerprint
 
 from . import report_charts, reports
 
@@ -67,6 +71,8 @@ class Coverage:
     collaborations: int
     firms: int
     years: tuple | None
+    # As a table's: the time earlier figures were last current, while the worker computes.
+    as_of: datetime | None = None
 
     @property
     def hidden(self):
@@ -74,14 +80,29 @@ class Coverage:
 
 
 def coverage(filters, *, version):
-    """One query for the counts; the years with data come cached (report (a)'s default range)."""
-    found = reports.collaborations(filters).aggregate(
-        collaborations=Count("pk"), firms=Count("regular", distinct=True)
+    """One query for the counts, cached by the data version as the reports' tables are
+    (reports.kept); the years with data come cached too (report (a)'s default range)."""
+    key = ":".join(
+        [
+            "report-coverage",
+            code_fingerprint(__name__, reports.__name__),
+            filters.digest(),
+            timezone.localdate().isoformat(),
+        ]
+    )
+    found, as_of = reports.kept(
+        key,
+        lambda: reports.collaborations(filters).aggregate(
+            collaborations=Count("pk"), firms=Count("regular", distinct=True)
+        ),
+        version=version,
+        refresh=lambda: reports.refresh_later(QUESTIONS.slug, filters),
     )
     return Coverage(
         collaborations=found["collaborations"],
         firms=found["firms"],
         years=QUESTIONS.years_with_data(version),
+        as_of=as_of,
     )
 
 
@@ -99,6 +120,7 @@ def answers(filters, *, version):
                 row_headers=table.row_headers,
                 columns=table.columns,
                 rows=table.rows[:TOP_SERVICES],
+                as_of=table.as_of,
             )
         found.append(
             Answer(
@@ -110,6 +132,15 @@ def answers(filters, *, version):
             )
         )
     return found
+
+
+def refresh(params):
+    """The worker's side (reports.refresh): the coverage and the four answers for the choice of
+    `params` ({}: the default), computed or confirmed as current, in the active language."""
+    with reports.refreshing() as version:
+        filters = reports.FilterForm(params, section=QUESTIONS, version=version).filters()
+        coverage(filters, version=version)
+        answers(filters, version=version)
 
 
 def report_query(filters):

@@ -24,14 +24,21 @@ def overview(request):
     version = datachanges.version()
     form = reports.FilterForm(request.GET, section=four_questions.QUESTIONS, version=version)
     filters = form.filters()
+    coverage = four_questions.coverage(filters, version=version)
+    answers = four_questions.answers(filters, version=version)
     context = {
         "sections": reports.sections(),
         "form": form,
         "filters": filters,
         "selection": filters.describe(four_questions.QUESTIONS.filters),
         "today": timezone.localdate(),
-        "coverage": four_questions.coverage(filters, version=version),
-        "answers": four_questions.answers(filters, version=version),
+        "coverage": coverage,
+        "answers": answers,
+        # While the worker computes figures after a change: the oldest time one was current.
+        "as_of": min(
+            (at for at in [coverage.as_of, *(a.table.as_of for a in answers)] if at), default=None
+        ),
+        "stale_minutes": reports.stale_minutes(),
         "report_query": urlencode(four_questions.report_query(filters)),
         "threshold": reports.THRESHOLD,
         "HIDDEN": reports.HIDDEN,
@@ -95,6 +102,7 @@ def report(request, slug):
         ),
         "query": query.urlencode(),
         "own_regions": own_regions,
+        "stale_minutes": reports.stale_minutes(),
         "threshold": reports.THRESHOLD,
         "HIDDEN": reports.HIDDEN,
     }

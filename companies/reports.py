@@ -33,6 +33,20 @@ The cache
     share an entry, and `protect` and `arrange` work on the copy each request gets. The
     organisations behind a figure (`behind`) are always looked up afresh.
 
+Figures after a change (`kept`)
+    Computing a table reads the whole register, so its cost grows with it (about a third of a
+    second for 100,000 collaborations). With a worker (tasks not run inline), the first
+    request after a change does not pay it: it is served the last computation of the same
+    choice, if that was current no more than REPORTS_STALE_SECONDS ago, and the page says
+    when ("Figures of 14:32; the data changed since, they are being computed again"), while
+    it asks the worker to compute the new version (`refresh_later`, once per choice and
+    version; companies.tasks.refresh_report). The beat (`refresh_reports`, every two
+    minutes) computes the default choice of every report and of the four questions in every
+    language after a change, or confirms them as current, so the pages most read are never
+    computed in a request. Older figures, a choice never computed, tasks run inline (the
+    embedded default, the tests) or a cache that is down: the request computes, as before.
+    So a figure is never older than REPORTS_STALE_SECONDS and the page says how old it is.
+
 Confidentiality (`protect`, companies/disclosure.py)
     Only confidential columns are protected (`Column.confidential`: figures from the
     collaboration register, who works with whom); counts of what the portal publishes anyway
@@ -59,9 +73,12 @@ The range
 
 import hashlib
 import json
+import logging
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -75,6 +92,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import csvexport, datachanges, geography
 from portal.cache import code_fingerprint
+from portal.celery import app as celery_app
 from portal.models import BelgianRegion, Municipality, Postcode, Province, Region, ServiceCategory
 
 from . import disclosure
@@ -97,8 +115,11 @@ HIDDEN = disclosure.HIDDEN
 # The organisations behind one figure are listed up to this many (with the full count).
 BEHIND_LIMIT = 200
 # How long a computed table is kept. Its key changes with the data and the day, so an entry is
-# never served stale; those of past versions are left to expire.
+# served only for its version (or, with a worker, while the next one is computed: `kept`); those
+# of past versions are left to expire.
 CACHE_SECONDS = 24 * 60 * 60
+
+logger = logging.getLogger(__name__)
 
 
 class Mode:
@@ -176,6 +197,11 @@ class Filters:
             "category": self.category.slug if self.category else None,
             "recognition": self.recognition.slug if self.recognition else None,
         }
+
+    def digest(self):
+        """The choice as a short digest, for the keys of what is cached for it."""
+        selection = json.dumps(self.as_params(), sort_keys=True)
+        return hashlib.sha256(selection.encode()).hexdigest()[:32]
 
     def describe(self, honoured):
         """The selection in words: "2012–2025 · Limburg · Catering"."""
@@ -446,6 +472,9 @@ class Table:
     layers: dict = field(default_factory=dict)
     # The NIS code of each province key of the rows ("limburg": "70000"), for a province map.
     province_codes: dict = field(default_factory=dict)
+    # When figures of an earlier data version are served while the worker computes the current
+    # ones (`kept`): the time they were last known to be current. None: they are current.
+    as_of: datetime | None = None
 
     def find(self, row_key, column_key):
         """The row and column named by these keys, or None when the table has no such cell."""
@@ -485,6 +514,109 @@ def protect(table):
                 bounds.append((cell, cell.bounds))
     disclosure.suppress(cells, confidential, sums, bounds)
     return table
+
+
+# --- Figures after a change (see the module's docstring) ----------------------------------------
+
+# While the worker computes (`refreshing`): the time it read the data version.
+_refreshing = ContextVar("reports_refreshing", default=None)
+# While `kept` builds a value: what it is built from is current too, never an earlier version.
+_building = ContextVar("reports_building", default=False)
+
+
+@contextmanager
+def refreshing():
+    """The worker's side of `kept`: within, whatever is missing for the current data version is
+    computed, never served from an earlier one, and what is found current is confirmed as such.
+    Yields the data version."""
+    token = _refreshing.set(timezone.now())
+    try:
+        yield datachanges.version()
+    finally:
+        _refreshing.reset(token)
+
+
+def serves_stale():
+    """Whether a request may get an earlier computation while a worker computes the current one:
+    tasks run in a worker, not inline, and REPORTS_STALE_SECONDS allows it."""
+    return (
+        settings.REPORTS_STALE_SECONDS > 0
+        and _refreshing.get() is None
+        and not _building.get()
+        and not celery_app.conf.task_always_eager
+    )
+
+
+def kept(key, build, *, version, refresh):
+    """(value, as_of): what `build()` makes, cached under `key` and the data version `version`.
+
+    When it is not cached, `build()` makes it now (as_of None), unless a request may be served
+    an earlier computation (`serves_stale`): the last one of `key`, at an earlier version, if
+    that version was still current no more than REPORTS_STALE_SECONDS ago. Then `refresh()`
+    asks the worker to compute the current one (once per key and version) and `as_of` is the
+    time it was last known to be current. Three entries per key: the value per version, the
+    last value with its version, and the last time that version was known to be current (the
+    worker confirms it without writing the value again). `build()` must not return None.
+    """
+    current = f"{key}:{version}"
+    last_key, confirmed_key = f"{key}:last", f"{key}:confirmed"
+    value = cache.get(current)
+    checked_at = _refreshing.get()
+    if value is not None:
+        if checked_at is not None:
+            cache.set(confirmed_key, (version, checked_at), CACHE_SECONDS)
+        return value, None
+    if serves_stale():
+        found = cache.get_many([last_key, confirmed_key])
+        last, confirmed = found.get(last_key), found.get(confirmed_key)
+        if last is not None and confirmed is not None and last[0] == confirmed[0]:
+            as_of = confirmed[1]
+            if timezone.now() - as_of <= timedelta(seconds=settings.REPORTS_STALE_SECONDS):
+                if cache.add(f"{current}:refreshing", True, settings.REPORTS_STALE_SECONDS):
+                    refresh()
+                return last[1], as_of
+    # The figures read after this moment: they are current at least as of it.
+    as_of = checked_at or timezone.now()
+    token = _building.set(True)
+    try:
+        value = build()
+    finally:
+        _building.reset(token)
+    cache.set_many(
+        {current: value, last_key: (version, value), confirmed_key: (version, as_of)},
+        CACHE_SECONDS,
+    )
+    return value, None
+
+
+def stale_minutes():
+    """REPORTS_STALE_SECONDS in whole minutes, for the page that says how old figures may be."""
+    return max(1, -(-settings.REPORTS_STALE_SECONDS // 60))
+
+
+def refresh_later(slug, filters):
+    """Ask the worker to compute report `slug` (or the four questions) for `filters` (a Filters,
+    or the GET parameters as a dict) in the active language. A broker that is down costs
+    nothing but the wait: the figures served say their age, and age out."""
+    from .tasks import refresh_report  # tasks imports this module
+
+    params = filters if isinstance(filters, dict) else filters.as_params()
+    params = {name: str(value) for name, value in params.items() if value is not None}
+    try:
+        refresh_report.delay(slug, params, get_language() or settings.LANGUAGE_CODE)
+    except Exception:
+        logger.warning("Could not ask the worker to compute the report %s.", slug, exc_info=True)
+
+
+def refresh(section, params):
+    """Compute `section` for the choice of `params` (GET parameters; {}: the default) in the
+    active language, whole and in public figures, or confirm them as current: the worker's
+    side of `kept`."""
+    with refreshing() as version:
+        filters = FilterForm(params, section=section, version=version).filters()
+        section.figures(filters, version)
+        if section.counts_firms:
+            section.compute(filters, mode=Mode.PUBLIC, version=version)
 
 
 # --- Sections and the registry ---------------------------------------------------------------
@@ -530,19 +662,20 @@ class Section:
                 self.slug,
                 code_fingerprint(__name__, type(self).__module__),
                 timezone.localdate().isoformat(),
-                version,
             ]
         )
-        found = cache.get(key)
-        if found is None:
-            years = self.first_and_last()
-            found = "none"
-            if years is not None and None not in years:
-                first = min(max(years[0], FIRST_YEAR), this_year())
-                last = max(min(years[1], this_year()), first)
-                found = (first, last)
-            cache.set(key, found, CACHE_SECONDS)
+        found, _as_of = kept(
+            key, self._years, version=version, refresh=lambda: refresh_later(self.slug, {})
+        )
         return None if found == "none" else found
+
+    def _years(self):
+        years = self.first_and_last()
+        if years is None or None in years:
+            return "none"
+        first = min(max(years[0], FIRST_YEAR), this_year())
+        last = max(min(years[1], this_year()), first)
+        return (first, last)
 
     def compute(self, filters, *, mode, version=None):
         """The table as the viewer may see it: the figures (cached), protected and arranged on
@@ -552,31 +685,33 @@ class Section:
         version = version or datachanges.version()
         if not (self.counts_firms and mode == Mode.PUBLIC):
             return self.arrange(self.figures(filters, version))
-        key = f"{self.cache_key(filters, version)}:public"
-        table = cache.get(key)
-        if table is None:
-            table = protect(self.figures(filters, version))
-            cache.set(key, table, CACHE_SECONDS)
+        table, as_of = kept(
+            f"{self.cache_key(filters)}:public",
+            lambda: protect(self.figures(filters, version)),
+            version=version,
+            refresh=lambda: refresh_later(self.slug, filters),
+        )
+        table.as_of = as_of
         return self.arrange(table)
 
     def figures(self, filters, version=None):
         """The table `build` makes, unprotected: from the cache while the data and the day are
-        those it was computed on (see "The cache" above). The caller gets a copy of its own.
-        `version`: the data version read at the start of the request, if it was."""
+        those it was computed on (see "The cache" above; with a worker, perhaps the last
+        computation, see `kept`). The caller gets a copy of its own. `version`: the data version
+        read at the start of the request, if it was."""
         # The version first: a table built after reading it is at least as new as it says.
-        key = self.cache_key(filters, version or datachanges.version())
-        table = cache.get(key)
-        if table is None:
-            table = self.build(filters)
-            # Every cache backend keeps a pickled copy, so changing `table` after this leaves
-            # the cached figures as they are.
-            cache.set(key, table, CACHE_SECONDS)
+        table, as_of = kept(
+            self.cache_key(filters),
+            lambda: self.build(filters),
+            version=version or datachanges.version(),
+            refresh=lambda: refresh_later(self.slug, filters),
+        )
+        table.as_of = as_of
         return table
 
-    def cache_key(self, filters, version):
-        """The section and its code, the language of the labels, the filters, the day and the
-        data version."""
-        selection = json.dumps(filters.as_params(), sort_keys=True)
+    def cache_key(self, filters):
+        """The section and its code, the language of the labels, the filters and the day (`kept`
+        adds the data version)."""
         return ":".join(
             [
                 "report",
@@ -584,9 +719,8 @@ class Section:
                 # This module and the section's hold and make the table.
                 code_fingerprint(__name__, type(self).__module__),
                 get_language() or settings.LANGUAGE_CODE,
-                hashlib.sha256(selection.encode()).hexdigest()[:32],
+                filters.digest(),
                 timezone.localdate().isoformat(),
-                version,
             ]
         )
 
@@ -701,6 +835,9 @@ def as_json(section, table, *, filters, mode):
         "row_headers": [str(header) for header in table.row_headers],
         "columns": [{"key": column.key, "label": str(column.label)} for column in table.columns],
         "rows": [_json_row(row, table) for row in table.rows],
+        # Figures of an earlier version served while the worker computes (`kept`): when they
+        # were last current; null when they are current.
+        "as_of": table.as_of.isoformat() if table.as_of else None,
     }
 
 

@@ -230,11 +230,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # so that every web process sees the same counts). Without it: tasks run inline, in-process
 # cache. While Redis is down the cache fails open (portal/cache.py) and pages keep serving.
 REDIS_URL = env_str("REDIS_URL")
+# The cache may live in a Redis database of its own (the broker's by default).
+CACHE_URL = env_str("CACHE_URL", REDIS_URL)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "portal.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "brugwerk",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -341,6 +343,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "companies.tasks.ask_collaboration_ratings",
         "schedule": crontab(hour=8, minute=45),
     },
+    # Reports: the default choice of every report and of the four questions, in every language,
+    # computed again after a change (or confirmed as current), so that the figures most read are
+    # never older than REPORTS_STALE_SECONDS and never computed in a visitor's request.
+    "refresh-reports": {
+        "task": "companies.tasks.refresh_reports",
+        "schedule": 120.0,
+    },
 }
 
 # The KBO register (issue 17, item 4; companies/kbo.py): how long a profile stays in the directory
@@ -386,6 +395,11 @@ EXPORT_SLOT_SECONDS = env_count("EXPORT_SLOT_SECONDS", 60, minimum=5)
 # A download of at most this many rows (a filtered list) costs what a page costs: no slot
 # (0: every download takes one).
 EXPORT_SMALL_ROWS = env_count("EXPORT_SMALL_ROWS", 1000)
+# Reports (companies/reports.py "Figures after a change"): with a worker, a report whose data
+# changed is served from its last computation, no older than this many seconds (the page says
+# when it was computed), while the worker computes it again; older figures, or none, are
+# computed in the request. 0: every change is computed in the request that first needs it.
+REPORTS_STALE_SECONDS = env_count("REPORTS_STALE_SECONDS", 600)
 
 # Accounts: email is the login; allauth does sign-up, verification, reset and email change.
 AUTH_USER_MODEL = "portal.User"

@@ -223,6 +223,8 @@ def celery_worker(smtp_sink, tmp_path):
         "SITE_URL": django_settings.SITE_URL,  # links in the emails the worker renders
         # What the worker itself enqueues (delivery after matching, ...) stays on its queue.
         "CELERY_QUEUE": queue,
+        # The cache this test process uses (each xdist worker has a Redis database of its own).
+        "CACHE_URL": django_settings.CACHES["default"].get("LOCATION") or "",
     }
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     log = (tmp_path / "worker.log").open("w")

@@ -11,15 +11,19 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from companies import collaboration_import, collaborations, reports
+from benchmarks import worker
+from companies import collaboration_import, collaborations, four_questions, reports
 from companies.models import Collaboration
+from companies.tasks import refresh_reports
 from portal.models import Region
 from tests.companies.test_collaboration_import import HEADER
 from tests.companies.test_reports import collaborate, figures, url
+from tests.conftest import broker_down
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -30,6 +34,7 @@ from tests.factories import (
     log_in_as,
     postcode,
 )
+from tests.portal.test_notifications import eventually
 from vouchers import lifecycle
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
@@ -244,3 +249,150 @@ def test_with_redis_down_a_report_is_computed_every_time(client, world, settings
     assert clients(client) == 3
     Collaboration.objects.filter(regular=world.firms[0]).delete()
     assert clients(client) == "x"
+
+
+# --- With a worker: figures after a change (reports.kept) --------------------------------------
+
+
+@pytest.fixture
+def worker_queue():
+    """Tasks go to a broker queue of this test's own, as to a worker that is not running; the
+    test takes them from it (`asked`) and runs them as the worker would (`run`)."""
+    with worker.queued() as queue:
+        yield queue
+
+
+asked = worker.take
+
+
+def cells(found):
+    return {row["key"]: row["cells"] for row in found["rows"]}
+
+
+def run(tasks):
+    assert {name for name, _args in tasks} <= {"companies.tasks.refresh_report"}
+    worker.run(tasks)
+
+
+def test_with_a_worker_the_first_request_after_a_change_gets_the_figures_of_before(
+    client, world, worker_queue
+):
+    assert computed(client, url("firms"), YEAR)  # never computed: in the request
+    assert asked(worker_queue) == []
+    Collaboration.objects.filter(regular=world.firms[0]).delete()
+
+    # Served the last computation, without computing, saying of when; the worker is asked once.
+    assert not computed(client, url("firms"), YEAR)
+    page = client.get(url("firms"), YEAR).content.decode()
+    assert "Dit zijn de cijfers van" in page
+    found = client.get(url("firms"), {**YEAR, "format": "json"}).json()
+    assert found["as_of"] is not None
+    assert cells(found)["2016:limburg"]["client"] == 3  # as before the change
+    tasks = asked(worker_queue)
+    # Once for the table (the public one and the whole one share the task), once for the
+    # form's default years.
+    assert sorted((args for _name, args in tasks), key=str) == [
+        ["firms", YEAR, "nl"],
+        ["firms", {}, "nl"],
+    ]
+
+    run(tasks)
+    assert not computed(client, url("firms"), YEAR)
+    found = client.get(url("firms"), {**YEAR, "format": "json"}).json()
+    assert found["as_of"] is None
+    assert cells(found)["2016:limburg"]["client"] == "x"  # two firms left: hidden
+    assert "Dit zijn de cijfers van" not in client.get(url("firms"), YEAR).content.decode()
+
+
+def test_figures_older_than_the_limit_are_computed_in_the_request(
+    client, world, worker_queue, settings
+):
+    settings.REPORTS_STALE_SECONDS = 60
+    assert clients(client) == 3
+    # The last computation was current two minutes ago (the worker has not confirmed it since).
+    key = reports.get("firms").cache_key(reports.Filters(year_from=2016, year_to=2016))
+    for suffix in ("", ":public"):
+        version, _at = cache.get(f"{key}{suffix}:confirmed")
+        two_minutes_ago = timezone.now() - timedelta(minutes=2)
+        cache.set(f"{key}{suffix}:confirmed", (version, two_minutes_ago))
+    Collaboration.objects.filter(regular=world.firms[0]).delete()
+    assert clients(client) == "x"
+    # The worker is not asked for this table (perhaps for the form's default years, which
+    # were confirmed more recently).
+    assert ["firms", YEAR, "nl"] not in [args for _name, args in asked(worker_queue)]
+
+
+def test_the_beat_computes_the_default_reports_in_every_language(client, world, worker_queue):
+    OrganisationFactory()  # a change after the world was made
+    refresh_reports()
+    for prefix in ("", "/fr", "/en"):
+        for slug in [section.slug for section in reports.sections()]:
+            assert not computed(client, f"{prefix}/reports/{slug}/"), (prefix, slug)
+        assert not computed(client, f"{prefix}/reports/"), prefix
+    assert asked(worker_queue) == []
+    # Run again without a change: everything is confirmed as current, nothing computed.
+    with CaptureQueriesContext(connection) as captured:
+        refresh_reports()
+    assert not any('"companies_collaboration"' in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_four_questions_after_a_change_say_of_when_and_are_asked_once(
+    client, world, worker_queue
+):
+    refresh_reports()
+    Collaboration.objects.filter(regular=world.firms[0]).delete()
+    assert not computed(client, "/reports/")
+    assert "Dit zijn de cijfers van" in client.get("/reports/").content.decode()
+    tasks = asked(worker_queue)
+    # The form's default years, the coverage and each answer's report ask for their own
+    # choice, each once.
+    choice = {"from": "2016", "to": str(timezone.localdate().year)}
+    assert sorted((tuple(args[:2]) for _name, args in tasks), key=str) == sorted(
+        [
+            ("firms", {}),
+            ("four-questions", choice),
+            *((slug, choice) for slug, _question in four_questions.PARTS),
+        ],
+        key=str,
+    )
+    run(tasks)
+    assert not computed(client, "/reports/")
+    assert "Dit zijn de cijfers van" not in client.get("/reports/").content.decode()
+
+
+def test_while_the_worker_computes_nothing_is_served_from_before(world, worker_queue):
+    section = reports.get("firms")
+    filters = reports.Filters(year_from=2016, year_to=2016)
+    section.compute(filters, mode=reports.Mode.PUBLIC)
+    Collaboration.objects.filter(regular=world.firms[0]).delete()
+    assert section.figures(filters).as_of is not None  # a request would get the figures of before
+    with reports.refreshing() as version:
+        table = section.figures(filters, version)
+    assert table.as_of is None
+    assert table.find("2016:limburg", "client")[0].cells["client"].value == 2
+    # Only the request-like call asked the worker.
+    assert len(asked(worker_queue)) == 1
+
+
+def test_with_the_broker_down_the_figures_of_before_are_served_and_the_page_works(
+    client, world, worker_queue
+):
+    assert clients(client) == 3
+    Collaboration.objects.filter(regular=world.firms[0]).delete()
+    with broker_down():
+        response = client.get(url("firms"), YEAR)
+    assert response.status_code == 200
+    assert "Dit zijn de cijfers van" in response.content.decode()
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_computes_the_report_after_a_change(client, celery_worker):
+    social = SocialEnterpriseFactory(name="Maatwerk Tongeren", postcode=postcode("3700"))
+    firms = [OrganisationFactory(postcode=postcode("3700")) for _ in range(4)]
+    for firm in firms:
+        collaborate(firm, social, started=date(2016, 1, 1))
+    assert clients(client) == 4
+    Collaboration.objects.filter(regular=firms[0]).delete()
+    assert clients(client) == 4  # the figures of before, while the worker computes
+    assert eventually(lambda: clients(client) == 3, timeout=30)
