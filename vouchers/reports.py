@@ -7,7 +7,8 @@ and the pages are there. The firms behind a figure are the applicants.
 
 from datetime import timedelta
 
-from django.db.models import Count, DateField, Exists, Max, Min, OuterRef, Q, Value
+from django.db import connections
+from django.db.models import Count, DateField, Exists, F, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -51,7 +52,8 @@ class VoucherProgrammes(Section):
         "and paid ones. Of the vouchers redeemed at least a year ago, the last column counts "
         "those whose applicant and provider still have a confirmed collaboration 365 days "
         "after the redemption. The counts of a programme are public and shown as they are; a "
-        "figure of the last column of fewer than 3 applicants is hidden."
+        "figure of the last column of fewer than 3 applicants, or that one applicant makes up "
+        "almost entirely, is hidden."
     )
     filters = frozenset({"years", "region", "category"})
     chart = Chart.BARS
@@ -112,7 +114,8 @@ class VoucherProgrammes(Section):
         }
         columns = self.columns()
         rows = []
-        for programme in self.programmes(filters).order_by("-year", "name"):
+        programmes = list(self.programmes(filters).order_by("-year", "name"))
+        for programme in programmes:
             found = figures.get(programme.pk, {})
             cells = {
                 column.key: Cell.count(
@@ -128,18 +131,19 @@ class VoucherProgrammes(Section):
                     link=programme.get_absolute_url(),
                 )
             )
+        largest, firms, across = self.going_on_per_applicant(filters)
+        for row, programme in zip(rows, programmes, strict=True):
+            row.cells["going_on"].largest = largest.get(programme.pk, 0)
         if len(rows) > 1:
             totals = {
                 column.key: Cell.total([row.cells[column.key] for row in rows])
                 for column in columns
             }
             # An applicant can have vouchers of several programmes: the total's distinct
-            # applicants are counted, not added up (one more query).
-            condition = self.measures()["going_on"]
-            everything = self.vouchers(filters).aggregate(
-                firms=Count("applicant", distinct=True, filter=condition)
-            )
-            totals["going_on"].firms = everything["firms"]
+            # applicants are counted, not added up, and its largest share is what one applicant
+            # holds over all of them, not the largest of a programme.
+            totals["going_on"].firms = firms
+            totals["going_on"].largest = across
             rows.append(
                 Row(
                     key=ALL,
@@ -149,6 +153,41 @@ class VoucherProgrammes(Section):
                 )
             )
         return Table(row_headers=[_("Programme"), _("Year")], columns=columns, rows=rows)
+
+    def going_on_per_applicant(self, filters):
+        """For the dominance rule on the last column, a sum over applicants, in one query: per
+        programme the most of its vouchers counted there that one applicant holds; over all
+        programmes the distinct applicants and the most that one of them holds.
+
+        Per programme and applicant their vouchers; around that, per applicant the sum over
+        their programmes (a window) and whether this is their first programme (so that each
+        is counted once); then per programme the largest of both and the firsts. The largest
+        over all programmes is the largest of the per-applicant sums. Only ORM-compiled SQL
+        goes into the subquery."""
+        per_pair = (
+            self.vouchers(filters)
+            .filter(self.measures()["going_on"])
+            .values(held_in=F("programme"), firm=F("applicant"))
+            .annotate(held=Count("pk"))
+            .order_by()
+        )
+        inner, params = per_pair.query.sql_with_params()
+        sql = (
+            "SELECT held_in, MAX(held), MAX(across), SUM(first_seen)"  # noqa: S608
+            " FROM (SELECT held_in, held, SUM(held) OVER (PARTITION BY firm) AS across,"
+            " CASE WHEN ROW_NUMBER() OVER (PARTITION BY firm ORDER BY held_in) = 1"
+            " THEN 1 ELSE 0 END AS first_seen"
+            f" FROM ({inner}) AS per_pair) AS per_firm GROUP BY held_in"
+        )
+        largest, firms, across = {}, 0, 0
+        with connections[per_pair.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for programme, most, most_across, firsts in cursor.fetchall():
+                # PostgreSQL sums bigints into numerics (Decimal).
+                largest[programme] = int(most)
+                across = max(across, int(most_across))
+                firms += int(firsts)
+        return largest, firms, across
 
     def chart_columns(self, table):
         return table.columns[:4]

@@ -4,7 +4,7 @@ The tiny size of tests/benchmarks/conftest.py; the same checks hold at any size.
 """
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,12 +12,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from benchmarks import generator
-from companies import enterprise_number
+from companies import enterprise_number, ratings
 from companies import search as company_search
 from companies.models import (
     RESERVED_SLUGS,
     Collaboration,
     CollaborationChannel,
+    CollaborationRating,
     CollaborationSource,
     Membership,
     OfferedService,
@@ -66,7 +67,14 @@ def test_every_kind_of_organisation_and_a_fifth_social(seeded):
 
 def test_rows_pass_the_models_validation(seeded):
     """full_clean: enterprise numbers, slugs, addresses, choices, lengths, unique constraints."""
-    for model in (Organisation, OfferedService, Vacancy, ServiceRequest, Collaboration):
+    for model in (
+        Organisation,
+        OfferedService,
+        Vacancy,
+        ServiceRequest,
+        Collaboration,
+        CollaborationRating,
+    ):
         for row in model.objects.all():
             row.full_clean()
     for row in Programme.objects.all():
@@ -204,6 +212,46 @@ def test_collaborations_join_a_regular_organisation_and_a_social_enterprise(seed
         assert collaboration.social.services.filter(category=collaboration.category).exists()
 
 
+def test_ratings_are_given_by_the_sides_of_confirmed_collaborations_when_asked(seeded):
+    given = list(CollaborationRating.objects.select_related("collaboration"))
+    assert given
+    # One rating per side and period, as the model demands.
+    keys = Counter((r.collaboration_id, r.side, r.period) for r in given)
+    assert max(keys.values()) == 1
+    confirmed = set(Collaboration.objects.confirmed().values_list("pk", flat=True))
+    assert {r.collaboration_id for r in given} <= confirmed
+    rated = {r.collaboration_id for r in given}
+    assert 0.2 < len(rated) / TINY["collaborations"] < 0.6
+    assert {r.side for r in given} == {"regular", "social"}
+    assert ratings.ON_CONFIRMATION in {r.period for r in given}
+    # Mostly content, and then mostly willing to work together again.
+    assert sum(r.score for r in given) / len(given) > 3.5
+    assert sum(r.would_work_again for r in given) > len(given) / 2
+    now = timezone.now()
+    link = timedelta(days=ratings.LINK_DAYS)
+    for rating in given:
+        collaboration = rating.collaboration
+        given_on = timezone.localdate(rating.created_at)
+        confirmed_at = max(
+            collaboration.confirmed_by_regular_at, collaboration.confirmed_by_social_at
+        )
+        assert collaboration.started <= given_on
+        assert confirmed_at <= rating.created_at <= now
+        # Given through the link of the ask, which lasts LINK_DAYS.
+        if rating.period == ratings.ON_CONFIRMATION:
+            assert collaboration.source != CollaborationSource.IMPORT
+            assert rating.created_at <= confirmed_at + link
+        elif rating.period == ratings.AT_END:
+            assert collaboration.ended <= given_on <= collaboration.ended + link
+        else:
+            years = ratings.years_of(rating.period)
+            assert years >= 1
+            anniversary = ratings.anniversary(collaboration.started, years)
+            assert anniversary <= given_on <= anniversary + link
+            # Asked while it ran.
+            assert collaboration.ended is None or anniversary < collaboration.ended
+
+
 def test_vouchers_agree_with_their_status(seeded):
     vouchers = Voucher.objects.select_related("programme", "collaboration")
     assert len({voucher.status for voucher in vouchers}) >= 5
@@ -298,6 +346,11 @@ def test_the_same_seed_gives_the_same_data(seed_bulk):
             list(Vacancy.objects.order_by("pk").values_list("code", "title", "status")),
             list(ServiceRequest.objects.order_by("pk").values_list("code", "title", "status")),
             list(Voucher.objects.order_by("pk").values_list("status", "amount", "code")),
+            list(
+                CollaborationRating.objects.order_by("pk").values_list(
+                    "side", "period", "score", "would_work_again"
+                )
+            ),
         )
 
     seed_bulk(seed=7)

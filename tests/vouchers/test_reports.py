@@ -23,6 +23,7 @@ from tests.factories import (
     postcode,
     region,
 )
+from vouchers.models import Voucher
 
 COLUMNS = ("applied", "approved", "redeemed", "paid", "year_on", "going_on")
 
@@ -191,9 +192,9 @@ def test_the_voucher_report_knows_no_province(client, world):
 
 
 # The form's choices (region, category) and the data version; unless the table is cached for
-# that version, the programmes, one grouped query over the vouchers, and the distinct applicants
-# of the confidential column's total over the programmes; and the programmes' first and last
-# year (the form's default range).
+# that version, the programmes, one grouped query over the vouchers, and one over the vouchers
+# per programme and applicant of the confidential column (the largest share, the distinct
+# applicants of the total); and the programmes' first and last year (the form's default range).
 PAGE = 2 + 1
 BUILD = 1 + 1 + 1 + 1
 
@@ -206,7 +207,73 @@ def test_a_fixed_number_of_queries_whatever_the_data(client, world, django_asser
         redeemed = VoucherFactory(programme=programme, redeemed=True, redeemed_at=ago(500 + n))
         working_together(redeemed)
         VoucherFactory(programme=programme)
+    # An applicant with vouchers in several programmes.
+    held_in_two(5)
     with django_assert_num_queries(PAGE + BUILD):
         assert client.get(url("vouchers")).status_code == 200
     with django_assert_num_queries(PAGE):
         assert client.get(url("vouchers")).status_code == 200
+
+
+# --- The dominance rule: the last column counts vouchers, a sum over applicants -----------------
+
+
+def held(programme, applicant, provider, count):
+    """`count` vouchers of the programme, redeemed two years ago, whose applicant and provider
+    still work together."""
+    for _n in range(count):
+        VoucherFactory(
+            programme=programme,
+            applicant=applicant,
+            provider=provider,
+            redeemed=True,
+            redeemed_at=ago(730),
+        )
+    if not Collaboration.objects.filter(regular=applicant, social=provider).exists():
+        working_together(Voucher.objects.filter(applicant=applicant, provider=provider).first())
+
+
+def held_in_two(count):
+    """Two programmes of 2017 and 2018 where one applicant holds `count` of the vouchers still
+    working together a year later, and two others one each."""
+    provider = firm("Sociale aanbieder")
+    big, small, smaller = firm("Grote firma"), firm("Kleine firma"), firm("Kleinste firma")
+    for year in (2017, 2018):
+        programme = ProgrammeFactory(name=f"Cheques {year}", slug=f"cheques-{year}", year=year)
+        held(programme, big, provider, count)
+        held(programme, small, provider, 1)
+        held(programme, smaller, provider, 1)
+
+
+def test_a_programme_one_applicant_makes_up_almost_entirely_is_hidden_in_public(client, world):
+    # 12 of 14 is more than 85%: the figure tells what the big applicant did. Three applicants,
+    # so the threshold alone would show it.
+    held_in_two(12)
+    found = figures(client, "vouchers")
+    assert found["cheques-2017"]["year_on"] == 14  # public: the programme's own counts
+    assert found["cheques-2017"]["going_on"] == "x"
+    assert found["cheques-2018"]["going_on"] == "x"
+    log_in_as(client, world.administrator)
+    found = figures(client, "vouchers")
+    assert found["cheques-2017"]["going_on"] == 14
+    assert found["all"]["going_on"] == 1 + 14 + 14
+
+
+def test_a_programme_one_applicant_holds_most_of_but_not_almost_all_is_shown(client, world):
+    held_in_two(11)  # 11 of 13, less than 85%
+    found = figures(client, "vouchers", **{"from": "2017", "to": "2018"})
+    assert found["cheques-2017"]["going_on"] == 13
+    assert found["cheques-2018"]["going_on"] == 13
+    assert found["all"]["going_on"] == 26
+
+
+def test_the_total_weighs_what_one_applicant_holds_over_all_programmes(client, world):
+    # Each programme is dominated (12 of 14) and hidden; the total of 28 over three applicants
+    # would give nothing away if the big applicant's share were 12 (a programme's largest), but
+    # it is 24 of 28, theirs over both programmes.
+    held_in_two(12)
+    found = figures(client, "vouchers", **{"from": "2017", "to": "2018"})
+    assert [row["going_on"] for row in found.values()] == ["x", "x", "x"]
+    log_in_as(client, world.administrator)
+    found = figures(client, "vouchers", **{"from": "2017", "to": "2018"})
+    assert [row["going_on"] for row in found.values()] == [14, 14, 28]
