@@ -19,11 +19,13 @@ from . import four_questions, report_charts, reports
 
 
 def overview(request):
-    """The four questions answered for the choice in the form (companies/four_questions.py),
-    then the list of reports. Public figures for everyone: the page is the published answer."""
+    """The four questions answered for the choice in the form (companies/four_questions.py):
+    each in short, then in full, then how the figures are made, then the list of reports.
+    Public figures for everyone: the page is the published answer."""
     version = datachanges.version()
     form = reports.FilterForm(request.GET, section=four_questions.QUESTIONS, version=version)
     filters = form.filters()
+    answers = four_questions.answers(filters, version=version)
     context = {
         "sections": reports.sections(),
         "form": form,
@@ -31,7 +33,8 @@ def overview(request):
         "selection": filters.describe(four_questions.QUESTIONS.filters),
         "today": timezone.localdate(),
         "coverage": four_questions.coverage(filters, version=version),
-        "answers": four_questions.answers(filters, version=version),
+        "answers": answers,
+        "hidden_in_summary": any(answer.summary and answer.summary.hidden for answer in answers),
         "report_query": urlencode(four_questions.report_query(filters)),
         "threshold": reports.THRESHOLD,
         "HIDDEN": reports.HIDDEN,
