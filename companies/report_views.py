@@ -19,8 +19,9 @@ from . import four_questions, report_charts, reports
 
 
 def overview(request):
-    """The four questions answered for the choice in the form (companies/four_questions.py),
-    then the list of reports. Public figures for everyone: the page is the published answer."""
+    """The four questions answered for the choice in the form (companies/four_questions.py):
+    each in short, then in full, then how the figures are made, then the list of reports.
+    Public figures for everyone: the page is the published answer."""
     version = datachanges.version()
     form = reports.FilterForm(request.GET, section=four_questions.QUESTIONS, version=version)
     filters = form.filters()
@@ -34,6 +35,7 @@ def overview(request):
         "today": timezone.localdate(),
         "coverage": coverage,
         "answers": answers,
+        "hidden_in_summary": any(answer.summary and answer.summary.hidden for answer in answers),
         # While the worker computes figures after a change: the oldest time one was current.
         "as_of": min(
             (at for at in [coverage.as_of, *(a.table.as_of for a in answers)] if at), default=None

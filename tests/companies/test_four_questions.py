@@ -4,6 +4,7 @@ each from its report's public table, linked to that report with the same choice.
 
 # ruff: noqa: F811 (the fixtures of test_reports.py, imported, are the tests' arguments)
 
+import re
 from datetime import date
 from html.parser import HTMLParser
 
@@ -15,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from companies import four_questions, reports
-from companies.models import Recognition
+from companies.models import Collaboration, Recognition
+from tests.companies.test_report_evaluation import rate
 from tests.companies.test_reports import (  # noqa: F401 (fixtures)
     collaborate,
     world,
@@ -149,10 +151,10 @@ def test_the_page_answers_in_dutch_and_french(client, world, prefix):
 
 
 # The page's queries: the data version, the form's three choices (provinces, regions,
-# recognitions), the coverage; cold, the default range (the years with data) and each answer's
+# recognitions); cold, the coverage, the default range (the years with data) and each answer's
 # table (firms 2, services 3, evaluation 2, channels 2).
-PAGE = 1 + 3 + 1
-BUILD = 1 + 2 + 3 + 2 + 2
+PAGE = 1 + 3
+BUILD = 1 + 1 + 2 + 3 + 2 + 2
 
 
 def test_the_page_runs_a_fixed_number_of_queries_whatever_the_data(
@@ -193,3 +195,112 @@ def test_on_the_demo_flanders_has_shown_figures_in_every_year_with_data(client, 
     for slug in ("services", "evaluation", "channels"):
         cells = [cell for row in found[f"question-{slug}-table"][1:] for cell in row[1:]]
         assert any(cell.isdigit() and int(cell) > 0 for cell in cells), slug
+
+
+# --- The answers in short: cells of the protected tables, as shown ----------------------------
+
+
+def report_table(client, slug, params):
+    return tables(client.get(reverse("companies:report", kwargs={"slug": slug}), params))[
+        "report-table"
+    ]
+
+
+def short(response, slug):
+    return next(a.summary for a in response.context["answers"] if a.section.slug == slug)
+
+
+def short_answers_html(response):
+    """The cards of the short answers, without their numbered titles."""
+    content = response.content.decode()
+    block = content.split('<ol class="short-answers">', 1)[1].split("</section>", 1)[0]
+    return re.sub(r"<h4.*?</h4>", "", block, flags=re.S)
+
+
+def shown(figures):
+    return [(figure.label, str(figure.shown)) for figure in figures]
+
+
+def test_each_short_answer_is_cells_of_its_reports_public_table(client, world):
+    params = {"from": "2015", "to": "2016"}
+    response = client.get(OVERVIEW, params)
+    # (1) The total over the provinces of the last year, in any role and per role.
+    header, *rows = report_table(client, "firms", params)
+    total = [row for row in rows if row[1] == _("All provinces")][-1]
+    answer = short(response, "firms")
+    assert answer.year == total[0] == "2016"
+    assert str(answer.lead.shown) == total[-1] == "8"
+    assert shown(answer.figures) == list(zip(header[2:-1], total[2:-1], strict=True))
+    # Two suppliers and one partner: hidden in the table, hidden here.
+    assert [figure.hidden for figure in answer.figures] == [False, True, True]
+    # (2) and (4) The first rows of the report, with their figure for all provinces.
+    for slug in ("services", "channels"):
+        _header, *rows = report_table(client, slug, params)
+        ranked = [(row[0], row[-1]) for row in rows if row[-1].isdigit() and int(row[-1])]
+        assert ranked, slug
+        assert shown(short(response, slug).ranked) == ranked[: four_questions.TOP_IN_SUMMARY]
+    # On the page: each figure as the table writes it, a hidden one as HIDDEN.
+    cards = short_answers_html(response)
+    assert '<strong class="short-answer__number">8</strong>' in cards
+    assert f'<strong class="report-table__hidden">{reports.HIDDEN}</strong>' in cards
+    assert "“x”" in response.content.decode()
+
+
+def test_the_evaluation_in_short_is_the_last_rated_year_of_its_table(client, world):
+    rated = Collaboration.objects.filter(confirmed_by_social_at__isnull=False).order_by("pk")[:6]
+    for n, collaboration in enumerate(rated):
+        rate(collaboration, "regular", 4, again=n != 0, year=2016)
+    params = {"from": "2015", "to": "2016"}
+    response = client.get(OVERVIEW, params)
+    header, *rows = report_table(client, "evaluation", params)
+    row = dict(zip(header, rows[-1], strict=True))
+    answer = short(response, "evaluation")
+    assert answer.year == row[_("Year")] == "2016"
+    # One organisation said no: the share would tell which, so it is hidden, here too.
+    assert answer.lead.hidden and answer.lead.shown == row[_("Would work together again (%)")]
+    assert answer.lead.unit == ""
+    assert [str(figure.shown) for figure in answer.figures] == [
+        row[_("Ratings")],
+        row[_("Lasted more than 1 year (%)")],
+        row[_("Lasted more than 3 years (%)")],
+    ]
+    assert row[_("Ratings")] == "6"
+
+
+def test_a_hidden_figure_stays_hidden_in_the_short_answers(client, world):
+    # In Vlaams-Brabant one firm, Stad Leuven: every figure of 2016 rests on it.
+    response = client.get(OVERVIEW, {"from": "2016", "to": "2016", "province": "vlaams-brabant"})
+    answer = short(response, "firms")
+    assert answer.lead.hidden and answer.lead.shown == reports.HIDDEN
+    for slug in ("services", "channels"):
+        assert short(response, slug).all_hidden and not short(response, slug).ranked
+    cards = short_answers_html(response)
+    assert _("Every figure of this choice is kept hidden to protect the firms behind it.") in cards
+    # Only what the table shows: the year, the zeros of the roles nobody had, and "x".
+    assert set(re.findall(r"\d+", re.sub(r"<[^>]+>", " ", cards))) == {"2016", "0"}
+
+
+def test_the_tables_are_folded_under_their_answers_and_the_method_comes_last(client, world):
+    content = client.get(OVERVIEW).content.decode()
+    for slug in ("firms", "services", "evaluation", "channels"):
+        folded = content.split(f'id="question-{slug}-table"', 1)[0].rsplit("<details", 1)[1]
+        assert 'class="four-questions__table"' in folded and "</details>" not in folded, slug
+    summary = content.index('id="summary-title"')
+    answers = content.index('id="question-1"')
+    method = content.index('id="method"')
+    coverage = content.index("four-questions__coverage")
+    assert summary < answers < method < coverage < content.index(_("All reports"))
+    # The protection is explained once, under the method, not under every chart.
+    assert content.count('class="chart__note"') == 0
+    assert "&lt;3" not in content
+
+
+def test_the_filtered_page_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    params = {"province": "limburg", "recognition": "kringwinkel"}
+    # Each valid choice is checked once; the chosen province spares three answers (firms,
+    # services, channels) their list of provinces. The short answers cost none.
+    with django_assert_num_queries(PAGE + BUILD + 2 - 3):
+        assert client.get(OVERVIEW, params).status_code == 200
+    with django_assert_num_queries(PAGE + 2):
+        assert client.get(OVERVIEW, params).status_code == 200
+    cache.clear()
