@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from celery.result import allow_join_result
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -196,6 +197,14 @@ def broker_down(app=celery_app):
         if app._pool is not None:
             app._pool.force_close_all()
         app.conf.broker_url, app._pool, app.amqp._producer_pool = saved
+
+
+def finished(result, timeout=30):
+    """Wait for a task sent to the real worker and return its result. Celery refuses to wait
+    while it believes this thread is inside a task: its flag is global to the process, so an
+    eager task still running in another thread (a live server's) would make the wait fail."""
+    with allow_join_result():
+        return result.get(timeout=timeout)
 
 
 def _route_tasks(app, routes):

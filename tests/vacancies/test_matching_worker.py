@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Notification, ServiceCategory
-from tests.conftest import broker_down
+from tests.conftest import broker_down, finished
 from tests.factories import (
     OfferedServiceFactory,
     OrganisationFactory,
@@ -55,11 +55,11 @@ def test_publishing_with_redis_down_succeeds_and_everyone_hears_once_redis_is_ba
 
     # Redis is back: beat's sweeps run in the worker, twice, as they would minute after minute.
     for _ in range(2):
-        match_unmatched_opportunities.delay().get(timeout=30)
+        finished(match_unmatched_opportunities.delay())
     from portal.tasks import sweep_notifications
 
     for _ in range(2):
-        sweep_notifications.delay().get(timeout=30)
+        finished(sweep_notifications.delay())
 
     messages = smtp_sink.wait_for(len(members))
     assert sorted(message["To"] for message in messages) == sorted(m.email for m in members)
