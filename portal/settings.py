@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "companies",
     "vacancies",
     "vouchers",
+    "events",
     "benchmarks",
     "django.contrib.admin",
     "django.contrib.auth",
