@@ -422,3 +422,71 @@ def reference_rows_in_memory():
     current = reference.GENERATION.current()
     for model in reference.MODELS:
         reference.rows(model, current)
+
+
+# --- Events (issue 22) ---------------------------------------------------------------------------
+
+
+def at(day, hour, minute=0):
+    """An aware datetime in the portal's time zone: `day` (a date) at hour:minute."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _clock(hour, minute=0):
+    from datetime import time
+
+    return time(hour, minute)
+
+
+def _hours(hours):
+    from datetime import timedelta
+
+    return timedelta(hours=hours)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published networking event of Zuidoost-Limburg in Tongeren (3700) in two weeks, from
+    14:00 to 18:00, for 40 organisations, registration open until two days before, with 15-minute
+    meetings from 14:30 to 17:00 at 10 tables. Needs `reference_data`."""
+
+    class Meta:
+        model = "events.Event"
+
+    region = factory.LazyFunction(region)
+    title = factory.Sequence(lambda n: f"Netwerkmoment sociale economie {n}")
+    slug = factory.Sequence(lambda n: f"netwerkmoment-{n}")
+    kind = "networking"
+    description = "Ontmoet sociale ondernemingen en werkgevers uit de regio."
+    starts_at = factory.LazyFunction(lambda: at(in_days(14), 14))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + _hours(4))
+    address = "Grote Markt 1"
+    postcode = factory.LazyFunction(lambda: postcode("3700"))
+    capacity = 40
+    registration_deadline = factory.LazyAttribute(lambda event: event.starts_at - _hours(48))
+    meetings_from = factory.LazyFunction(lambda: _clock(14, 30))
+    meetings_until = factory.LazyFunction(lambda: _clock(17))
+    tables = 10
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A registered organisation (a regular firm in Tongeren unless given), on the participant
+    list, registered by one of its members (made here)."""
+
+    class Meta:
+        model = "events.Registration"
+
+    event = factory.SubFactory(EventFactory)
+    organisation = factory.SubFactory(
+        OrganisationFactory, postcode=factory.LazyFunction(lambda: postcode("3700"))
+    )
+    registered_by = factory.LazyAttribute(
+        lambda registration: MembershipFactory(organisation=registration.organisation).user
+    )
+    status = "registered"
+    listed = True
+    offers = "Groenonderhoud en schoonmaak."
+    seeks = "Een partner voor verpakking."
