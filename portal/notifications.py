@@ -83,6 +83,12 @@ KINDS = {
     # (companies/ratings.py).
     "collaboration_rating": Kind(_("Requests to rate your collaborations")),
     "saved_search": Kind(_("New results for your saved searches")),
+    # Issue 22 (events/): registrations and the waiting list, reminders and thanks, meetings,
+    # and whether a deal made at an event was carried out.
+    "event_registration": Kind(_("Your registrations for events and the waiting list")),
+    "event_reminder": Kind(_("Reminders before an event and news after it")),
+    "event_meeting": Kind(_("Meeting requests at events and their answers")),
+    "event_deal": Kind(_("Deals made at events: was it carried out?")),
     "digest": Kind(_("Digests of what you chose to receive bundled"), configurable=False),
 }
 
