@@ -634,6 +634,8 @@ class Section:
     # the sections of vacancies, requests and vouchers set their own (without it).
     filters = frozenset({"years", "province", "region", "category", "recognition"})
     chart = Chart.BARS
+    # Whether the maps come before the chart: where the question is "where?" (blind spots).
+    maps_first = False
     # Whether some figures count register firms (confidential columns, see `Column`): then
     # they are protected in public and staff may see the organisations behind a figure.
     counts_firms = True
@@ -1496,6 +1498,8 @@ class BlindSpots(Section):
     # The recognition narrows the enterprises that reach: where does no maatwerkbedrijf reach?
     filters = frozenset({"province", "region", "category", "recognition"})
     counts_firms = False
+    # The question is "where?": the map of the municipalities first, the ranking after.
+    maps_first = True
 
     def build(self, filters):
         categories = [filters.category] if filters.category else list(ServiceCategory.objects.all())

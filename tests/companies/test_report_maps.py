@@ -290,3 +290,12 @@ def test_bars_of_several_series_name_the_series_at_each_value():
     )
     assert drawn["named"] is True
     assert [bar["series"] for bar in drawn["groups"][0]["bars"]] == ["Applied", "Redeemed"]
+
+
+def test_the_blind_spots_page_shows_its_maps_before_the_ranking(client, services_in_limburg):
+    content = client.get(url("blind-spots")).content.decode()
+    assert content.index('<figure class="map choropleth') < content.index("chart--bars")
+    # Other reports keep their chart first.
+    firms = client.get(url("firms")).content.decode()
+    if '<figure class="map choropleth' in firms:
+        assert firms.index('class="chart') < firms.index('<figure class="map choropleth')
