@@ -13,13 +13,15 @@ Below them, the data's coverage: the confirmed collaborations and the firms coun
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.cache import code_fingerprint
+from portal.cache import code_fingerprint, template_fingerprint
 
 from . import report_charts, reports
 
@@ -190,10 +192,14 @@ class Answer:
     section: reports.Section
     question: str
     table: reports.Table
-    chart: dict | None
     # The rows of the report left off here (the services beyond the first few).
     more: int = 0
     summary: Summary | None = None
+
+    @cached_property
+    def chart(self):
+        """Drawn when the page renders the answer (not when its rendering is in the cache)."""
+        return report_charts.chart(self.section, self.table)
 
 
 @dataclass
@@ -205,8 +211,10 @@ class Coverage:
     collaborations: int
     firms: int
     years: tuple | None
-    # As a table's: the time earlier figures were last current, while the worker computes.
+    # As a table's: the time earlier figures were last current, while the worker computes, and
+    # the data version they were computed at.
     as_of: datetime | None = None
+    version: str = ""
 
     @property
     def hidden(self):
@@ -224,7 +232,7 @@ def coverage(filters, *, version):
             timezone.localdate().isoformat(),
         ]
     )
-    found, as_of = reports.kept(
+    found, as_of, computed = reports.kept(
         key,
         lambda: reports.collaborations(filters).aggregate(
             collaborations=Count("pk"), firms=Count("regular", distinct=True)
@@ -237,6 +245,7 @@ def coverage(filters, *, version):
         firms=found["firms"],
         years=QUESTIONS.years_with_data(version),
         as_of=as_of,
+        version=computed,
     )
 
 
@@ -256,18 +265,44 @@ def answers(filters, *, version):
                 columns=table.columns,
                 rows=table.rows[:TOP_SERVICES],
                 as_of=table.as_of,
+                version=table.version,
             )
         found.append(
             Answer(
                 section=section,
                 question=question,
                 table=table,
-                chart=report_charts.chart(section, table),
                 more=more,
                 summary=short,
             )
         )
     return found
+
+
+# The templates that render the answers, the part of the page kept in the cache.
+TEMPLATES = (
+    "companies/reports/overview.html",
+    "companies/reports/_chart.html",
+    "companies/reports/_table.html",
+)
+
+
+def rendering_key(filters, *, coverage, answers):
+    """The key of the answers as rendered (a fragment of the page kept in the cache): the
+    language, the choice, the day, the code and templates that make them, and the data version
+    each figure was computed at. Not the request's version: while the worker computes after a
+    change, the figures of before are served (reports.kept), and so is their rendering."""
+    return ":".join(
+        [
+            get_language() or settings.LANGUAGE_CODE,
+            filters.digest(),
+            timezone.localdate().isoformat(),
+            code_fingerprint(__name__, reports.__name__, report_charts.__name__),
+            template_fingerprint(*TEMPLATES),
+            coverage.version,
+            *(answer.table.version for answer in answers),
+        ]
+    )
 
 
 def refresh(params):

@@ -36,6 +36,10 @@ def overview(request):
         "coverage": coverage,
         "answers": answers,
         "hidden_in_summary": any(answer.summary and answer.summary.hidden for answer in answers),
+        # The answers as rendered are kept in the cache (the template's {% cache %}): the same
+        # for every visitor of this choice, and most of the page's time.
+        "rendering_key": four_questions.rendering_key(filters, coverage=coverage, answers=answers),
+        "rendering_seconds": reports.CACHE_SECONDS,
         # While the worker computes figures after a change: the oldest time one was current.
         "as_of": min(
             (at for at in [coverage.as_of, *(a.table.as_of for a in answers)] if at), default=None

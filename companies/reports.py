@@ -475,6 +475,8 @@ class Table:
     # When figures of an earlier data version are served while the worker computes the current
     # ones (`kept`): the time they were last known to be current. None: they are current.
     as_of: datetime | None = None
+    # The data version the figures were computed at (`kept`).
+    version: str = ""
 
     def find(self, row_key, column_key):
         """The row and column named by these keys, or None when the table has no such cell."""
@@ -548,7 +550,8 @@ def serves_stale():
 
 
 def kept(key, build, *, version, refresh):
-    """(value, as_of): what `build()` makes, cached under `key` and the data version `version`.
+    """(value, as_of, computed): what `build()` makes, cached under `key` and the data version
+    `version`; `computed` is the data version the value was computed at.
 
     When it is not cached, `build()` makes it now (as_of None), unless a request may be served
     an earlier computation (`serves_stale`): the last one of `key`, at an earlier version, if
@@ -565,7 +568,7 @@ def kept(key, build, *, version, refresh):
     if value is not None:
         if checked_at is not None:
             cache.set(confirmed_key, (version, checked_at), CACHE_SECONDS)
-        return value, None
+        return value, None, version
     if serves_stale():
         found = cache.get_many([last_key, confirmed_key])
         last, confirmed = found.get(last_key), found.get(confirmed_key)
@@ -574,7 +577,7 @@ def kept(key, build, *, version, refresh):
             if timezone.now() - as_of <= timedelta(seconds=settings.REPORTS_STALE_SECONDS):
                 if cache.add(f"{current}:refreshing", True, settings.REPORTS_STALE_SECONDS):
                     refresh()
-                return last[1], as_of
+                return last[1], as_of, last[0]
     # The figures read after this moment: they are current at least as of it.
     as_of = checked_at or timezone.now()
     token = _building.set(True)
@@ -586,7 +589,7 @@ def kept(key, build, *, version, refresh):
         {current: value, last_key: (version, value), confirmed_key: (version, as_of)},
         CACHE_SECONDS,
     )
-    return value, None
+    return value, None, version
 
 
 def stale_minutes():
@@ -666,7 +669,7 @@ class Section:
                 timezone.localdate().isoformat(),
             ]
         )
-        found, _as_of = kept(
+        found, _as_of, _computed = kept(
             key, self._years, version=version, refresh=lambda: refresh_later(self.slug, {})
         )
         return None if found == "none" else found
@@ -687,13 +690,13 @@ class Section:
         version = version or datachanges.version()
         if not (self.counts_firms and mode == Mode.PUBLIC):
             return self.arrange(self.figures(filters, version))
-        table, as_of = kept(
+        table, as_of, computed = kept(
             f"{self.cache_key(filters)}:public",
             lambda: protect(self.figures(filters, version)),
             version=version,
             refresh=lambda: refresh_later(self.slug, filters),
         )
-        table.as_of = as_of
+        table.as_of, table.version = as_of, computed
         return self.arrange(table)
 
     def figures(self, filters, version=None):
@@ -702,13 +705,13 @@ class Section:
         computation, see `kept`). The caller gets a copy of its own. `version`: the data version
         read at the start of the request, if it was."""
         # The version first: a table built after reading it is at least as new as it says.
-        table, as_of = kept(
+        table, as_of, computed = kept(
             self.cache_key(filters),
             lambda: self.build(filters),
             version=version or datachanges.version(),
             refresh=lambda: refresh_later(self.slug, filters),
         )
-        table.as_of = as_of
+        table.as_of, table.version = as_of, computed
         return table
 
     def cache_key(self, filters):

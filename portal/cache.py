@@ -118,6 +118,18 @@ def code_fingerprint(*modules):
     return digest.hexdigest()[:12]
 
 
+@functools.cache
+def template_fingerprint(*names):
+    """As `code_fingerprint`, for templates (their names): the key of a rendered fragment kept
+    in the cache changes with the templates that render it."""
+    from django.template import loader
+
+    digest = hashlib.sha256()
+    for name in sorted(set(names)):
+        digest.update(Path(loader.get_template(name).origin.name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 class Generation:
     """A token in the shared cache that stands for the current version of data copied elsewhere
     (a process's memory, cache entries): a copy taken under another token is stale.

@@ -396,3 +396,19 @@ def test_a_real_worker_computes_the_report_after_a_change(client, celery_worker)
     Collaboration.objects.filter(regular=firms[0]).delete()
     assert clients(client) == 4  # the figures of before, while the worker computes
     assert eventually(lambda: clients(client) == 3, timeout=30)
+
+
+def test_the_four_questions_as_rendered_are_kept_while_their_figures_are(
+    client, world, worker_queue
+):
+    """The answers as rendered are kept under the versions their figures were computed at: the
+    figures of before, served after a change, are served as rendered before."""
+    refresh_reports()
+    before = client.get("/reports/").context["rendering_key"]
+    Collaboration.objects.filter(regular=world.firms[0]).delete()
+    assert client.get("/reports/").context["rendering_key"] == before
+    assert client.get("/fr/reports/").context["rendering_key"] != before  # another language
+    run(asked(worker_queue))
+    after = client.get("/reports/")
+    assert after.context["rendering_key"] != before
+    assert "Dit zijn de cijfers van" not in after.content.decode()
