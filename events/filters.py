@@ -43,6 +43,7 @@ class EventFilter(django_filters.FilterSet):
         queryset=Region.objects.order_by("name"),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # each event has one region, sector and theme: no duplicates
     )
     sector = FacetFilter(
         label=_("Sector"),
@@ -50,6 +51,7 @@ class EventFilter(django_filters.FilterSet):
         queryset=Sector.objects.all(),
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # each event has one region, sector and theme: no duplicates
     )
     service = FacetFilter(
         label=_("Service"),
@@ -57,6 +59,7 @@ class EventFilter(django_filters.FilterSet):
         queryset=ServiceCategory.objects.all(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # each event has one region, sector and theme: no duplicates
     )
     when = PlainChoiceFilter(
         label=_("When"),

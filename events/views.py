@@ -58,7 +58,7 @@ def places_left(event):
 def event_list(request):
     """Upcoming events first (soonest on top), or with `?when=past` the past ones (latest on
     top), by region and theme. Five queries whatever the page size: the count, the page, and
-    the three facets' options."""
+    the three facets' options (and one more for the regions chosen)."""
     search = EventFilter(request.GET or None, queryset=for_list())
     page = Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     events = list(page.object_list)
