@@ -9,6 +9,7 @@ SECTIONS = [
     ("vacancies:vacancy_list", _("Vacancies")),
     ("vacancies:request_list", _("Service requests")),
     ("vouchers:programme_list", _("Vouchers")),
+    ("events:list", _("Events")),
     ("companies:reports", _("Reports")),
 ]
 

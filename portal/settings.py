@@ -317,6 +317,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vouchers.tasks.send_voucher_follow_ups",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Events (issue 22): the reminder the day before, and the thank-you after; each email is
+    # written once per registration and person, so a second run adds nothing.
+    "send-event-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    "send-event-thanks": {
+        "task": "events.tasks.send_event_thanks",
+        "schedule": crontab(hour=9, minute=30),
+    },
     # Privacy: what is kept no longer than the PRIVACY_* periods below is removed at night.
     "remove-expired-personal-data": {
         "task": "portal.tasks.remove_expired_personal_data",

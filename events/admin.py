@@ -1,0 +1,360 @@
+"""The regisseur's admin of events: create and edit the events of the regions they coordinate,
+and see who registered.
+
+Regisseurs need no model permissions, as in vouchers/admin.py: they see and edit the events of
+their regions (`Event.objects.run_by`, `events.access`) and pick only those regions; another
+region's events are not found. Registrations are read-only here: their status changes only
+through events/registration.py (raising the capacity moves waiting ones up through it).
+"""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Postcode, Region
+
+from . import access
+from . import registration as steps
+from .models import Attendee, Event, Registration, RegistrationStatus
+
+
+def manages_events(request):
+    """Administrators and regisseurs (staff who coordinate a region) use this admin."""
+    if not hasattr(request, "_manages_events"):
+        user = request.user
+        request._manages_events = bool(
+            user.is_active and user.is_staff and (user.is_superuser or user.is_regisseur)
+        )
+    return request._manages_events
+
+
+class EventForm(forms.ModelForm):
+    """The rules an event's form checks, each on its field, in one round."""
+
+    # The postcode typed as the four digits, not picked among 1,100 or looked up by its id.
+    postcode = forms.ModelChoiceField(
+        label=_("postcode"),
+        queryset=Postcode.objects.all(),
+        to_field_name="code",
+        required=False,
+        widget=forms.TextInput(attrs={"size": 6, "inputmode": "numeric", "maxlength": 4}),
+        error_messages={"invalid_choice": _("There is no Belgian postcode %(value)s.")},
+    )
+
+    online_url = forms.URLField(
+        label=_("link to join online"),
+        assume_scheme="https",
+        required=False,
+        help_text=_("Shown only to registered participants."),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "slug",
+            "kind",
+            "region",
+            "description",
+            "audience",
+            "starts_at",
+            "ends_at",
+            "online",
+            "address",
+            "postcode",
+            "online_url",
+            "capacity",
+            "people_per_registration",
+            "registration_deadline",
+            "published",
+            "sector",
+            "category",
+            "meetings_from",
+            "meetings_until",
+            "slot_minutes",
+            "tables",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        online, starts, ends = data.get("online"), data.get("starts_at"), data.get("ends_at")
+        if online and not data.get("online_url"):
+            self.add_error("online_url", _("An online event needs the link to join it."))
+        if online is False and not data.get("postcode"):
+            self.add_error("postcode", _("An event in person needs the postcode of its place."))
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The event must end after it starts."))
+        deadline = data.get("registration_deadline")
+        if deadline and starts and deadline > starts:
+            self.add_error(
+                "registration_deadline", _("Registration must close before the event starts.")
+            )
+        self._check_meetings(data, starts, ends)
+        capacity = data.get("capacity")
+        if capacity and self.instance.pk:
+            registered = steps.registered_count(self.instance)
+            if capacity < registered:
+                self.add_error(
+                    "capacity",
+                    _(
+                        "%(count)s organisations are registered already; the capacity cannot "
+                        "be lower. Ask some to cancel first."
+                    )
+                    % {"count": registered},
+                )
+        return data
+
+    def _check_meetings(self, data, starts, ends):
+        since, until = data.get("meetings_from"), data.get("meetings_until")
+        if bool(since) != bool(until):
+            self.add_error(
+                "meetings_until" if since else "meetings_from",
+                _("Give both the start and the end of the meetings, or neither."),
+            )
+            return
+        if data.get("tables") and not since:
+            self.add_error("meetings_from", _("Meetings at tables need a start and an end."))
+            return
+        if not (since and until):
+            return
+        if until <= since:
+            self.add_error("meetings_until", _("The meetings must end after they start."))
+            return
+        if not (starts and ends):
+            return
+        zone = timezone.get_current_timezone()
+        day = timezone.localtime(starts).date()
+        first = timezone.make_aware(datetime.combine(day, since), zone)
+        last = timezone.make_aware(datetime.combine(day, until), zone)
+        if first < starts or last > ends:
+            self.add_error(
+                "meetings_from",
+                _("The meetings must take place within the event, from %(start)s to %(end)s.")
+                % {
+                    "start": timezone.localtime(starts).strftime("%H:%M"),
+                    "end": timezone.localtime(ends).strftime("%H:%M"),
+                },
+            )
+
+
+class ManagedByRegion:
+    """Regisseurs see and change what belongs to the regions they coordinate."""
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or manages_events(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._manages(request, obj)
+
+    def _manages(self, request, obj):
+        if obj is None:
+            return manages_events(request)
+        event = obj if isinstance(obj, Event) else obj.event
+        return access.is_event_manager(request.user, event)
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    fields = ["organisation", "status", "people", "listed", "created_at", "promoted_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["status", "created_at", "pk"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organisation")
+            .prefetch_related("attendees")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return manages_events(request) or super().has_view_permission(request, obj)
+
+    @admin.display(description=_("people"))
+    def people(self, registration):
+        return ", ".join(f"{a.name} <{a.email}>" for a in registration.attendees.all())
+
+
+@admin.register(Event)
+class EventAdmin(ManagedByRegion, admin.ModelAdmin):
+    form = EventForm
+    list_display = [
+        "title",
+        "region",
+        "kind",
+        "starts_at",
+        "registration_deadline",
+        "capacity",
+        "registered_column",
+        "waiting_column",
+        "published",
+    ]
+    list_filter = ["kind", "published", ("region", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["region"]
+    search_fields = ["title"]
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [RegistrationInline]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "region", "description", "audience"]}),
+        (
+            _("Date and place"),
+            {
+                "fields": [
+                    "starts_at",
+                    "ends_at",
+                    "online",
+                    "address",
+                    "postcode",
+                    "online_url",
+                ]
+            },
+        ),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "capacity",
+                    "people_per_registration",
+                    "registration_deadline",
+                    "published",
+                ]
+            },
+        ),
+        (_("Theme"), {"fields": ["sector", "category"]}),
+        (
+            _("Meetings"),
+            {"fields": ["meetings_from", "meetings_until", "slot_minutes", "tables"]},
+        ),
+        (None, {"fields": ["created_by", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        run = Event.objects.run_by(request.user).values("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=run)
+            .annotate(
+                registered=Count(
+                    "registrations",
+                    filter=Q(registrations__status=RegistrationStatus.REGISTERED),
+                ),
+                waiting=Count(
+                    "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
+                ),
+            )
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self._manages(request, obj)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) or manages_events(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # An event with deals is protected by the database; the admin says so.
+        return super().has_delete_permission(request, obj) or self._manages(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region" and not request.user.is_superuser:
+            kwargs["queryset"] = Region.objects.filter(regisseurs=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if change and "capacity" in form.changed_data:
+            # The admin's view runs in one transaction: lock the row before the places count.
+            Event.objects.select_for_update().filter(pk=obj.pk).first()
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            steps.fill_places(obj)
+
+    @admin.display(description=_("registered"), ordering="registered")
+    def registered_column(self, event):
+        return event.registered
+
+    @admin.display(description=_("waiting"), ordering="waiting")
+    def waiting_column(self, event):
+        return event.waiting
+
+
+class AttendeeInline(admin.TabularInline):
+    model = Attendee
+    fields = ["name", "email", "user"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return manages_events(request) or super().has_view_permission(request, obj)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ManagedByRegion, admin.ModelAdmin):
+    """Who registered, for the regisseur's overview; read-only (events/registration.py)."""
+
+    list_display = ["organisation", "event", "status", "people_count", "listed", "created_at"]
+    list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["organisation", "event"]
+    search_fields = ["organisation__name", "event__title", "attendees__email"]
+    inlines = [AttendeeInline]
+    fields = [
+        "event",
+        "organisation",
+        "status",
+        "registered_by",
+        "offers",
+        "offered_categories",
+        "seeks",
+        "sought_categories",
+        "listed",
+        "attended",
+        "created_at",
+        "promoted_at",
+        "cancelled_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        run = Event.objects.run_by(request.user).values("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(event__in=run)
+            .annotate(people=Count("attendees", distinct=True))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("people"), ordering="people")
+    def people_count(self, registration):
+        return registration.people
