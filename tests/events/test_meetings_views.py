@@ -519,3 +519,17 @@ def test_the_grid_runs_a_fixed_number_of_queries(client, world, django_assert_nu
         html = client.get(page(world, "grid/")).content.decode()
     assert html.count("badge--success") == 5
     print(f"\ngrid: {len(few.captured_queries)} queries for 0 or 5 meetings")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("fr", "Suggéré pour vous"), ("en", "Suggested for you")]
+)
+def test_the_pages_speak_french_and_english(client, world, language, text):
+    meeting = ask(world)
+    meetings.accept(meeting, user=world.social_member)
+    client.force_login(world.employer)
+
+    html = client.get(f"/{language}{page(world, 'participants/')}").content.decode()
+    assert text in html
+    for path in ("meetings/", "schedule/print/"):
+        assert client.get(f"/{language}{page(world, path)}").status_code == 200
