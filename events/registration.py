@@ -31,6 +31,7 @@ from portal import audit, emails
 from portal.models import Notification, User
 from portal.notifications import absolute, reverse_in
 
+from . import meetings
 from .models import ACTIVE, Attendee, Event, Registration, RegistrationStatus
 
 S = RegistrationStatus
@@ -288,6 +289,8 @@ def cancel(registration, *, user, now=None):
         locked.save(update_fields=["status", "cancelled_at"])
         audit.record(user, "event_registration.cancelled", locked, from_status=was)
         _tell(locked, "cancelled")
+        # Its meetings are cancelled with it: the other sides' seats and the tables are free.
+        meetings.release(locked, now=now)
         if was == S.REGISTERED:
             fill_places(event, now=now)
     registration.status, registration.cancelled_at = locked.status, locked.cancelled_at

@@ -387,7 +387,9 @@ def test_with_the_broker_down_the_figures_of_before_are_served_and_the_page_work
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_computes_the_report_after_a_change(client, celery_worker):
+def test_a_real_worker_computes_the_report_after_a_change(
+    client, celery_worker, transactional_reference_data
+):
     social = SocialEnterpriseFactory(name="Maatwerk Tongeren", postcode=postcode("3700"))
     firms = [OrganisationFactory(postcode=postcode("3700")) for _ in range(4)]
     for firm in firms:

@@ -256,3 +256,29 @@ def test_the_thank_you_asks_what_came_of_it_once(world, register_for):
     [row] = emails_of(registration, "thanks")
     assert "wat kwam ervan" in row.subject.lower()
     assert "/events/netwerkmoment-tongeren/deals/new/" in row.body
+
+
+def test_cancelling_cancels_the_registrations_meetings_and_frees_the_other_side(
+    world, register_for
+):
+    from events import meetings
+    from events.models import Meeting, MeetingSeat, MeetingStatus
+
+    event = EventFactory()
+    mine = register_for(event)
+    other = RegistrationFactory(event=event)
+    slot = event.slots()[0]
+    meeting = meetings.request(
+        event, requester=mine, invitee=other, starts_at=slot, user=world.employer
+    )
+    meetings.accept(meeting, user=other.registered_by)
+
+    steps.cancel(mine, user=world.employer)
+
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.CANCELLED
+    assert not MeetingSeat.objects.filter(meeting=meeting, active=True).exists()
+    # The other side can meet someone else in that slot.
+    third = RegistrationFactory(event=event)
+    meetings.request(
+        event, requester=third, invitee=other, starts_at=slot, user=third.registered_by
+    )
