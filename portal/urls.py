@@ -42,5 +42,6 @@ urlpatterns += i18n_patterns(
     path("", include("companies.urls")),
     path("", include("vacancies.urls")),
     path("", include("vouchers.urls")),
+    path("", include("events.urls")),
     prefix_default_language=False,
 )
