@@ -33,6 +33,7 @@ def record(world, *, by=None, meeting=None, **changes):
 
 
 def refused(code, make):
+    """The refusal's code and its message (in Dutch, the portal's first language)."""
     with pytest.raises(ValidationError) as caught:
         make()
     assert caught.value.code == code
@@ -66,7 +67,7 @@ def test_a_deal_recorded_after_its_start_enters_the_register_from_that_start(met
 def test_someone_who_was_not_in_the_meeting_is_refused(met):
     for outsider in (met.stranger, met.regisseur, met.administrator):
         message = refused("not_in_meeting", lambda u=outsider: record(met, by=u))
-        assert "Only a member of one of the two organisations that met" in message
+        assert "Alleen een lid van een van de twee organisaties die elkaar ontmoetten" in message
     assert not Deal.objects.exists()
 
 
@@ -75,7 +76,7 @@ def test_a_meeting_not_accepted_is_refused(met):
         met.meeting.status = status
         met.meeting.save()
         message = refused("meeting_not_accepted", lambda: record(met))
-        assert "was not accepted by both sides" in message
+        assert "niet door beide kanten aanvaard" in message
 
 
 def test_the_same_pair_twice_for_one_meeting_is_refused(met):
@@ -102,14 +103,14 @@ def test_a_deal_is_recorded_from_the_start_of_the_event(reference_data, db):
             expected_start=timezone.localdate() + timedelta(days=30),
         )
     assert caught.value.code == "before_event"
-    assert "during or after the event" in caught.value.messages[0]
+    assert "tijdens of na het evenement" in caught.value.messages[0]
 
 
 def test_two_regular_organisations_make_no_deal(met):
     other = RegistrationFactory(event=met.event)
     meeting = meet(met.event, met.firm, other, slot=1)
     message = refused("same_kind", lambda: record(met, meeting=meeting))
-    assert "between a social-economy enterprise and a regular organisation" in message
+    assert "tussen een sociale-economieonderneming en een reguliere organisatie" in message
 
 
 def test_the_expected_start_lies_between_the_event_and_two_years_after(met):
