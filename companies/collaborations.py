@@ -263,8 +263,26 @@ def _locked(collaboration):
     )
 
 
-def declare(*, organisation, other, role, category, started, ended=None, channel, by):
+# The sources of what one side declares and the other confirms (and so may withdraw).
+DECLARED = (CollaborationSource.MANUAL, CollaborationSource.EVENT)
+
+
+def declare(
+    *,
+    organisation,
+    other,
+    role,
+    category,
+    started,
+    ended=None,
+    channel,
+    by,
+    source=CollaborationSource.MANUAL,
+):
     """`by`, a member of `organisation`, declares a collaboration with `other`.
+
+    `source` says where the declaration was made: by hand (MANUAL), or as a deal at a network
+    event (EVENT, events/deals.py); either way the other side confirms it.
 
     Returns (collaboration, created). The declaring side has confirmed it; the other side's
     members are asked to confirm or dispute it. The same pair, role, category and start is the
@@ -292,7 +310,7 @@ def declare(*, organisation, other, role, category, started, ended=None, channel
             defaults={
                 "ended": ended,
                 "channel": channel,
-                "source": CollaborationSource.MANUAL,
+                "source": source,
                 "declared_by": by,
                 f"confirmed_by_{side}_at": timezone.now(),
             },
@@ -402,7 +420,7 @@ def withdraw(collaboration, *, organisation, by):
     collaboration = _locked(collaboration)
     side = side_of(collaboration, organisation)
     if (
-        collaboration.source != CollaborationSource.MANUAL
+        collaboration.source not in DECLARED
         or _confirmed_at(collaboration, side) is None
         or _confirmed_at(collaboration, _other(side)) is not None
     ):

@@ -642,6 +642,9 @@ class CollaborationSource(models.TextChoices):
     VOUCHER = "voucher", _("Redeemed voucher")
     SERVICE_REQUEST = "service_request", _("Accepted offer")
     IMPORT = "import", _("Imported")
+    # Issue 22: a deal recorded after a meeting at a network event (events/deals.py); declared
+    # by one side like MANUAL and confirmed by the other.
+    EVENT = "event", _("Deal at a network event")
 
 
 class CollaborationQuerySet(models.QuerySet):

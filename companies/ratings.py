@@ -20,12 +20,11 @@ side is part of what is signed.
 
 from datetime import timedelta
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal import emails
+from portal import emails, signed_links
 from portal.notifications import absolute, reverse_in
 
 from . import membership
@@ -63,31 +62,20 @@ def is_period(value):
 
 
 def token(collaboration, side, period):
-    return signing.dumps({"c": collaboration.pk, "s": side, "p": period}, salt=SALT, compress=True)
+    return signed_links.sign({"c": collaboration.pk, "s": side, "p": period}, salt=SALT)
 
 
-class LinkInvalid(Exception):
-    """The link was changed or is not a rating link of ours."""
-
-
-class LinkExpired(Exception):
-    """The link is older than LINK_DAYS."""
-
-
-class LinkUsed(Exception):
-    """The side has already rated the collaboration for this period."""
+# The link's problems (portal/signed_links.py); LinkUsed: the side has rated for the period.
+LinkInvalid = signed_links.LinkInvalid
+LinkExpired = signed_links.LinkExpired
+LinkUsed = signed_links.LinkUsed
 
 
 def read(value):
     """(collaboration, side, period) of a link, with the two organisations; raises LinkInvalid,
     LinkExpired or LinkUsed. Two queries."""
-    try:
-        data = signing.loads(value, salt=SALT, max_age=timedelta(days=LINK_DAYS))
-    except signing.SignatureExpired:
-        raise LinkExpired from None
-    except signing.BadSignature:
-        raise LinkInvalid from None
-    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+    data = signed_links.read(value, salt=SALT, days=LINK_DAYS)
+    if not isinstance(data.get("c"), int):
         raise LinkInvalid
     side, period = data.get("s"), data.get("p")
     if side not in RatingSide.values or not is_period(period):

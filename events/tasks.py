@@ -1,12 +1,13 @@
 """Daily work on events, scheduled by Celery beat (CELERY_BEAT_SCHEDULE in settings).
 
-Each task is safe to run again, or late: the emails are written once per registration and person
-under the outbox's dedupe keys, and the tasks act on the events' times, not on the day they run.
+Each task is safe to run again, or late: it acts on the events' and the deals' dates, not on the
+day it runs, and writes each email once under the outbox's dedupe key (per registration and
+person; per deal, side, period and member).
 """
 
 from celery import shared_task
 
-from . import registration
+from . import deals, registration
 
 
 @shared_task(acks_late=True)
@@ -19,3 +20,9 @@ def send_event_reminders():
 def send_event_thanks():
     """After an event, thank the participants and ask what came of it."""
     return registration.send_thanks()
+
+
+@shared_task(acks_late=True)
+def ask_deal_follow_ups():
+    """3, 6 and 12 months after a deal, ask both sides whether it was carried out."""
+    return deals.ask_due()

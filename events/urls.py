@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views, views
+from . import meeting_views, outcome_views, views
 
 app_name = "events"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     # registering and one's registration. The fixed paths come before the event's <slug>.
     path("events/", views.event_list, name="list"),
     path("events/regions/<slug:slug>.ics", views.region_feed, name="region_feed"),
+    # The follow-up email's signed link (events/deals.py): no login, it can only answer.
+    path(
+        "events/deals/follow-up/<str:token>/",
+        outcome_views.deal_follow_up,
+        name="deal_follow_up",
+    ),
     path("events/<slug:slug>/", views.event_detail, name="detail"),
     path("events/<slug:slug>/calendar.ics", views.event_calendar, name="calendar"),
     path("events/<slug:slug>/register/", views.register, name="register"),
@@ -33,4 +39,8 @@ urlpatterns = [
         name="schedule_print",
     ),
     path("events/<slug:slug>/grid/", meeting_views.grid, name="grid"),
+    # What came of an event (items 4-5: events/deals.py, attendance.py, event_report.py).
+    path("events/<slug:slug>/deals/new/", outcome_views.deal_new, name="deal_new"),
+    path("events/<slug:slug>/attendance/", outcome_views.attendance_list, name="attendance"),
+    path("events/<slug:slug>/report/", outcome_views.report, name="report"),
 ]

@@ -327,6 +327,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.send_event_thanks",
         "schedule": crontab(hour=9, minute=30),
     },
+    # Events: both sides of a deal made at an event are asked, 3, 6 and 12 months on, whether it
+    # was carried out (events/deals.py).
+    "ask-deal-follow-ups": {
+        "task": "events.tasks.ask_deal_follow_ups",
+        "schedule": crontab(hour=9, minute=30),
+    },
     # Privacy: what is kept no longer than the PRIVACY_* periods below is removed at night.
     "remove-expired-personal-data": {
         "task": "portal.tasks.remove_expired_personal_data",

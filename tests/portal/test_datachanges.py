@@ -16,13 +16,16 @@ from django.utils import timezone
 
 from companies import reports
 from companies.models import Collaboration, CollaborationRating, Recognition
+from events.models import Deal, Meeting
 from portal import datachanges, tasks
 from portal.models import DataChange, Province, Region, Sector, ServiceCategory
 from tests.factories import (
     CandidateFactory,
+    EventFactory,
     OfferedServiceFactory,
     OfferFactory,
     OrganisationFactory,
+    RegistrationFactory,
     ServiceRequestFactory,
     SocialEnterpriseFactory,
     UserFactory,
@@ -168,6 +171,21 @@ def a_row_in_every_tracked_table(reference_data, db):
     )
     OfferFactory(service_request=ServiceRequestFactory(organisation=regular), enterprise=social)
     VoucherFactory()
+    event = EventFactory()
+    one, other = RegistrationFactory(event=event), RegistrationFactory(event=event)
+    meeting = Meeting.objects.create(
+        event=event, requester=one, invitee=other, starts_at=event.slots()[0], table=1
+    )
+    Deal.objects.create(
+        event=event,
+        meeting=meeting,
+        collaboration=collaboration,
+        regular=regular,
+        social=social,
+        what="Groenonderhoud",
+        role="client",
+        expected_start=date(2020, 1, 1),
+    )
 
 
 def test_a_write_to_any_tracked_table_moves_the_version(a_row_in_every_tracked_table):

@@ -1,0 +1,163 @@
+"""The pages of what came of an event (events/outcome_views.py): recording a deal (members of a
+side of an accepted meeting), the sign-in list and the event's report (the event's regisseurs and
+administrators, with the second factor), for everyone in the access matrix."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events.models import Deal, Registration
+from tests.events import outcome_world
+from tests.factories import RegistrationFactory, log_in_as
+
+DEAL = "/en/events/{}/deals/new/"
+ATTENDANCE = "/en/events/{}/attendance/"
+REPORT = "/en/events/{}/report/"
+
+# The made-up event that happened (tests/events/outcome_world.py).
+met = outcome_world.met
+
+
+def deal_data(met, **changes):
+    return {
+        "meeting": met.meeting.pk,
+        "what": "Groenonderhoud van de parking.",
+        "role": "client",
+        "category": met.category.pk,
+        "expected_start": (timezone.localdate() + timedelta(days=20)).isoformat(),
+        **changes,
+    }
+
+
+def test_anonymous_is_sent_to_log_in(client, met):
+    for url in (DEAL, ATTENDANCE, REPORT):
+        response = client.get(url.format(met.event.slug))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.post(DEAL.format(met.event.slug), deal_data(met))
+    assert not Deal.objects.exists()
+
+
+@pytest.mark.parametrize("side", ["firm_member", "enterprise_member"])
+def test_a_member_of_either_side_records_a_deal(client, met, side):
+    log_in_as(client, getattr(met, side))
+    page = client.get(DEAL.format(met.event.slug))
+    assert page.status_code == 200
+    assert "table 1" in page.content.decode()
+    response = client.post(DEAL.format(met.event.slug), deal_data(met))
+    assert response.status_code == 302
+    assert Deal.objects.get().recorded_by == getattr(met, side)
+
+
+@pytest.mark.parametrize(
+    "who", ["stranger", "nobody", "regisseur", "other_regisseur", "administrator"]
+)
+def test_no_one_else_records_a_deal(client, met, who):
+    log_in_as(client, getattr(met, who))
+    page = client.get(DEAL.format(met.event.slug))
+    assert "You have no such meeting here." in page.content.decode()
+    response = client.post(DEAL.format(met.event.slug), deal_data(met))
+    assert response.status_code == 200
+    assert "Choose one of your accepted meetings at this event." in response.content.decode()
+    assert not Deal.objects.exists()
+
+
+def test_a_deal_with_bad_input_says_what_is_wrong(client, met):
+    log_in_as(client, met.firm_member)
+    response = client.post(
+        DEAL.format(met.event.slug),
+        deal_data(met, what="", role="boss", expected_start="tomorrow", category="999999"),
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    for message in (
+        "Say what you agreed.",
+        "Choose a role from the list.",
+        "Give a date such as 2026-05-31.",
+        "Choose a service from the list.",
+    ):
+        assert message in text
+    day = timezone.localtime(met.event.starts_at).date()
+    response = client.post(
+        DEAL.format(met.event.slug),
+        deal_data(met, expected_start=(day - timedelta(days=3)).isoformat()),
+    )
+    assert "The expected start cannot lie before the event" in response.content.decode()
+    client.post(DEAL.format(met.event.slug), deal_data(met))
+    response = client.post(DEAL.format(met.event.slug), deal_data(met))
+    assert "is already recorded" in response.content.decode()
+    assert Deal.objects.count() == 1
+
+
+def test_an_unknown_event_is_not_found(client, met):
+    log_in_as(client, met.firm_member)
+    assert client.get(DEAL.format("no-such-event")).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["firm_member", "stranger", "other_regisseur"])
+def test_only_the_events_regisseurs_and_administrators_see_the_list_and_report(client, met, who):
+    log_in_as(client, getattr(met, who))
+    for url in (ATTENDANCE, REPORT):
+        assert client.get(url.format(met.event.slug)).status_code == 403
+    response = client.post(ATTENDANCE.format(met.event.slug), {"attended": [met.firm.pk]})
+    assert response.status_code == 403
+    assert Registration.objects.filter(attended__isnull=False).count() == 0
+
+
+def test_staff_without_the_second_factor_are_sent_to_it(client, met):
+    client.force_login(met.regisseur)
+    response = client.get(ATTENDANCE.format(met.event.slug))
+    assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
+    client.post(ATTENDANCE.format(met.event.slug), {"attended": [met.firm.pk]})
+    assert Registration.objects.filter(attended__isnull=False).count() == 0
+
+
+@pytest.mark.parametrize("who", ["regisseur", "administrator"])
+def test_the_events_regisseur_or_an_administrator_marks_attendance(client, met, who):
+    log_in_as(client, getattr(met, who))
+    page = client.get(ATTENDANCE.format(met.event.slug))
+    assert page.status_code == 200
+    assert "Drukkerij Peeters" in page.content.decode()
+    response = client.post(ATTENDANCE.format(met.event.slug), {"attended": [met.firm.pk]})
+    assert response.status_code == 302
+    met.firm.refresh_from_db()
+    met.enterprise.refresh_from_db()
+    assert (met.firm.attended, met.enterprise.attended) == (True, False)
+    assert client.get(REPORT.format(met.event.slug)).status_code == 200
+
+
+def test_attendance_names_only_registered_organisations_and_waits_for_the_day(client, met):
+    log_in_as(client, met.regisseur)
+    waiting = RegistrationFactory(event=met.event, status="waiting")
+    response = client.post(ATTENDANCE.format(met.event.slug), {"attended": [waiting.pk]})
+    assert "Only organisations registered for this event" in response.content.decode()
+    response = client.post(ATTENDANCE.format(met.event.slug), {"attended": ["x"]})
+    assert response.status_code == 200
+    met.event.starts_at += timedelta(days=3)
+    met.event.ends_at += timedelta(days=3)
+    met.event.registration_deadline += timedelta(days=3)
+    met.event.save()
+    response = client.post(ATTENDANCE.format(met.event.slug), {"attended": [met.firm.pk]})
+    assert "Attendance is marked from the day of the event" in response.content.decode()
+    assert Registration.objects.filter(attended__isnull=False).count() == 0
+
+
+def test_the_list_and_the_report_take_a_fixed_number_of_queries(
+    client, met, django_assert_num_queries
+):
+    log_in_as(client, met.regisseur)
+    url = ATTENDANCE.format(met.event.slug)
+    client.get(url)
+    with django_assert_num_queries(QUERIES["attendance"]):
+        client.get(url)
+    for _ in range(5):
+        RegistrationFactory(event=met.event)
+    with django_assert_num_queries(QUERIES["attendance"]):
+        client.get(url)
+    with django_assert_num_queries(QUERIES["report"]):
+        client.get(REPORT.format(met.event.slug))
+
+
+# The session, the user and the event's management check, then the list (registrations and
+# their people: two) or the report's figures (four grouped queries), whatever the event's size.
+QUERIES = {"attendance": 6, "report": 8}
