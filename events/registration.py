@@ -408,7 +408,7 @@ def _links(registration, language):
         "calendar_url": absolute(reverse_in("events:calendar", language, slug=event.slug)),
         # Engineer C's page (issue 22, item 4); built from the event's address, as it may not be
         # in this branch's URLs yet.
-        "deal_url": absolute(reverse_in("events:detail", language, slug=event.slug) + "deals/new/"),
+        "deal_url": absolute(reverse_in("events:deal_new", language, slug=event.slug)),
     }
 
 
