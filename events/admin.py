@@ -12,7 +12,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Postcode, Region
@@ -135,8 +135,8 @@ class EventForm(forms.ModelForm):
                 "meetings_from",
                 _("The meetings must take place within the event, from %(start)s to %(end)s.")
                 % {
-                    "start": timezone.localtime(starts).strftime("%H:%M"),
-                    "end": timezone.localtime(ends).strftime("%H:%M"),
+                    "start": formats.time_format(timezone.localtime(starts), "TIME_FORMAT"),
+                    "end": formats.time_format(timezone.localtime(ends), "TIME_FORMAT"),
                 },
             )
 

@@ -47,8 +47,12 @@ def fold(line):
 
 
 def utc(moment):
-    """A DATE-TIME in UTC (3.3.5, form #2)."""
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """A DATE-TIME in UTC (3.3.5, form #2): a machine's form, not a date for people."""
+    moment = moment.astimezone(UTC)
+    return (
+        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+        f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
+    )
 
 
 def host():

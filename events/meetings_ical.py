@@ -4,53 +4,16 @@ The few rules a calendar application holds us to: lines end in CRLF, text escape
 semicolon, comma and newlines (3.3.11), lines longer than 75 octets fold with CRLF and a space,
 never inside a UTF-8 character (3.1), times are in UTC ("Z"), and every meeting has a UID of its
 own, so that a calendar subscribed to the file updates a moved or cancelled meeting instead of
-adding it twice. (When events/ical.py of the event pages lands, both share one writer.)
+adding it twice. The writing itself (escaping, folding, UTC times) is events/ical.py's.
 """
 
-from datetime import UTC, timedelta
-from urllib.parse import urlsplit
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-LINE_OCTETS = 75
-
-
-def escape(text):
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line):
-    """The content line cut into pieces of at most 75 octets, continuations starting with a
-    space, never splitting a character."""
-    pieces, current, size = [], "", 0
-    for character in line:
-        octets = len(character.encode())
-        limit = LINE_OCTETS if not pieces else LINE_OCTETS - 1  # the space counts
-        if size + octets > limit:
-            pieces.append(current)
-            current, size = "", 0
-        current += character
-        size += octets
-    pieces.append(current)
-    return "\r\n ".join(pieces)
-
-
-def utc(moment):
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _host():
-    return urlsplit(settings.SITE_URL).hostname or "brugwerk"
+from .ical import CRLF, escape, fold, host, utc
 
 
 def _place(event, meeting):
@@ -80,7 +43,7 @@ def schedule_calendar(event, meetings, *, organisation):
         ).organisation
         lines += [
             "BEGIN:VEVENT",
-            f"UID:event-meeting-{meeting.pk}@{_host()}",
+            f"UID:event-meeting-{meeting.pk}@{host()}",
             f"DTSTAMP:{stamp}",
             f"DTSTART:{utc(meeting.starts_at)}",
             f"DTEND:{utc(meeting.starts_at + length)}",
@@ -91,4 +54,4 @@ def schedule_calendar(event, meetings, *, organisation):
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    return "".join(fold(line) + CRLF for line in lines)

@@ -271,10 +271,11 @@ class Attendee(models.Model):
     )
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("email"))
+    # The person's own: their name and address at the event go with their account.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",

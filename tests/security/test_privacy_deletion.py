@@ -45,6 +45,8 @@ RELATIONS = {
     "account.EmailAddress.user": OWN,
     "mfa.Authenticator.user": OWN,
     "usersessions.UserSession.user": OWN,
+    # A person's name and address on an event's list of people.
+    "events.Attendee.user": OWN,
     # Django's "recent actions" of the admin; the audit log is the record that stays.
     "admin.LogEntry.user": OWN,
     # History that stays, without the name.
@@ -64,6 +66,12 @@ RELATIONS = {
     "vacancies.Response.created_by": HISTORY,
     "vouchers.Voucher.applied_by": HISTORY,
     "vouchers.VoucherEvent.actor": HISTORY,
+    # Events: the organisation's registration, the event, its meetings and deals stay.
+    "events.Event.created_by": HISTORY,
+    "events.Registration.registered_by": HISTORY,
+    "events.Meeting.placed_by": HISTORY,
+    "events.Deal.recorded_by": HISTORY,
+    "events.DealFollowUp.answered_by": HISTORY,
 }
 # Many-to-many links: the link rows go (the person no longer coordinates the region, ...).
 LINKS = {"portal.Region.regisseurs", "portal.User.groups", "portal.User.user_permissions"}

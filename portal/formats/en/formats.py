@@ -1,6 +1,7 @@
 # Dates in English (portal/formats/__init__.py): "13 December 2026" in text, "13/12/2026" in
 # tables: day first, as in Belgium (and Britain), never the American month first.
 DATE_FORMAT = "j F Y"
+TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j F Y, H:i"
 SHORT_DATE_FORMAT = "d/m/Y"
 SHORT_DATETIME_FORMAT = "d/m/Y H:i"
