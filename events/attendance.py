@@ -14,12 +14,8 @@ from django.utils.translation import gettext as _
 
 from portal.validators import localised
 
+from .access import is_event_manager
 from .models import Event, Registration, RegistrationStatus
-
-
-def manages(user, event):
-    """Whether the user runs the event: an administrator, or a regisseur of its region."""
-    return Event.objects.run_by(user).filter(pk=event.pk).exists()
 
 
 def sign_in_list(event):
@@ -37,7 +33,7 @@ def mark(event, *, attended, by, now=None):
     """Record that the registrations whose ids are in `attended` came and the other registered
     ones did not; returns how many registrations changed. `attended` may only name registered
     organisations of the event (a form offers no others; anything else is refused)."""
-    if not manages(by, event):
+    if not is_event_manager(by, event):
         raise PermissionDenied("Only the event's regisseurs and administrators mark attendance.")
     now = now or timezone.now()
     day = timezone.localtime(event.starts_at).date()

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from companies import access as companies_access
 from portal import twofactor
 
-from . import meetings
+from . import access, meetings
 from .meeting_forms import MeetingRequestForm, PlaceMeetingForm, slot_label, slot_value
 from .meetings_ical import schedule_calendar
 from .models import Event, Meeting, MeetingStatus, Registration
@@ -34,7 +34,7 @@ def _event(request, slug):
     event = get_object_or_404(
         Event.objects.select_related("region", "postcode"), slug=str(slug)[:220]
     )
-    if not event.published and not meetings.manages(request.user, event):
+    if not event.published and not access.is_event_manager(request.user, event):
         raise Http404
     return event
 
@@ -62,7 +62,7 @@ def participants(request, slug):
     event = _event(request, slug)
     mine = _mine(request, event)
     if not mine:
-        if not meetings.manages(request.user, event):
+        if not access.is_event_manager(request.user, event):
             return _refused(request, event)
         if step := twofactor.second_factor_step(request):
             return step
@@ -175,7 +175,7 @@ def answer(request, slug, pk, answer):
     if answer not in ANSWERS:
         raise Http404
     event = _event(request, slug)
-    manager = meetings.manages(request.user, event)
+    manager = access.is_event_manager(request.user, event)
     sides = companies_access.memberships_of(request.user).values("organisation")
     visible = Meeting.objects.filter(event=event)
     if not manager:
@@ -248,7 +248,7 @@ def schedule_print(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def grid(request, slug):
     event = _event(request, slug)
-    if not meetings.manages(request.user, event):
+    if not access.is_event_manager(request.user, event):
         return _refused(request, event)
     if step := twofactor.second_factor_step(request):
         return step

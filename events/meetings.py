@@ -38,6 +38,7 @@ from portal import audit, emails
 from portal.models import Notification, User
 from portal.notifications import absolute, reverse_in
 
+from .access import is_event_manager
 from .models import BOOKED, Event, Meeting, MeetingSeat, MeetingStatus, Registration
 
 S = MeetingStatus
@@ -53,15 +54,6 @@ class MeetingError(ValidationError):
 
 
 # --- Who may -------------------------------------------------------------------------------------
-
-
-def manages(user, event):
-    """Administrators manage every event; a regisseur those of the regions they coordinate."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    return Event.objects.run_by(user).filter(pk=event.pk).exists()
 
 
 def registrations_of(user, event):
@@ -365,7 +357,7 @@ def request(event, *, requester, invitee, starts_at, user, message="", now=None)
 
 def place(event, *, requester, invitee, starts_at, table, by, now=None):
     """A manager of the event places a meeting by hand, accepted for both sides at once."""
-    if not manages(by, event):
+    if not is_event_manager(by, event):
         raise PermissionDenied("Only the event's regisseurs and administrators place meetings.")
     now = now or timezone.now()
     with transaction.atomic():
@@ -459,7 +451,7 @@ def cancel(meeting, *, user, now=None):
     meeting; the seats and the table are free again, and the other side hears of it."""
     sides = (meeting.requester.organisation_id, meeting.invitee.organisation_id)
     acting_side = next((side for side in sides if is_member(user, side)), None)
-    if acting_side is None and not manages(user, meeting.event):
+    if acting_side is None and not is_event_manager(user, meeting.event):
         raise PermissionDenied("Only the meeting's sides and the event's managers cancel it.")
     now = now or timezone.now()
     with transaction.atomic():

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Collaboration, CollaborationRole, Organisation
-from portal.models import Postcode, Region, Sector, ServiceCategory
+from portal.models import Postcode, Region, RunByRegionQuerySet, Sector, ServiceCategory
 from portal.validators import MinValueValidator
 
 
@@ -43,7 +43,7 @@ class EventAudience(models.TextChoices):
     PUBLIC = "public", _("Public bodies")
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(RunByRegionQuerySet):
     def published(self):
         return self.filter(published=True)
 
@@ -52,14 +52,6 @@ class EventQuerySet(models.QuerySet):
 
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now())
-
-    def run_by(self, user):
-        """Events a user manages: all for administrators, their regions' for regisseurs."""
-        if not (user.is_authenticated and user.is_active and user.is_staff):
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(region__regisseurs=user)
 
 
 class Event(models.Model):

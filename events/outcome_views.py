@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from companies.access import memberships_of
 from portal import twofactor
 
-from . import attendance, deals, event_report
+from . import access, attendance, deals, event_report
 from .models import Event
 from .outcome_forms import AttendanceForm, DealForm, FollowUpForm
 
@@ -131,7 +131,7 @@ def deal_follow_up(request, token):
 def _managed(request, slug):
     """The event, for its regisseurs and administrators; PermissionDenied for anyone else."""
     event = _event(slug)
-    if not attendance.manages(request.user, event):
+    if not access.is_event_manager(request.user, event):
         raise PermissionDenied
     return event
 

@@ -114,6 +114,7 @@ def event_detail(request, slug):
     )
     state, reason = _register_state(request, event, registrations)
     participant = any(r.status == RegistrationStatus.REGISTERED for r in registrations)
+    now = timezone.now()
     context = {
         "event": event,
         "registrations": registrations,
@@ -123,6 +124,11 @@ def event_detail(request, slug):
         "reason": reason,
         "manager": access.is_event_manager(request.user, event),
         "theme": [theme for theme in (event.sector, event.category) if theme],
+        # The links to the event's other pages: meetings only when it has them, deals and
+        # attendance from its start, the places only while it is ahead.
+        "has_meetings": bool(event.tables and event.meetings_from and event.meetings_until),
+        "started": event.starts_at <= now,
+        "over": event.ends_at < now,
     }
     return render(request, "events/event_detail.html", context)
 

@@ -204,6 +204,18 @@ class RegionKind(models.TextChoices):
     PROVINCE = "province", _("Province")
 
 
+class RunByRegionQuerySet(models.QuerySet):
+    """Rows that belong to a `region` and are run by its regisseurs (programmes, events)."""
+
+    def run_by(self, user):
+        """Those a user manages: all for administrators, their regions' for regisseurs."""
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(region__regisseurs=user)
+
+
 class Region(models.Model):
     """A regie sociale economie, a cluster or a province: the area a regisseur looks after."""
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies import bank_accounts
 from companies.models import Collaboration, Organisation
-from portal.models import Municipality, Region, ServiceCategory
+from portal.models import Municipality, Region, RunByRegionQuerySet, ServiceCategory
 from portal.validators import MinValueValidator
 
 
@@ -52,7 +52,7 @@ COUNTING = (
 RESERVED_SLUGS = {"mine", "redeem"}
 
 
-class ProgrammeQuerySet(models.QuerySet):
+class ProgrammeQuerySet(RunByRegionQuerySet):
     def open(self, on=None):
         """Programmes whose application window includes the day `on` (default today)."""
         on = on or timezone.localdate()
@@ -89,14 +89,6 @@ class ProgrammeQuerySet(models.QuerySet):
             left=F("budget") - F("held"),
             vouchers_left=Floor((F("budget") - F("held")) / F("voucher_value")),
         )
-
-    def run_by(self, user):
-        """Programmes a user manages: all for administrators, their regions' for regisseurs."""
-        if not (user.is_authenticated and user.is_active and user.is_staff):
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(region__regisseurs=user)
 
 
 class Programme(models.Model):

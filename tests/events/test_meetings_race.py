@@ -8,17 +8,16 @@ writes that bypass events/meetings.py against the database's own guard, the part
 constraint meeting_seat_no_double_booking.
 """
 
-import threading
 from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from events import meetings
 from events.meetings import MeetingError
 from events.models import Meeting, MeetingSeat
 from tests.factories import EventFactory, RegistrationFactory
+from tests.races import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -33,27 +32,6 @@ def race():
     wanted = RegistrationFactory(event=event, organisation__name="Gegeerd Bedrijf")
     racers = [RegistrationFactory(event=event) for _ in range(RACERS)]
     return event, wanted, racers
-
-
-def run_together(work, count):
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def racer(index):
-        try:
-            barrier.wait(timeout=60)
-            outcomes[index] = work(index)
-        except Exception as error:  # noqa: BLE001 (the outcome is what the test looks at)
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=racer, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def name(outcome):

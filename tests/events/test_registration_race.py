@@ -6,43 +6,20 @@ so they queue there: exactly forty are registered, twenty wait, and the waiting 
 the order in which their transactions got the lock (created_at, then id).
 """
 
-import threading
 from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from events import registration
 from events.models import Registration, RegistrationStatus
 from tests.factories import EventFactory, MembershipFactory, OrganisationFactory
+from tests.races import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 RACERS = 60
 PLACES = 40
-
-
-def run_together(work, count):
-    """Run work(index) in `count` threads released at once; returns each one's outcome."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def racer(index):
-        try:
-            barrier.wait(timeout=60)
-            outcomes[index] = work(index)
-        except Exception as error:  # noqa: BLE001 (the outcome is what the test looks at)
-            outcomes[index] = error
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=racer, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_sixty_registrations_at_once_for_forty_places():

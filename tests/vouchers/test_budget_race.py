@@ -7,15 +7,14 @@ that the budget is used up, and the programme holds exactly thirty vouchers' wor
 test races writes that bypass the lifecycle, against the database's own guard (migration 0002).
 """
 
-import threading
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from tests.factories import ProgrammeFactory, StaffFactory, VoucherFactory, region
+from tests.races import run_together
 from vouchers import lifecycle
 from vouchers.lifecycle import VoucherError
 from vouchers.models import Programme, Voucher, VoucherEvent
@@ -36,28 +35,6 @@ def race():
     programme = ProgrammeFactory(budget=FITS * VALUE, voucher_value=VALUE)
     vouchers = VoucherFactory.create_batch(RACERS, programme=programme)
     return programme, regisseur, [voucher.pk for voucher in vouchers]
-
-
-def run_together(work, count):
-    """Run work(index) in `count` threads released at once; returns each one's outcome."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def racer(index):
-        try:
-            barrier.wait(timeout=60)
-            outcomes[index] = work(index)
-        except Exception as error:  # noqa: BLE001 (the outcome is what the test looks at)
-            outcomes[index] = error
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=racer, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def outcome_name(outcome):
