@@ -35,9 +35,11 @@ def _event(slug):
 @login_required
 @FORM_METHODS
 def deal_new(request, slug):
-    """Record a deal from one of the user's accepted meetings at the event."""
+    """Record a deal from one of the user's accepted meetings at the event. Whoever sat in none
+    (a member of another organisation, a regisseur) gets a page that says so (403)."""
     event = _event(slug)
     meetings = deals.meetings_of(event, request.user)
+    has_meetings = meetings.exists()
     organisation_ids = set(memberships_of(request.user).values_list("organisation_id", flat=True))
     form = DealForm(
         _posted(request),
@@ -45,7 +47,7 @@ def deal_new(request, slug):
         organisation_ids=organisation_ids,
         initial={"meeting": request.GET.get("meeting")},
     )
-    if request.method == "POST" and form.is_valid():
+    if has_meetings and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             deal = deals.record(
@@ -73,8 +75,8 @@ def deal_new(request, slug):
                 % {"other": other.name},
             )
             return redirect("companies:collaborations", slug=mine.slug)
-    context = {"event": event, "form": form, "has_meetings": meetings.exists()}
-    return render(request, "events/deal_new.html", context)
+    context = {"event": event, "form": form, "has_meetings": has_meetings}
+    return render(request, "events/deal_new.html", context, status=200 if has_meetings else 403)
 
 
 def _follow_up_page(request, context, status=200):

@@ -53,13 +53,26 @@ def test_a_member_of_either_side_records_a_deal(client, met, side):
     "who", ["stranger", "nobody", "regisseur", "other_regisseur", "administrator"]
 )
 def test_no_one_else_records_a_deal(client, met, who):
+    """Who sat in no accepted meeting of the event is refused (403) with the reason, for a GET
+    and for a POST naming someone else's meeting (tests/security/test_access_matrix.py)."""
     log_in_as(client, getattr(met, who))
     page = client.get(DEAL.format(met.event.slug))
+    assert page.status_code == 403
     assert "You have no such meeting here." in page.content.decode()
+    assert '<form class="form"' not in page.content.decode()
     response = client.post(DEAL.format(met.event.slug), deal_data(met))
-    assert response.status_code == 200
-    assert "Choose one of your accepted meetings at this event." in response.content.decode()
+    assert response.status_code == 403
+    assert "You have no such meeting here." in response.content.decode()
     assert not Deal.objects.exists()
+
+
+def test_a_participant_whose_meeting_was_declined_is_told_why_not(client, met):
+    met.meeting.status = "declined"
+    met.meeting.save()
+    log_in_as(client, met.firm_member)
+    page = client.get(DEAL.format(met.event.slug))
+    assert page.status_code == 403
+    assert "You have no such meeting here." in page.content.decode()
 
 
 def test_a_deal_with_bad_input_says_what_is_wrong(client, met):

@@ -5,7 +5,9 @@ Two organisations in Tongeren (3700, region Zuidoost-Limburg): a regular firm, `
 social enterprise, `enterprise`, each with an owner and an editor. A row of the matrix names the
 organisation it is about; its "member" and "owner" are that organisation's editor and owner.
 Pages that belong to a user rather than an organisation (a saved search) belong to the owner.
-The regisseur coordinates Zuidoost-Limburg, the other regisseur Vlaams-Brabant.
+The regisseur coordinates Zuidoost-Limburg, the other regisseur Vlaams-Brabant. The events
+(issue 22) are Zuidoost-Limburg's: one ahead for which both organisations registered and met, one
+of yesterday with a deal between them, and one not published yet (`_events`).
 """
 
 from datetime import timedelta
@@ -19,10 +21,13 @@ from django.utils import timezone
 from companies import collaborations, freshness, ratings
 from companies.models import Collaboration, JoinRequest, Membership
 from companies.reports import sections
+from events import deals
+from events.models import Deal, Meeting, MeetingSeat, Registration
 from portal import audit, notifications
 from portal.models import Notification
 from tests.factories import (
     CandidateFactory,
+    EventFactory,
     InvitationFactory,
     MembershipFactory,
     OfferedServiceFactory,
@@ -36,7 +41,9 @@ from tests.factories import (
     UserFactory,
     VacancyFactory,
     VoucherFactory,
+    at,
     first_service_category,
+    in_days,
     postcode,
     region,
 )
@@ -150,6 +157,8 @@ def build(media_root):
     (media_root / "logos").mkdir(parents=True, exist_ok=True)
     (media_root / "logos" / "matrix.png").write_bytes(PNG)
 
+    events = _events(employer, enterprise, people, category)
+
     newcomer = UserFactory(name="Nina Nieuw", verified=False)
     administrator = StaffFactory(name="Ada Admin", is_superuser=True)
     stranger = UserFactory(name="Stan Stranger")
@@ -194,7 +203,84 @@ def build(media_root):
         member_membership=Membership.objects.get(
             organisation=employer, user=people["employer"].member
         ),
+        **events,
     )
+
+
+def _events(employer, enterprise, people, category):
+    """Three events of Zuidoost-Limburg (the regisseur's region), made without the steps of
+    events/ (no emails, no locks: the world only needs the rows).
+
+    `event`, in two weeks and open for registration: the employer and the enterprise are
+    registered and on the participant list, with an accepted meeting (the employer asked) and
+    a requested one (waiting for the enterprise's answer). `past_event`, yesterday: the same
+    two met, and the employer recorded a deal, whose 3-month follow-up link is
+    `follow_up_token`. `draft_event`: not published yet.
+    """
+    event = EventFactory(title="Netwerkmoment Matrix", slug="matrix-netwerkmoment")
+    past_event = EventFactory(
+        title="Kennismakingsbeurs Matrix",
+        slug="matrix-beurs",
+        kind="fair",
+        starts_at=at(in_days(-1), 14),
+    )
+    draft_event = EventFactory(title="Rondetafel Matrix", slug="matrix-ontwerp", published=False)
+
+    def registrations(event):
+        return [
+            Registration.objects.create(
+                event=event,
+                organisation=organisation,
+                registered_by=people[side].owner,
+                listed=True,
+                offers=offers,
+                seeks=seeks,
+            )
+            for side, organisation, offers, seeks in (
+                ("employer", employer, "Drukwerk", "Groenonderhoud"),
+                ("enterprise", enterprise, "Groenonderhoud", "Drukwerk"),
+            )
+        ]
+
+    def meet(event, one, other, slot, status):
+        starts_at = event.slots()[slot]
+        found = Meeting.objects.create(
+            event=event,
+            requester=one,
+            invitee=other,
+            starts_at=starts_at,
+            table=slot + 1,
+            status=status,
+        )
+        MeetingSeat.objects.bulk_create(
+            MeetingSeat(meeting=found, registration=side, starts_at=starts_at)
+            for side in (one, other)
+        )
+        return found
+
+    firm, social = registrations(event)
+    past_meeting = meet(past_event, *registrations(past_event), 0, "accepted")
+    deal = Deal.objects.create(
+        event=past_event,
+        meeting=past_meeting,
+        regular=employer,
+        social=enterprise,
+        what="Groenonderhoud van de parking.",
+        role="client",
+        category=category,
+        expected_start=timezone.localdate(),
+        recorded_by=people["employer"].owner,
+    )
+    return {
+        "event": event,
+        "past_event": past_event,
+        "draft_event": draft_event,
+        "registration": firm,
+        "accepted_meeting": meet(event, firm, social, 0, "accepted"),
+        "requested_meeting": meet(event, firm, social, 1, "requested"),
+        "deal": deal,
+        "follow_up_token": deals.token(deal, employer, 3),
+    }
 
 
 def user_for(world, role, organisation):

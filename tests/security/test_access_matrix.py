@@ -71,6 +71,8 @@ DRAFT_VACANCY = {"code": "draft_vacancy.code"}
 DRAFT_REQUEST = {"code": "draft_request.code"}
 AWAITING_VACANCY = {"code": "awaiting_vacancy.code"}
 AWAITING_REQUEST = {"code": "awaiting_request.code"}
+EVENT = {"slug": "event.slug"}  # in two weeks: employer and enterprise registered, and met
+PAST_EVENT = {"slug": "past_event.slug"}  # yesterday: they met and recorded a deal
 
 # fmt: off
 # The first string answers a GET, the second (where a view changes data) an empty POST; the
@@ -302,6 +304,51 @@ MATRIX = {
     "vouchers:apply":                     R("L   403 200 200 403 403 403",
                                             "L   403 200 200 403 403 403",
                                             kw={"slug": "programme.slug"}),
+    # --- events (issue 22): the world's events are the regisseur's region's ---
+    "events:list":                        R("200 200 200 200 200 200 200"),
+    "events:region_feed":                 R("200 200 200 200 200 200 200",
+                                            kw={"slug": "event.region.slug"}),
+    "events:detail":                      R("200 200 200 200 200 200 200", kw=EVENT),
+    # Not published yet: only those who run it see it.
+    "events:detail (unpublished)":        R("404 404 404 404 200 404 200",
+                                            kw={"slug": "draft_event.slug"}),
+    "events:calendar":                    R("200 200 200 200 200 200 200", kw=EVENT),
+    # Members register their organisation; anyone without one is told why (staff included).
+    "events:register":                    R("L   403 200 200 403 403 403",
+                                            "L   403 200 200 403 403 403", kw=EVENT),
+    "events:registration":                R("L   404 200 200 404 404 404",
+                                            "L   404 200 200 404 404 404", kw=EVENT),
+    # The participants and meetings are the registered organisations' (and the list and the
+    # grid the event's regisseurs' and administrators'): the event is public, they are not.
+    "events:participants":                R("L   403 200 200 200 403 200", kw=EVENT),
+    "events:meetings":                    R("L   403 200 200 403 403 403", kw=EVENT),
+    "events:meeting_request":             R("L   405 405 405 405 405 405",
+                                            "L   403 302 302 403 403 403", kw=EVENT),
+    # The invited side answers; the requester and the event's regisseurs (who may cancel it)
+    # are sent back with a message; to anyone else the meeting is not found.
+    "events:meeting_answer":              R("L   405 405 405 405 405 405",
+                                            "L   404 302 302 302 404 302", org=S,
+                                            kw={**EVENT, "pk": "requested_meeting.pk",
+                                                "answer": "=accept"}),
+    "events:meeting_answer (cancel)":     R("L   405 405 405 405 405 405",
+                                            "L   404 302 302 302 404 302",
+                                            kw={**EVENT, "pk": "accepted_meeting.pk",
+                                                "answer": "=cancel"}),
+    "events:schedule_ics":                R("L   403 200 200 403 403 403", kw=EVENT),
+    "events:schedule_print":              R("L   403 200 200 403 403 403", kw=EVENT),
+    "events:grid":                        R("L   403 403 403 200 403 200",
+                                            "L   403 403 403 200 403 200", kw=EVENT),
+    # A deal is recorded by a side of an accepted meeting; anyone else is told why not.
+    "events:deal_new":                    R("L   403 200 200 403 403 403",
+                                            "L   403 200 200 403 403 403", kw=PAST_EVENT),
+    "events:attendance":                  R("L   403 403 403 200 403 200",
+                                            "L   403 403 403 302 403 302", kw=PAST_EVENT),
+    "events:report":                      R("L   403 403 403 200 403 200", kw=PAST_EVENT),
+    # The follow-up email's signed link: no login, it answers only for its side, once (the
+    # empty POST is the form with its errors).
+    "events:deal_follow_up":              R("200 200 200 200 200 200 200",
+                                            "200 200 200 200 200 200 200",
+                                            kw={"token": "follow_up_token"}),
     # --- the admin, apart from its pages per model (ADMIN_MODELS below) ---
     "admin:index":                        R("L   L   L   L   200 200 200"),
     "admin:login":                        R("L   403 403 403 302 302 302",
@@ -389,6 +436,8 @@ ADMIN_MODELS = {
     "vacancies.savedsearch":    A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
     "vouchers.programme":       A("200 200 200", "200 200 200", "200 302 200", "200 302 200"),
     "vouchers.voucher":         A("200 200 200", "403 403 403", "200 302 200", "403 403 403"),
+    "events.event":             A("200 200 200", "200 200 200", "200 302 200", "200 302 200"),
+    "events.registration":      A("200 200 200", "403 403 403", "200 302 200", "403 403 403"),
     "portal.auditentry":        A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
     "mfa.authenticator":        A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
     "account.emailaddress":     A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
@@ -417,6 +466,8 @@ ADMIN_OBJECTS = {
     "vouchers.voucher": "submitted_voucher",
     "vacancies.vacancy": "awaiting_vacancy",
     "vacancies.servicerequest": "awaiting_request",
+    "events.event": "event",
+    "events.registration": "registration",
 }
 
 
