@@ -17,6 +17,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     RegistrationFactory,
+    UserFactory,
     first_service_category,
 )
 
@@ -282,3 +283,18 @@ def test_cancelling_cancels_the_registrations_meetings_and_frees_the_other_side(
     meetings.request(
         event, requester=third, invitee=other, starts_at=slot, user=third.registered_by
     )
+
+
+def test_a_person_s_places_on_events_are_exported_and_go_with_their_account(world, register_for):
+    from portal import personal_data
+
+    event = EventFactory()
+    registration = register_for(event)
+    guest = UserFactory(email="gast@example.be")
+    Attendee.objects.create(registration=registration, name="Gast", email="gast@example.be")
+
+    exported = personal_data.export(guest)
+    assert [row["name"] for row in exported["event_attendance"]] == ["Gast"]
+    personal_data.erase(guest)
+    assert not Attendee.objects.filter(email="gast@example.be").exists()
+    assert Registration.objects.filter(pk=registration.pk).exists()  # the organisation's
