@@ -105,6 +105,7 @@ def test_login(fuzz, world, pairs):
 @example(pairs=[("email", "gebruiker@example.be\x00")])
 # Found by hypothesis on PostgreSQL: an address longer than the outbox's column (DataError, 500).
 @example(pairs=[("email", "a" * 250 + "@example.be")])
+@example(pairs=[("email", ""), ("next", "/"), ("next", "/dashboard")])
 def test_password_reset(fuzz, world, pairs):
     pairs = [
         (name, world.stranger.email if name == "email" and not value else value)
@@ -114,4 +115,7 @@ def test_password_reset(fuzz, world, pairs):
     with fuzz.example():
         response = fuzz.post(client, reverse("account_reset_password"), pairs, allowed=FORM)
         if response.status_code == 302:
-            fuzz.follow(client, response, pairs, allowed=(200, 404))
+            # A `next` of this site may name a page that does not exist, one without its final
+            # slash (301 to it: found by hypothesis with next=/dashboard) or one that asks to
+            # log in (302).
+            fuzz.follow(client, response, pairs, allowed=(200, 301, 302, 404))
