@@ -144,7 +144,10 @@ class WebsiteField(forms.URLField):
         value = super().to_python(value)
         if not value:
             return value
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # "[": an IPv6 host never closed, which URLField let through
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()))
 
 

@@ -72,7 +72,9 @@ def test_a_website_is_stored_with_a_scheme_and_a_lower_case_host(typed, stored):
     assert WebsiteField(required=False).clean(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["abc", "0470123456", "https://", "http://exa mple.be"])
+@pytest.mark.parametrize(
+    "typed", ["abc", "0470123456", "https://", "http://exa mple.be", "[", "http://[::1"]
+)
 def test_what_is_no_website_is_refused(typed):
     with pytest.raises(forms.ValidationError):
         WebsiteField(required=False).clean(typed)
