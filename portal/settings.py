@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "vacancies",
     "vouchers",
     "events",
+    "procurement",
     "benchmarks",
     "django.contrib.admin",
     "django.contrib.auth",

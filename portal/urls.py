@@ -43,5 +43,6 @@ urlpatterns += i18n_patterns(
     path("", include("vacancies.urls")),
     path("", include("vouchers.urls")),
     path("", include("events.urls")),
+    path("", include("procurement.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,1 @@
+"""Public buyers and the social economy (issue 23)."""
