@@ -5,6 +5,9 @@ registration) and the event's managers (the regisseurs of its region, and admini
 and edit it in the admin). Pages and the admin use these to show only what is the user's.
 """
 
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
 from companies.access import memberships_of
 
 from .models import ACTIVE, Event, Registration
@@ -17,6 +20,17 @@ def is_event_manager(user, event):
     if user.is_superuser:
         return True
     return Event.objects.run_by(user).filter(pk=event.pk).exists()
+
+
+def visible_event(request, slug):
+    """The event of `slug` as every events page finds it: a published one for anyone, an
+    unpublished one only for whoever manages it; 404 otherwise, so that an event nobody may see
+    answers the same on each of its pages."""
+    events = Event.objects.select_related("region", "postcode__municipality", "sector", "category")
+    event = get_object_or_404(events, slug=str(slug)[:220])
+    if not event.published and not is_event_manager(request.user, event):
+        raise Http404
+    return event
 
 
 def registrations_of(user, event):

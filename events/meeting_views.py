@@ -25,18 +25,9 @@ from portal import twofactor
 from . import access, meetings
 from .meeting_forms import MeetingRequestForm, PlaceMeetingForm, slot_label, slot_value
 from .meetings_ical import schedule_calendar
-from .models import Event, Meeting, MeetingStatus, Registration
+from .models import Meeting, MeetingStatus, Registration
 
 ANSWERS = {"accept": meetings.accept, "decline": meetings.decline, "cancel": meetings.cancel}
-
-
-def _event(request, slug):
-    event = get_object_or_404(
-        Event.objects.select_related("region", "postcode"), slug=str(slug)[:220]
-    )
-    if not event.published and not access.is_event_manager(request.user, event):
-        raise Http404
-    return event
 
 
 def _mine(request, event):
@@ -59,7 +50,7 @@ def _say(request, error):
 
 @login_required
 def participants(request, slug):
-    event = _event(request, slug)
+    event = access.visible_event(request, slug)
     mine = _mine(request, event)
     if not mine:
         if not access.is_event_manager(request.user, event):
@@ -88,7 +79,7 @@ def participants(request, slug):
 @login_required
 @require_POST
 def request_meeting(request, slug):
-    event = _event(request, slug)
+    event = access.visible_event(request, slug)
     mine = _mine(request, event)
     if not mine:
         return _refused(request, event)
@@ -134,7 +125,7 @@ def request_meeting(request, slug):
 
 @login_required
 def my_meetings(request, slug):
-    event = _event(request, slug)
+    event = access.visible_event(request, slug)
     mine = _mine(request, event)
     if not mine:
         return _refused(request, event)
@@ -174,7 +165,7 @@ def _with_other(found, ids):
 def answer(request, slug, pk, answer):
     if answer not in ANSWERS:
         raise Http404
-    event = _event(request, slug)
+    event = access.visible_event(request, slug)
     manager = access.is_event_manager(request.user, event)
     sides = companies_access.memberships_of(request.user).values("organisation")
     visible = Meeting.objects.filter(event=event)
@@ -222,7 +213,7 @@ def _schedule_of(request, event):
 
 @login_required
 def schedule_ics(request, slug):
-    event = _event(request, slug)
+    event = access.visible_event(request, slug)
     me, schedule = _schedule_of(request, event)
     if me is None:
         return _refused(request, event)
@@ -236,7 +227,7 @@ def schedule_ics(request, slug):
 
 @login_required
 def schedule_print(request, slug):
-    event = _event(request, slug)
+    event = access.visible_event(request, slug)
     me, schedule = _schedule_of(request, event)
     if me is None:
         return _refused(request, event)
@@ -247,7 +238,7 @@ def schedule_print(request, slug):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def grid(request, slug):
-    event = _event(request, slug)
+    event = access.visible_event(request, slug)
     if not access.is_event_manager(request.user, event):
         return _refused(request, event)
     if step := twofactor.second_factor_step(request):

@@ -10,7 +10,7 @@ anyone else, the second factor for them); the follow-up link needs no login.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +18,6 @@ from companies.access import memberships_of
 from portal import twofactor
 
 from . import access, attendance, deals, event_report
-from .models import Event
 from .outcome_forms import AttendanceForm, DealForm, FollowUpForm
 
 FORM_METHODS = require_http_methods(["GET", "HEAD", "POST"])
@@ -28,16 +27,12 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _event(slug):
-    return get_object_or_404(Event.objects.select_related("region"), slug=slug[:220])
-
-
 @login_required
 @FORM_METHODS
 def deal_new(request, slug):
     """Record a deal from one of the user's accepted meetings at the event. Whoever sat in none
     (a member of another organisation, a regisseur) gets a page that says so (403)."""
-    event = _event(slug)
+    event = access.visible_event(request, slug)
     meetings = deals.meetings_of(event, request.user)
     has_meetings = meetings.exists()
     organisation_ids = set(memberships_of(request.user).values_list("organisation_id", flat=True))
@@ -130,7 +125,7 @@ def deal_follow_up(request, token):
 
 def _managed(request, slug):
     """The event, for its regisseurs and administrators; PermissionDenied for anyone else."""
-    event = _event(slug)
+    event = access.visible_event(request, slug)
     if not access.is_event_manager(request.user, event):
         raise PermissionDenied
     return event

@@ -33,15 +33,6 @@ PAGE_SIZE = 20
 FORM_METHODS = require_http_methods(["GET", "HEAD", "POST"])
 
 
-def _event(request, slug):
-    """A published event, or an unpublished one for whoever manages it; 404 otherwise."""
-    events = Event.objects.select_related("region", "postcode__municipality", "sector", "category")
-    event = get_object_or_404(events, slug=slug[:220])
-    if not event.published and not access.is_event_manager(request.user, event):
-        raise Http404
-    return event
-
-
 def _with_places(event):
     event.registered = steps.registered_count(event)
     return event
@@ -107,7 +98,7 @@ def _register_state(request, event, registrations):
 
 @require_GET
 def event_detail(request, slug):
-    event = _with_places(_event(request, slug))
+    event = _with_places(access.visible_event(request, slug))
     event.places_left = places_left(event)
     registrations = list(
         access.registrations_of(request.user, event).select_related("organisation")
@@ -144,7 +135,7 @@ def _calendar_response(events, *, name, filename):
 
 @require_GET
 def event_calendar(request, slug):
-    event = _event(request, slug)
+    event = access.visible_event(request, slug)
     return _calendar_response([event], name=event.title, filename=f"{event.slug}.ics")
 
 
@@ -179,7 +170,7 @@ def register(request, slug):
     """GET shows the form (or why one cannot register); POST registers the chosen organisation.
     Anyone without an organisation, or when registration is closed, gets a page that says why
     (403)."""
-    event = _with_places(_event(request, slug))
+    event = _with_places(access.visible_event(request, slug))
     event.places_left = places_left(event)
     organisations = _organisations_of(request.user)
     acting = companies_access.acting_membership(request)
@@ -254,7 +245,7 @@ def _chosen(request, registrations):
 def my_registration(request, slug):
     """See, change (POST) and cancel (POST with `cancel`) the registration of one of the user's
     organisations. Nobody else's is found (404)."""
-    event = _with_places(_event(request, slug))
+    event = _with_places(access.visible_event(request, slug))
     registrations = list(
         access.registrations_of(request.user, event)
         .select_related("organisation", "registered_by")

@@ -73,6 +73,7 @@ AWAITING_VACANCY = {"code": "awaiting_vacancy.code"}
 AWAITING_REQUEST = {"code": "awaiting_request.code"}
 EVENT = {"slug": "event.slug"}  # in two weeks: employer and enterprise registered, and met
 PAST_EVENT = {"slug": "past_event.slug"}  # yesterday: they met and recorded a deal
+DRAFT_EVENT = {"slug": "draft_event.slug"}  # not published yet
 
 # fmt: off
 # The first string answers a GET, the second (where a view changes data) an empty POST; the
@@ -311,7 +312,7 @@ MATRIX = {
     "events:detail":                      R("200 200 200 200 200 200 200", kw=EVENT),
     # Not published yet: only those who run it see it.
     "events:detail (unpublished)":        R("404 404 404 404 200 404 200",
-                                            kw={"slug": "draft_event.slug"}),
+                                            kw=DRAFT_EVENT),
     "events:calendar":                    R("200 200 200 200 200 200 200", kw=EVENT),
     # Members register their organisation; anyone without one is told why (staff included).
     "events:register":                    R("L   403 200 200 403 403 403",
@@ -344,6 +345,13 @@ MATRIX = {
     "events:attendance":                  R("L   403 403 403 200 403 200",
                                             "L   403 403 403 302 403 302", kw=PAST_EVENT),
     "events:report":                      R("L   403 403 403 200 403 200", kw=PAST_EVENT),
+    # An event not published yet is not found on any of its pages by those who do not run it
+    # (events.access.visible_event), as on its own page.
+    "events:participants (unpublished)":  R("L   404 404 404 200 404 200", kw=DRAFT_EVENT),
+    "events:deal_new (unpublished)":      R("L   404 404 404 403 404 403",
+                                            "L   404 404 404 403 404 403", kw=DRAFT_EVENT),
+    "events:attendance (unpublished)":    R("L   404 404 404 200 404 200", kw=DRAFT_EVENT),
+    "events:report (unpublished)":        R("L   404 404 404 200 404 200", kw=DRAFT_EVENT),
     # The follow-up email's signed link: no login, it answers only for its side, once (the
     # empty POST is the form with its errors).
     "events:deal_follow_up":              R("200 200 200 200 200 200 200",
