@@ -254,7 +254,8 @@ def answers(filters, *, version):
     found = []
     for slug, question in PARTS:
         section = reports.get(slug)
-        table = section.compute(filters, mode=reports.Mode.PUBLIC, version=version)
+        with reports.asking_for(QUESTIONS.slug, filters):
+            table = section.compute(filters, mode=reports.Mode.PUBLIC, version=version)
         short = summary(section, table, filters)
         more = 0
         if slug == "services":

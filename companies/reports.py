@@ -524,6 +524,9 @@ def protect(table):
 _refreshing = ContextVar("reports_refreshing", default=None)
 # While `kept` builds a value: what it is built from is current too, never an earlier version.
 _building = ContextVar("reports_building", default=False)
+# While a page that is made of other reports is served: (its slug, its filters), which the
+# worker is asked to compute instead of each report it reads (`asking_for`).
+_asking = ContextVar("reports_asking", default=None)
 
 
 @contextmanager
@@ -536,6 +539,18 @@ def refreshing():
         yield datachanges.version()
     finally:
         _refreshing.reset(token)
+
+
+@contextmanager
+def asking_for(slug, filters):
+    """Within, what `kept` serves from before asks the worker for page `slug` with `filters`
+    rather than for the report it came from: the four questions read four reports, and one task
+    that computes the page computes them all (four_questions.refresh)."""
+    token = _asking.set((slug, filters))
+    try:
+        yield
+    finally:
+        _asking.reset(token)
 
 
 def serves_stale():
@@ -603,10 +618,19 @@ def refresh_later(slug, filters):
     nothing but the wait: the figures served say their age, and age out."""
     from .tasks import refresh_report  # tasks imports this module
 
+    slug, filters = _asking.get() or (slug, filters)
     params = filters if isinstance(filters, dict) else filters.as_params()
     params = {name: str(value) for name, value in params.items() if value is not None}
+    language = get_language() or settings.LANGUAGE_CODE
+    # One task per page, choice, language and data version: a page that keeps several values
+    # (the four questions keep six) asks once, and the task computes them all.
+    choice = json.dumps([slug, sorted(params.items()), language], separators=(",", ":"))
+    digest = hashlib.sha256(choice.encode()).hexdigest()[:32]
+    asked = f"reports:asked:{digest}:{datachanges.version()}"
+    if not cache.add(asked, True, settings.REPORTS_STALE_SECONDS):
+        return
     try:
-        refresh_report.delay(slug, params, get_language() or settings.LANGUAGE_CODE)
+        refresh_report.delay(slug, params, language)
     except Exception:
         logger.warning("Could not ask the worker to compute the report %s.", slug, exc_info=True)
 
