@@ -964,6 +964,9 @@ def test_a_declaration_while_an_import_of_the_same_collaboration_writes_finds_th
     assert any("already in the register" in message for message in messages)
 
 
+# Migrating back and forth takes minutes on SQLite (each change rebuilds its tables), and the
+# migration has no branch per database.
+@pytest.mark.once
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_merges_twins_into_one_row_before_adding_the_constraint(
     reloaded_reference_data, sides

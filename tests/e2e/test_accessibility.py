@@ -56,7 +56,8 @@ from vacancies.models import ServiceRequest, Status, Vacancy
 from vouchers.models import Programme, Voucher, VoucherStatus
 from vouchers.views import providers_for
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# Layout and accessibility: the markup is the same on either database (pytest.mark.once).
+pytestmark = [pytest.mark.e2e, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 IMPACTS = ["critical", "serious", "moderate", "minor"]

@@ -6,7 +6,8 @@ import pytest
 
 from tests.e2e.test_accessibility import BLOCKING, audit, open_as, seed_demo
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# Layout and accessibility: the markup is the same on either database (pytest.mark.once).
+pytestmark = [pytest.mark.e2e, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (1280, 360)
 

@@ -29,7 +29,8 @@ from tests.e2e.test_accessibility import (
     visit,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# Layout and accessibility: the markup is the same on either database (pytest.mark.once).
+pytestmark = [pytest.mark.e2e, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 667}
 HEADER_MAX = 120

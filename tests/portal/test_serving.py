@@ -18,6 +18,9 @@ import pytest
 from tests.conftest import free_port
 from tests.portal.test_settings import PRODUCTION, run_django
 
+# The served processes use databases of their own, whatever the suite runs on.
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 SERVING_VARIABLES = ("PORT", "GUNICORN_HEALTH_PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS")
