@@ -4,6 +4,7 @@
                     │  └──decline──> declined
                     └──cancel──> cancelled
     place (the regisseur) ──> accepted
+    the event cancelled (events/cancellation.py) ──call_off──> cancelled
 
 Who: the sides are registrations of the event with status "registered" (not waiting, not
 cancelled); a member of the requester's organisation requests, a member of the invitee's answers,
@@ -495,6 +496,20 @@ def release(registration, *, now=None):
             requester=meeting.requester_id != registration.pk,
             invitee=meeting.invitee_id != registration.pk,
         )
+
+
+def call_off(event, *, now=None):
+    """Cancel every booked meeting of `event`, which is being cancelled (events/cancellation.py
+    calls this in its transaction, holding the event's lock). Nobody is emailed per meeting:
+    the email about the event's cancellation says it all. Returns how many were cancelled."""
+    now = now or timezone.now()
+    booked = list(
+        Meeting.objects.filter(event=event, status__in=BOOKED).values_list("pk", flat=True)
+    )
+    Meeting.objects.filter(pk__in=booked).update(status=S.CANCELLED)
+    Meeting.objects.filter(pk__in=booked, answered_at__isnull=True).update(answered_at=now)
+    MeetingSeat.objects.filter(meeting__in=booked).update(active=False)
+    return len(booked)
 
 
 # --- Telling the sides ---------------------------------------------------------------------------

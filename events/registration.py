@@ -273,6 +273,8 @@ def cancel(registration, *, user, now=None):
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         _require_active(locked)
         now = now or timezone.now()
+        if event.cancelled:
+            raise RegistrationError(_("This event is cancelled."), "cancelled")
         if now > event.registration_deadline:
             raise RegistrationError(
                 _(
@@ -419,7 +421,15 @@ KINDS = {
     "cancelled": "event_registration",
     "reminder": "event_reminder",
     "thanks": "event_reminder",
+    "event_cancelled": "event_cancelled",
 }
+
+
+def tell_event_cancelled(registration):
+    """Tell the registration's people that its event is cancelled (events/cancellation.py),
+    with the link to the event's calendar file, which is now its cancellation. Once per person.
+    Returns how many emails were written."""
+    return _tell(registration, "event_cancelled", template="event_called_off")
 
 
 def _tell(registration, step, *, template=None):

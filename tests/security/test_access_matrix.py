@@ -387,6 +387,11 @@ MATRIX = {
     "admin:companies_organisation_notes": R("L   L   L   L   200 404 200",
                                             "L   L   L   L   200 404 200",
                                             kw={"object_id": "employer.pk"}),
+    # Cancelling an event (events/cancellation.py): its regisseurs and administrators; another
+    # region's event is not found. The POST cancels the event ahead (rolled back after).
+    "admin:events_event_cancel":          R("L   L   L   L   200 404 200",
+                                            "L   L   L   L   302 404 302",
+                                            kw={"object_id": "event.pk"}),
     "admin:vouchers_voucher_payouts":     R("L   L   L   L   200 200 200"),
     # The programme's SEPA file: the world's programme has no paying IBAN, so back to its page.
     "admin:vouchers_programme_sepa":      R("L   L   L   L   302 404 302",
