@@ -180,7 +180,7 @@ def test_the_event_file_becomes_the_cancellation_and_the_feed_marks_it(client, s
     assert after["UID"] == before["UID"]
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
     assert after["STATUS"] == "CANCELLED"
-    assert after["ORGANIZER;CN=\"Zuidoost-Limburg\""].startswith("mailto:")
+    assert after['ORGANIZER;CN="Zuidoost-Limburg"'].startswith("mailto:")
     feed_header, feed_events = parse(client.get(feed).content.decode())
     assert feed_header["METHOD"] == "PUBLISH"
     [listed] = [item for item in feed_events if item["UID"] == before["UID"]]
