@@ -362,6 +362,11 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.requester.organisation} · {self.invitee.organisation}"
 
+    @property
+    def both_came(self):
+        """Both sides were ticked present on the sign-in list."""
+        return self.requester.attended is True and self.invitee.attended is True
+
 
 class MeetingSeat(models.Model):
     """One side's seat in a meeting: two per meeting. The database refuses a second seat for a

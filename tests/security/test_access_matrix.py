@@ -335,6 +335,11 @@ MATRIX = {
                                             "L   404 302 302 302 404 302",
                                             kw={**EVENT, "pk": "accepted_meeting.pk",
                                                 "answer": "=cancel"}),
+    # Held or not, set by the event's regisseurs on the grid (the empty POST is refused with a
+    # message); anyone else is told why not.
+    "events:meeting_held":                R("L   405 405 405 405 405 405",
+                                            "L   403 403 403 302 403 302",
+                                            kw={**EVENT, "pk": "accepted_meeting.pk"}),
     "events:schedule_ics":                R("L   403 200 200 403 403 403", kw=EVENT),
     "events:schedule_print":              R("L   403 200 200 403 403 403", kw=EVENT),
     "events:grid":                        R("L   403 403 403 200 403 200",
