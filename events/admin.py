@@ -198,7 +198,10 @@ class RegistrationInline(admin.TabularInline):
 
     @admin.display(description=_("people"))
     def people(self, registration):
-        return ", ".join(f"{a.name} <{a.email}>" for a in registration.attendees.all())
+        return ", ".join(
+            gettext("a guest (erased)") if a.erased_at else f"{a.name} <{a.email}>"
+            for a in registration.attendees.all()
+        )
 
 
 @admin.register(Event)
@@ -442,7 +445,7 @@ def _why_not(event, now):
 
 class AttendeeInline(admin.TabularInline):
     model = Attendee
-    fields = ["name", "email", "user"]
+    fields = ["name", "email", "user", "erased_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -395,6 +395,8 @@ def recipients(registration):
     for attendee in registration.attendees.select_related("user"):
         person = attendee.user if attendee.user and attendee.user.is_active else None
         email = person.email if person else attendee.email
+        if not email:  # a guest erased under the retention rule (events/retention.py)
+            continue
         if email.lower() in seen:
             continue
         seen.add(email.lower())
