@@ -5,21 +5,34 @@ Regisseurs need no model permissions, as in vouchers/admin.py: they see and edit
 their regions (`Event.objects.run_by`, `events.access`) and pick only those regions; another
 region's events are not found. Registrations are read-only here: their status changes only
 through events/registration.py (raising the capacity moves waiting ones up through it).
+
+Cancelling is a step, as a voucher's are: an action on the list and a button on the event's
+page, each with a page that says how many registrations will be told before anything happens;
+events/cancellation.py does it.
 """
 
 from datetime import datetime
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Postcode, Region
 
-from . import access
+from . import access, cancellation
 from . import registration as steps
-from .models import Attendee, Event, Registration, RegistrationStatus
+from .models import ACTIVE, Attendee, Event, Registration, RegistrationStatus
+
+NOT_FOUND = _("None of the selected events was found.")
 
 
 def manages_events(request):
@@ -185,7 +198,10 @@ class RegistrationInline(admin.TabularInline):
 
     @admin.display(description=_("people"))
     def people(self, registration):
-        return ", ".join(f"{a.name} <{a.email}>" for a in registration.attendees.all())
+        return ", ".join(
+            gettext("a guest (erased)") if a.erased_at else f"{a.name} <{a.email}>"
+            for a in registration.attendees.all()
+        )
 
 
 @admin.register(Event)
@@ -208,7 +224,9 @@ class EventAdmin(ManagedByRegion, admin.ModelAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [RegistrationInline]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    actions = ["cancel_events"]
+    change_form_template = "admin/events/event/change_form.html"
+    readonly_fields = ["created_by", "created_at", "updated_at", "cancelled_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "region", "description", "audience"]}),
         (
@@ -240,7 +258,7 @@ class EventAdmin(ManagedByRegion, admin.ModelAdmin):
             _("Meetings"),
             {"fields": ["meetings_from", "meetings_until", "slot_minutes", "tables"]},
         ),
-        (None, {"fields": ["created_by", "created_at", "updated_at"]}),
+        (None, {"fields": ["created_by", "created_at", "updated_at", "cancelled_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -270,6 +288,124 @@ class EventAdmin(ManagedByRegion, admin.ModelAdmin):
         # An event with deals is protected by the database; the admin says so.
         return super().has_delete_permission(request, obj) or self._manages(request, obj)
 
+    def has_manage_permission(self, request):
+        return manages_events(request)
+
+    # --- cancelling (events/cancellation.py) -----------------------------------------------------
+
+    def response_action(self, request, queryset):
+        # A forged id that is not a number would raise in Django's filter: it selects nothing.
+        try:
+            for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                Event._meta.pk.to_python(pk)
+        except ValidationError:
+            self.message_user(request, NOT_FOUND, messages.ERROR)
+            return None
+        return super().response_action(request, queryset)
+
+    def cancel_all(self, request, events):
+        """Cancel each event and say what happened to it; returns how many were cancelled."""
+        done = 0
+        for event in events:
+            try:
+                told = cancellation.cancel(event, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    gettext("%(event)s: you may not cancel this event.") % {"event": event},
+                    messages.ERROR,
+                )
+            else:
+                if told is None:
+                    self.message_user(
+                        request,
+                        gettext("%(event)s was cancelled already, on %(date)s: nothing changed.")
+                        % {"event": event, "date": _when(event.cancelled_at)},
+                        messages.WARNING,
+                    )
+                    continue
+                done += 1
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(event)s is cancelled; %(count)d registration is told by email.",
+                        "%(event)s is cancelled; %(count)d registrations are told by email.",
+                        told,
+                    )
+                    % {"event": event, "count": told},
+                    messages.SUCCESS,
+                )
+        return done
+
+    def cancel_page(self, request, events, *, action=False):
+        """The confirmation: each event with the registrations that will be told."""
+        told = dict(
+            Registration.objects.filter(event__in=events, status__in=ACTIVE)
+            .values_list("event")
+            .annotate(number=Count("pk"))
+            .order_by()
+        )
+        now = timezone.now()
+        rows = [
+            (event, told.get(event.pk, 0), _why_not(event, now))
+            for event in sorted(events, key=lambda event: (event.starts_at, event.pk))
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": (
+                gettext("Cancel %(event)s") % {"event": events[0]}
+                if not action
+                else gettext("Cancel events")
+            ),
+            "rows": rows,
+            "total": sum(number for _event, number, problem in rows if not problem),
+            "possible": any(not problem for _event, _number, problem in rows),
+            "event": None if action else events[0],
+            "action": "cancel_events" if action else "",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/events/event/cancel.html", context)
+
+    @admin.action(description=_("Cancel the selected events"), permissions=["manage"])
+    def cancel_events(self, request, queryset):
+        events = list(queryset.select_related("region"))
+        if not events:
+            self.message_user(request, NOT_FOUND, messages.ERROR)
+            return None
+        if "apply" in request.POST:
+            self.cancel_all(request, events)
+            return None
+        return self.cancel_page(request, events, action=True)
+
+    def cancel_view(self, request, object_id):
+        """The button on an event's page: GET asks to confirm, POST cancels."""
+        event = self.get_object(request, unquote(object_id))
+        if event is None or not self._manages(request, event):
+            raise Http404
+        if request.method == "POST":
+            self.cancel_all(request, [event])
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[event.pk]))
+        return self.cancel_page(request, [event])
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        urls = [
+            path("<path:object_id>/cancel/", view(self.cancel_view), name="events_event_cancel")
+        ]
+        return urls + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        event = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "may_cancel": event is not None and _why_not(event, timezone.now()) is None,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region" and not request.user.is_superuser:
             kwargs["queryset"] = Region.objects.filter(regisseurs=request.user)
@@ -294,9 +430,22 @@ class EventAdmin(ManagedByRegion, admin.ModelAdmin):
         return event.waiting
 
 
+def _when(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _why_not(event, now):
+    """Why `event` cannot be cancelled now (shown on the confirmation), or None."""
+    if event.cancelled:
+        return gettext("Cancelled already, on %(date)s.") % {"date": _when(event.cancelled_at)}
+    if event.ends_at <= now:
+        return gettext("It has taken place.")
+    return None
+
+
 class AttendeeInline(admin.TabularInline):
     model = Attendee
-    fields = ["name", "email", "user"]
+    fields = ["name", "email", "user", "erased_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False

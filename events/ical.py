@@ -8,10 +8,17 @@ character, the continuation starting with a space (3.1); times are written in UT
 and never changes, so a calendar updates the entry it imported rather than adding a second one;
 SEQUENCE follows the last change, and a cancelled event says STATUS:CANCELLED.
 
+A cancelled event's own file is its cancellation (RFC 5546, 3.2.5): METHOD:CANCEL, the same
+UID, an ORGANIZER (the regie, writing from the portal's address), STATUS:CANCELLED and a SEQUENCE
+one above the last version, so that a calendar that imported the event takes it out. The
+cancellation email links to it (events/cancellation.py). A region's feed is a subscription,
+which publishes: there a cancelled event stays, marked STATUS:CANCELLED.
+
 The link to join online is not in these files: they are public, the link is for participants.
 """
 
 from datetime import UTC
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -76,7 +83,20 @@ def _property(name, value):
     return fold(f"{name}:{value}")
 
 
-def vevent(event, *, url, now):
+def organizer(event):
+    """The regie as ORGANIZER: its name (a quoted parameter value, which may hold no DQUOTE,
+    3.2) and the portal's sending address."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or f"noreply@{host()}"
+    name = str(event.region.name).replace('"', "'")
+    return fold(f'ORGANIZER;CN="{name}":mailto:{address}')
+
+
+def sequence(event):
+    """The number of seconds since creation at the last change: grows with every save."""
+    return max(int((event.updated_at - event.created_at).total_seconds()), 0)
+
+
+def vevent(event, *, url, now, cancel=False):
     lines = [
         "BEGIN:VEVENT",
         _property("UID", uid(event)),
@@ -87,28 +107,32 @@ def vevent(event, *, url, now):
         _property("DESCRIPTION", escape(f"{event.description}\n\n{url}")),
         _property("LOCATION", escape(location(event))),
         _property("URL", url),
-        # The number of seconds since creation at the last change: grows with every save.
-        _property("SEQUENCE", max(int((event.updated_at - event.created_at).total_seconds()), 0)),
+        # A cancellation outranks every version saved up to the moment it was made, even one
+        # saved in the same second.
+        _property("SEQUENCE", sequence(event) + (1 if cancel else 0)),
         _property("LAST-MODIFIED", utc(event.updated_at)),
         _property("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED"),
-        "END:VEVENT",
     ]
+    if cancel:
+        lines.append(organizer(event))
+    lines.append("END:VEVENT")
     return lines
 
 
-def calendar(events, *, url_of, now, name="", language=None):
-    """The VCALENDAR of `events` as text; `url_of(event)` gives each one's absolute page."""
+def calendar(events, *, url_of, now, name="", language=None, cancel=False):
+    """The VCALENDAR of `events` as text; `url_of(event)` gives each one's absolute page. With
+    `cancel`, the cancellation of (cancelled) `events` rather than their publication."""
     with translation.override(language or translation.get_language()):
         lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
             _property("PRODID", PRODID),
             "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH",
+            "METHOD:CANCEL" if cancel else "METHOD:PUBLISH",
         ]
         if name:
             lines.append(_property("X-WR-CALNAME", escape(name)))
         for event in events:
-            lines.extend(vevent(event, url=url_of(event), now=now))
+            lines.extend(vevent(event, url=url_of(event), now=now, cancel=cancel))
         lines.append("END:VCALENDAR")
     return CRLF.join(lines) + CRLF

@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from companies import access as companies_access
@@ -235,6 +237,51 @@ def schedule_print(request, slug):
     return render(request, "events/meetings/schedule_print.html", context)
 
 
+HELD_DONE = {
+    "yes": _lazy("The meeting of %(one)s and %(other)s is marked as held."),
+    "no": _lazy("The meeting of %(one)s and %(other)s is marked as not held."),
+    "derived": _lazy(
+        "Whether the meeting of %(one)s and %(other)s was held follows the attendance list again."
+    ),
+}
+
+
+@login_required
+@require_POST
+def meeting_held(request, slug, pk):
+    """A manager of the event says whether an accepted meeting was held (`held`: yes, no, or
+    derived: from the attendance list), from the grid, once the event has started."""
+    event = access.visible_event(request, slug)
+    if not access.is_event_manager(request.user, event):
+        return _refused(request, event)
+    if step := twofactor.second_factor_step(request):
+        return step
+    meeting = get_object_or_404(
+        Meeting.objects.filter(event=event).select_related(
+            "event", "requester__organisation", "invitee__organisation"
+        ),
+        pk=pk,
+    )
+    value = str(request.POST.get("held", ""))
+    if value not in meetings.HELD_VALUES:
+        messages.error(request, _("Choose held, not held, or from the attendance list."))
+        return redirect("events:grid", slug=event.slug)
+    try:
+        meetings.set_held(meeting, held=meetings.HELD_VALUES[value], by=request.user)
+    except ValidationError as error:
+        _say(request, error)
+    else:
+        messages.success(
+            request,
+            HELD_DONE[value]
+            % {
+                "one": meeting.requester.organisation.name,
+                "other": meeting.invitee.organisation.name,
+            },
+        )
+    return redirect(f"{reverse('events:grid', kwargs={'slug': event.slug})}#meeting-{meeting.pk}")
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def grid(request, slug):
@@ -287,5 +334,12 @@ def grid(request, slug):
         "tables": range(1, event.tables + 1),
         "form": form,
         "cancel_only": ["cancel"],
+        # From the start on, the regisseur says which accepted meetings were held.
+        "started": event.starts_at <= timezone.now() and not event.cancelled,
+        "held_choices": [
+            ("yes", _("Held")),
+            ("no", _("Not held")),
+            ("derived", _("From the attendance list")),
+        ],
     }
     return render(request, "events/meetings/grid.html", context)

@@ -4,6 +4,10 @@
                     │  └──decline──> declined
                     └──cancel──> cancelled
     place (the regisseur) ──> accepted
+    the event cancelled (events/cancellation.py) ──call_off──> cancelled
+
+Once the event has started, its managers may say by hand whether an accepted meeting was held
+(`set_held`: held, not held, or back to what the attendance list says, None).
 
 Who: the sides are registrations of the event with status "registered" (not waiting, not
 cancelled); a member of the requester's organisation requests, a member of the invitee's answers,
@@ -495,6 +499,63 @@ def release(registration, *, now=None):
             requester=meeting.requester_id != registration.pk,
             invitee=meeting.invitee_id != registration.pk,
         )
+
+
+def call_off(event, *, now=None):
+    """Cancel every booked meeting of `event`, which is being cancelled (events/cancellation.py
+    calls this in its transaction, holding the event's lock). Nobody is emailed per meeting:
+    the email about the event's cancellation says it all. Returns how many were cancelled."""
+    now = now or timezone.now()
+    booked = list(
+        Meeting.objects.filter(event=event, status__in=BOOKED).values_list("pk", flat=True)
+    )
+    Meeting.objects.filter(pk__in=booked).update(status=S.CANCELLED)
+    Meeting.objects.filter(pk__in=booked, answered_at__isnull=True).update(answered_at=now)
+    MeetingSeat.objects.filter(meeting__in=booked).update(active=False)
+    return len(booked)
+
+
+# What `set_held` takes: held, not held, or (None) what the attendance list says.
+HELD_VALUES = {"yes": True, "no": False, "derived": None}
+
+
+def set_held(meeting, *, held, by, now=None):
+    """A manager of the event records whether an accepted meeting was held (True or False), or
+    leaves it to the attendance list again (None: held when both sides came), from the start of
+    the event on. The event's report reads it (events/event_report.py). Nobody is emailed."""
+    if not is_event_manager(by, meeting.event):
+        raise PermissionDenied("Only the event's regisseurs and administrators say so.")
+    if held not in HELD_VALUES.values():
+        raise MeetingError(
+            _("Choose held, not held, or from the attendance list."), "not_a_held_value"
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(meeting)
+        event = locked.event
+        if event.cancelled:
+            raise MeetingError(
+                _("This event is cancelled: no meetings take place."), "event_cancelled"
+            )
+        if now < event.starts_at:
+            raise MeetingError(
+                _("Whether a meeting was held is recorded from the start of the event, %(start)s."),
+                "before_event",
+                start=formats.date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT"),
+            )
+        if locked.status != S.ACCEPTED:
+            raise MeetingError(
+                _("This meeting is %(status)s: only an accepted meeting can be held."),
+                "not_accepted",
+                status=locked.get_status_display().lower(),
+            )
+        if locked.held != held:
+            was = locked.held
+            locked.held = held
+            locked.save(update_fields=["held"])
+            audit.record(by, "meeting.held", locked, held_from=was, held_to=held)
+    meeting.held = held
+    return meeting
 
 
 # --- Telling the sides ---------------------------------------------------------------------------

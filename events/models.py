@@ -269,8 +269,11 @@ class Attendee(models.Model):
         on_delete=models.CASCADE,
         related_name="attendees",
     )
-    name = models.CharField(_("name"), max_length=150)
-    email = models.EmailField(_("email"))
+    # A guest's name and address are erased (emptied, erased_at set) when the event is older
+    # than EVENTS_ATTENDEE_RETENTION_DAYS (events/retention.py); the row stays, as a count.
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    erased_at = models.DateTimeField(_("name and address erased at"), null=True, blank=True)
     # The person's own: their name and address at the event go with their account.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -286,8 +289,11 @@ class Attendee(models.Model):
         verbose_name_plural = _("attendees")
         ordering = ["pk"]
         constraints = [
+            # Erased guests have no address left: they are not the same person twice.
             models.UniqueConstraint(
-                fields=["registration", "email"], name="attendee_once_per_registration"
+                fields=["registration", "email"],
+                condition=~Q(email=""),
+                name="attendee_once_per_registration",
             )
         ]
 
@@ -361,6 +367,11 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.requester.organisation} · {self.invitee.organisation}"
+
+    @property
+    def both_came(self):
+        """Both sides were ticked present on the sign-in list."""
+        return self.requester.attended is True and self.invitee.attended is True
 
 
 class MeetingSeat(models.Model):

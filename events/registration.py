@@ -273,6 +273,8 @@ def cancel(registration, *, user, now=None):
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         _require_active(locked)
         now = now or timezone.now()
+        if event.cancelled:
+            raise RegistrationError(_("This event is cancelled."), "cancelled")
         if now > event.registration_deadline:
             raise RegistrationError(
                 _(
@@ -393,6 +395,8 @@ def recipients(registration):
     for attendee in registration.attendees.select_related("user"):
         person = attendee.user if attendee.user and attendee.user.is_active else None
         email = person.email if person else attendee.email
+        if not email:  # a guest erased under the retention rule (events/retention.py)
+            continue
         if email.lower() in seen:
             continue
         seen.add(email.lower())
@@ -419,7 +423,15 @@ KINDS = {
     "cancelled": "event_registration",
     "reminder": "event_reminder",
     "thanks": "event_reminder",
+    "event_cancelled": "event_cancelled",
 }
+
+
+def tell_event_cancelled(registration):
+    """Tell the registration's people that its event is cancelled (events/cancellation.py),
+    with the link to the event's calendar file, which is now its cancellation. Once per person.
+    Returns how many emails were written."""
+    return _tell(registration, "event_cancelled", template="event_called_off")
 
 
 def _tell(registration, step, *, template=None):

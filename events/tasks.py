@@ -7,7 +7,7 @@ person; per deal, side, period and member).
 
 from celery import shared_task
 
-from . import deals, registration
+from . import deals, registration, retention
 
 
 @shared_task(acks_late=True)
@@ -26,3 +26,11 @@ def send_event_thanks():
 def ask_deal_follow_ups():
     """3, 6 and 12 months after a deal, ask both sides whether it was carried out."""
     return deals.ask_due()
+
+
+@shared_task(acks_late=True)
+def erase_past_event_guests():
+    """EVENTS_ATTENDEE_RETENTION_DAYS after an event, erase its guests' names and addresses
+    and the messages of its meeting requests (events/retention.py)."""
+    guests, messages = retention.erase_past_guests()
+    return {"guests": guests, "messages": messages}

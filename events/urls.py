@@ -27,6 +27,12 @@ urlpatterns = [
         meeting_views.request_meeting,
         name="meeting_request",
     ),
+    # Before the answers' pattern, which would take "held" for an answer.
+    path(
+        "events/<slug:slug>/meetings/<int:pk>/held/",
+        meeting_views.meeting_held,
+        name="meeting_held",
+    ),
     path(
         "events/<slug:slug>/meetings/<int:pk>/<slug:answer>/",
         meeting_views.answer,

@@ -82,7 +82,7 @@ def _page_query(request):
 def _register_state(request, event, registrations):
     """What the event's page offers the visitor: ("register" | "waiting_list" | "registered" |
     "login" | "no_organisation" | "closed", reason)."""
-    if registrations:
+    if registrations and not event.cancelled:
         return "registered", ""
     problem = steps.closed_problem(event)
     if problem:
@@ -124,9 +124,13 @@ def event_detail(request, slug):
     return render(request, "events/event_detail.html", context)
 
 
-def _calendar_response(events, *, name, filename):
+def _calendar_response(events, *, name, filename, cancel=False):
     text = ical.calendar(
-        events, url_of=lambda e: absolute(e.get_absolute_url()), now=timezone.now(), name=name
+        events,
+        url_of=lambda e: absolute(e.get_absolute_url()),
+        now=timezone.now(),
+        name=name,
+        cancel=cancel,
     )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -135,8 +139,11 @@ def _calendar_response(events, *, name, filename):
 
 @require_GET
 def event_calendar(request, slug):
+    """The event's file; once the event is cancelled, its cancellation (events/ical.py)."""
     event = access.visible_event(request, slug)
-    return _calendar_response([event], name=event.title, filename=f"{event.slug}.ics")
+    return _calendar_response(
+        [event], name=event.title, filename=f"{event.slug}.ics", cancel=event.cancelled
+    )
 
 
 @require_GET

@@ -89,6 +89,9 @@ KINDS = {
     "event_reminder": Kind(_("Reminders before an event and news after it")),
     "event_meeting": Kind(_("Meeting requests at events and their answers")),
     "event_deal": Kind(_("Deals made at events: was it carried out?")),
+    # The regie cancelled an event one registered for: not to be switched off, or people
+    # would travel to an event that does not take place.
+    "event_cancelled": Kind(_("An event you registered for is cancelled"), configurable=False),
     "digest": Kind(_("Digests of what you chose to receive bundled"), configurable=False),
 }
 

@@ -343,6 +343,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vacancies.tasks.remove_stale_drafts",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Events: the guests of events older than EVENTS_ATTENDEE_RETENTION_DAYS are erased
+    # (events/retention.py); a run takes only what is not erased yet.
+    "erase-past-event-guests": {
+        "task": "events.tasks.erase_past_event_guests",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # The change log behind the reports' and the lists' caches keeps its newest row
     # (portal/datachanges.py). Every list page without text reads the version (a sum over the
     # log), so the log is kept short all day, not only at night.
@@ -385,6 +391,9 @@ PRIVACY_STALE_DRAFT_DAYS = env_days("PRIVACY_STALE_DRAFT_DAYS", 180)
 PRIVACY_NOTIFICATION_DAYS = env_days("PRIVACY_NOTIFICATION_DAYS", 365)
 # The audit log of vouchers, verifications and memberships (seven years, as accounting records).
 PRIVACY_AUDIT_LOG_DAYS = env_days("PRIVACY_AUDIT_LOG_DAYS", 7 * 365)
+# Guests named on an event's registrations, after the event ended (events/retention.py): their
+# names and addresses are erased; the counts of the reports stay.
+EVENTS_ATTENDEE_RETENTION_DAYS = env_days("EVENTS_ATTENDEE_RETENTION_DAYS", 730)
 # Where people send questions and requests about their data (shown on /privacy/).
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@brugwerk.localhost")
 

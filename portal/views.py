@@ -115,6 +115,7 @@ def privacy(request):
     periods = {
         "unverified_account_days": settings.PRIVACY_UNVERIFIED_ACCOUNT_DAYS,
         "stale_draft_days": settings.PRIVACY_STALE_DRAFT_DAYS,
+        "event_guest_days": settings.EVENTS_ATTENDEE_RETENTION_DAYS,
         "notification_days": settings.PRIVACY_NOTIFICATION_DAYS,
         "audit_log_days": settings.PRIVACY_AUDIT_LOG_DAYS,
         "contact_email": settings.PRIVACY_CONTACT_EMAIL,

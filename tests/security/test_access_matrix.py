@@ -335,6 +335,11 @@ MATRIX = {
                                             "L   404 302 302 302 404 302",
                                             kw={**EVENT, "pk": "accepted_meeting.pk",
                                                 "answer": "=cancel"}),
+    # Held or not, set by the event's regisseurs on the grid (the empty POST is refused with a
+    # message); anyone else is told why not.
+    "events:meeting_held":                R("L   405 405 405 405 405 405",
+                                            "L   403 403 403 302 403 302",
+                                            kw={**EVENT, "pk": "accepted_meeting.pk"}),
     "events:schedule_ics":                R("L   403 200 200 403 403 403", kw=EVENT),
     "events:schedule_print":              R("L   403 200 200 403 403 403", kw=EVENT),
     "events:grid":                        R("L   403 403 403 200 403 200",
@@ -387,6 +392,11 @@ MATRIX = {
     "admin:companies_organisation_notes": R("L   L   L   L   200 404 200",
                                             "L   L   L   L   200 404 200",
                                             kw={"object_id": "employer.pk"}),
+    # Cancelling an event (events/cancellation.py): its regisseurs and administrators; another
+    # region's event is not found. The POST cancels the event ahead (rolled back after).
+    "admin:events_event_cancel":          R("L   L   L   L   200 404 200",
+                                            "L   L   L   L   302 404 302",
+                                            kw={"object_id": "event.pk"}),
     "admin:vouchers_voucher_payouts":     R("L   L   L   L   200 200 200"),
     # The programme's SEPA file: the world's programme has no paying IBAN, so back to its page.
     "admin:vouchers_programme_sepa":      R("L   L   L   L   302 404 302",

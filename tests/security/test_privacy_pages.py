@@ -24,11 +24,12 @@ def test_the_periods_on_the_page_are_the_settings(client, db, settings):
     settings.PRIVACY_STALE_DRAFT_DAYS = 120
     settings.PRIVACY_NOTIFICATION_DAYS = 400
     settings.PRIVACY_AUDIT_LOG_DAYS = 3000
+    settings.EVENTS_ATTENDEE_RETENTION_DAYS = 500
     settings.PRIVACY_CONTACT_EMAIL = "privacy@regie.example.be"
 
     page = client.get("/en/privacy/").content.decode()
 
-    for days in (45, 120, 400, 3000):
+    for days in (45, 120, 400, 3000, 500):
         assert re.search(rf"\b{days} days\b", page), days
     assert 'href="mailto:privacy@regie.example.be"' in page
 
@@ -40,7 +41,7 @@ def test_what_is_kept_reads_as_headed_items_without_a_wide_table(client, db):
     levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", page)]
     assert levels[0] == 1
     assert all(later - earlier <= 1 for earlier, later in zip(levels, levels[1:], strict=False))
-    assert levels.count(3) == 10  # issue 19 added "Regie notes"
+    assert levels.count(3) == 11  # issue 19 added "Regie notes", then came "Events"
     assert "<table" not in page
 
 

@@ -252,6 +252,30 @@ def test_place_a_meeting_on_the_grid(fuzz, world, events, data):
         assert data != "valid" or response.status_code == 302
 
 
+@given(
+    held=st.one_of(st.sampled_from(["yes", "no", "derived", "YES", "", "held"]), hostile),
+    pk=st.one_of(st.just("MEETING"), st.sampled_from([0, 2**31, 2**63, 2**64, int("9" * 40)])),
+)
+@example(held="yes\x00", pk="MEETING")
+@example(held="no", pk=2**64)
+def test_mark_a_meeting_held(fuzz, world, events, held, pk):
+    """The grid's held / not held / from the attendance list: a redirect back to the grid with
+    a message; only the three values change the meeting; a forged meeting is not found."""
+    number = events.meeting.pk if pk == "MEETING" else pk
+    path = reverse(
+        "events:meeting_held", kwargs={"slug": events.past.slug, "pk": events.meeting.pk}
+    ).replace(f"/{events.meeting.pk}/held/", f"/{number}/held/")
+    client = world.clients.regisseur
+    pairs = [("held", held)]
+    with fuzz.example():
+        response = fuzz.post(client, path, pairs, allowed=(302,) if pk == "MEETING" else (404,))
+        events.meeting.refresh_from_db()
+        values = {"yes": True, "no": False}
+        assert events.meeting.held is (values.get(held) if pk == "MEETING" else None)
+        if response.status_code == 302:
+            fuzz.follow(client, response, pairs)
+
+
 # --- What came of it: a deal, the sign-in list, the follow-up link --------------------------
 
 DEAL_VALUES = st.one_of(
