@@ -196,7 +196,7 @@ def test_the_public_page_says_cancelled_and_registration_is_closed(client, signe
     page = reverse("events:detail", kwargs={"slug": world.event.slug})
 
     html = client.get(page).content.decode()
-    assert html.count("Dit evenement is geannuleerd.") == 2  # the banner and the registration
+    assert html.count("Dit evenement is afgelast.") == 2  # the banner and the registration
     assert 'href="/events/netwerkmoment-tongeren/register/"' not in html
 
     client.force_login(world.employer)
@@ -205,7 +205,7 @@ def test_the_public_page_says_cancelled_and_registration_is_closed(client, signe
     assert "De deelnemerslijst" not in html
     response = client.get(reverse("events:register", kwargs={"slug": world.event.slug}))
     assert response.status_code == 403
-    assert "Dit evenement is geannuleerd." in response.content.decode()
+    assert "Dit evenement is afgelast." in response.content.decode()
 
 
 def test_the_regisseur_finds_the_cancel_button_until_the_event_is_cancelled(client, signed_up):
