@@ -23,7 +23,8 @@ from celery.result import allow_join_result
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import translation
 
 from portal.celery import app as celery_app
@@ -301,6 +302,27 @@ def reference_data(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker):
+    """Within, what is written is kept for a module's tests and undone when the module ends.
+
+    For data that is slow to write and only read by the tests (the demo): it is written once in
+    a transaction left open; each test's own transaction (pytest-django's) is a savepoint inside
+    it and rolls back to it. Only for modules whose tests are not transactional.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_data(reference_data, django_db_blocker):
+    """The demo (`seed_demo`, which runs only with DEBUG on), seeded once per module."""
+    with kept_for_the_module(django_db_blocker), override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0)
+        yield
 
 
 # Vocabularies that ship as data migrations; a transactional test's flush removes them.

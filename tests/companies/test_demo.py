@@ -19,9 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(reference_data, settings):
+def seeded(demo_data, settings):
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
 
 
 def test_at_least_forty_organisations_across_the_regions_and_the_rest_of_flanders(seeded):

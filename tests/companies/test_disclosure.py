@@ -6,7 +6,6 @@ Flanders total per year stay shown."""
 import itertools
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -202,9 +201,9 @@ def _shown(table):
 
 
 @pytest.fixture
-def demo(reference_data, db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+def demo(demo_data, db):
+    """The demo (seeded once for this module), in a test of its own on the database."""
+    return demo_data
 
 
 def published(section, **choice):

@@ -11,9 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(reference_data, settings):
+def seeded(demo_data, settings):
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
 
 
 @pytest.mark.parametrize(("model", "at_least"), [(Vacancy, 60), (ServiceRequest, 30)])

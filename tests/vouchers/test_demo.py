@@ -13,9 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(reference_data, settings):
+def seeded(demo_data, settings):
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
 
 
 def test_every_region_has_a_programme_for_this_year_and_last_year(seeded):
