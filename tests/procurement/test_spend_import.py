@@ -141,7 +141,9 @@ def test_an_xlsx_workbook_yields_the_same_lines_as_the_csv_file(buyer):
         ("0403170701", Decimal("1234.56")),
     ]
     # Line numbers are the sheet's rows: the empty row is skipped, not renumbered.
-    assert list(SpendLine.objects.order_by("line_number").values_list("line_number", flat=True)) == [
+    assert list(
+        SpendLine.objects.order_by("line_number").values_list("line_number", flat=True)
+    ) == [
         2,
         3,
         5,
@@ -184,7 +186,9 @@ def test_bad_lines_are_reported_with_their_numbers_and_nothing_is_imported(buyer
 
 def test_a_bad_line_leaves_the_year_as_it_was(buyer):
     import_spend(csv_file("0403170701;10;;"), buyer=buyer, year=LAST_YEAR)
-    result = import_spend(csv_file("0403170701;20;;", "0403170701;x;;"), buyer=buyer, year=LAST_YEAR)
+    result = import_spend(
+        csv_file("0403170701;20;;", "0403170701;x;;"), buyer=buyer, year=LAST_YEAR
+    )
     assert result.errors
     assert amounts(buyer) == [("0403170701", Decimal("10.00"))]
 
@@ -271,7 +275,8 @@ def test_removing_a_year(buyer):
 def test_uploads_of_one_year_at_once_leave_one_complete_set(transactional_reference_data):
     buyer = OrganisationFactory(kind="public")
     files = [
-        csv_file(*(f"0403170701;{index},{n % 100:02d};;" for n in range(300))) for index in range(1, 5)
+        csv_file(*(f"0403170701;{index},{n % 100:02d};;" for n in range(300)))
+        for index in range(1, 5)
     ]
 
     def upload(index):
