@@ -155,7 +155,7 @@ def spend_upload(request, slug):
             if result.written:
                 if result.same_file:
                     text = _(
-                        "The purchases of %(year)s are the same file as before: %(lines)s lines, "
+                        "This file for %(year)s is the one uploaded before (%(lines)s lines): "
                         "nothing changed."
                     )
                 elif result.replaced:
