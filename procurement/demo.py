@@ -103,9 +103,7 @@ def seed():
             data = spend_file(lines)
             if SpendYear.objects.filter(buyer=buyer, year=year, digest=digest(data)).exists():
                 continue
-            import_spend(
-                data, buyer=buyer, year=year, by=None, file_name=f"aankopen-{year}.csv"
-            )
+            import_spend(data, buyer=buyer, year=year, by=None, file_name=f"aankopen-{year}.csv")
     Membership.objects.get_or_create(
         user=buyer_user,
         organisation=buyers["Stad Bilzen-Hoeselt"],
