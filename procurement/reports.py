@@ -7,7 +7,8 @@ keeps count of its social spend tells nothing of its amounts), and their totals,
 euros, protected as the register's figures are: a total of fewer than 3 buyers, or one that a
 single buyer makes up for more than 85% of (the dominance rule), is hidden, and so are the
 cells that would give it away. Regisseurs see these public figures too, whatever the region
-chosen, and nobody is shown which buyers are behind a figure: the amounts stay the buyers'.
+chosen (`regional_in_full`): the amounts stay the buyers'. Administrators see everything, and the
+buyers behind a figure.
 The place is the buyer's province; the year is the year of the purchases.
 
 Three queries whatever the number of lines: the spend per year and province (summed per buyer
@@ -27,6 +28,8 @@ from companies.reports import (
     Mode,
     YearProvinceSection,
     in_place,
+    in_province,
+    parse_year_province,
     province_key,
     provinces_for,
     register,
@@ -34,6 +37,15 @@ from companies.reports import (
 )
 
 from .models import SpendLine, SpendYear
+
+
+def social_supplier():
+    """The line's supplier is a social-economy enterprise on the portal."""
+    return Exists(
+        Organisation.objects.filter(
+            enterprise_number=OuterRef("supplier_number"), kind=OrganisationKind.SOCIAL
+        )
+    )
 
 
 class SocialSpend(YearProvinceSection):
@@ -53,6 +65,8 @@ class SocialSpend(YearProvinceSection):
         "more than 85% of, is hidden, as in the register's reports."
     )
     filters = frozenset({"years", "province", "region"})
+    # The amounts are the buyers': a regisseur's own region is shown in public figures too.
+    regional_in_full = False
 
     def columns(self):
         return [
@@ -74,15 +88,10 @@ class SocialSpend(YearProvinceSection):
         return in_place(lines, filters, "spend_year__buyer__")
 
     def build(self, filters):
-        social_supplier = Exists(
-            Organisation.objects.filter(
-                enterprise_number=OuterRef("supplier_number"), kind=OrganisationKind.SOCIAL
-            )
-        )
         per_buyer = (
             self.lines(filters)
             .values("spend_year__year", "spend_year__buyer", "spend_year__buyer__province")
-            .annotate(total=Sum("amount"), social=Sum("amount", filter=social_supplier))
+            .annotate(total=Sum("amount"), social=Sum("amount", filter=social_supplier()))
             .order_by()
         )
         # {(year, province id): {"buyers": n, "social": [amounts of buyers], "total": [...]}}
@@ -123,14 +132,21 @@ class SocialSpend(YearProvinceSection):
         return table
 
     def compute(self, filters, *, mode, version=None):
-        # The amounts are the buyers': a regisseur's region is shown in public figures too.
+        # Whoever asks for a regional table gets the public one (regional_in_full).
         if mode == Mode.REGIONAL:
             mode = Mode.PUBLIC
         return super().compute(filters, mode=mode, version=version)
 
     def behind(self, filters, row_key, column_key):
-        # Which buyers make up a figure is theirs to tell.
-        return None
+        """The buyers behind a figure: for administrators only, the one full view (a regisseur's
+        region is shown in public figures, see regional_in_full)."""
+        year, place = parse_year_province(row_key)
+        lines = in_province(
+            self.lines(filters).filter(spend_year__year=year), place, "spend_year__buyer__"
+        )
+        if column_key == "social":
+            lines = lines.filter(social_supplier())
+        return Organisation.objects.filter(pk__in=lines.values("spend_year__buyer"))
 
 
 register(SocialSpend())
