@@ -13,7 +13,6 @@ from companies.csv_import import ImportFileError
 from portal import csvexport
 
 from . import spend
-from .models import SpendYear
 from .spend_forms import SpendUploadForm
 from .spend_import import FORMAT_HELP, MAX_LINES, import_spend, remove_year
 
@@ -26,7 +25,7 @@ def _chosen_year(request, found):
     """The year asked for (?year=) when the buyer has it, else the newest."""
     asked = request.GET.get("year", "")
     numbers = found.year_numbers
-    if asked.isdigit() and len(asked) == 4 and int(asked) in numbers:
+    if asked.isascii() and asked.isdigit() and len(asked) == 4 and int(asked) in numbers:
         return int(asked)
     return numbers[0] if numbers else None
 
@@ -176,7 +175,6 @@ def spend_upload(request, slug):
         "errors_more": max(0, len(result.errors) - ERRORS_SHOWN) if result else 0,
         "format_help": FORMAT_HELP,
         "max_lines": MAX_LINES,
-        "years": SpendYear.objects.filter(buyer=buyer).order_by("-year"),
     }
     return render(request, "procurement/spend/upload.html", context)
 

@@ -79,6 +79,7 @@ def test_the_upload_refuses_what_is_wrong_and_stores_all_or_nothing(world, fuzz,
 @given(pairs=query(["year", "format"]))
 @example(pairs=[("year", "99999999999999999999"), ("format", "csv")])
 @example(pairs=[("year", "\x00"), ("format", "csv")])
+@example(pairs=[("year", "²⁰²⁵")])  # digits to str.isdigit, not to int()
 def test_the_page_and_its_csv_answer_whatever_the_parameters(world, fuzz, pairs):
     path = reverse("procurement:spend", kwargs={"slug": world.firm.slug})
     client = world.clients.employer
