@@ -53,8 +53,8 @@ FORMAT_HELP = (
 
 # "1.234,56", "1 234,56", "1,234.56", "1234.56", "€ 1234": digits, grouped or not, and at most
 # one decimal separator; checked in `parse_amount`.
-_AMOUNT = re.compile(r"^\d[\d.,]*$")
-_GROUPED = re.compile(r"^\d{1,3}(\D\d{3})*$")
+_AMOUNT = re.compile(r"^\d[\d.,]*$", re.ASCII)
+_GROUPED = re.compile(r"^\d{1,3}(\D\d{3})*$", re.ASCII)
 
 
 class AmountError(ValueError):

@@ -84,6 +84,7 @@ def test_amounts_are_read_the_belgian_and_the_english_way(text, expected):
         ("12.3456", "more than two decimals"),
         ("1..2", "not an amount"),
         ("1e5", "not an amount"),
+        ("١٢٣", "not an amount"),  # digits, but not the ones a bookkeeping writes
         ("1000000000000", "too large"),
     ],
 )
