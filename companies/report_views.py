@@ -60,7 +60,7 @@ def report(request, slug):
     version = datachanges.version()
     form = reports.FilterForm(request.GET, section=section, version=version)
     filters = form.filters()
-    mode = reports.mode_for(request.user, filters)
+    mode = section.viewer_mode(request.user, filters)
     # More than the public figures only in a session that passed the second factor.
     if mode != reports.Mode.PUBLIC and (step := twofactor.second_factor_step(request)):
         return step
@@ -78,7 +78,12 @@ def report(request, slug):
         query.pop(name, None)
     # A regisseur looking at public figures is offered their own regions, in full.
     own_regions = []
-    if mode == reports.Mode.PUBLIC and section.counts_firms and request.user.is_staff:
+    if (
+        mode == reports.Mode.PUBLIC
+        and section.counts_firms
+        and section.regional_in_full
+        and request.user.is_staff
+    ):
         for region in Region.objects.filter(regisseurs=request.user).order_by("name"):
             in_region = query.copy()
             in_region["region"] = region.slug

@@ -666,9 +666,20 @@ class Section:
     # Whether some figures count register firms (confidential columns, see `Column`): then
     # they are protected in public and staff may see the organisations behind a figure.
     counts_firms = True
+    # Whether a regisseur sees the figures of their own region in full (and the organisations
+    # behind them); not where the figures are the organisations' own (a buyer's amounts).
+    regional_in_full = True
 
     def build(self, filters):
         raise NotImplementedError
+
+    def viewer_mode(self, user, filters):
+        """What this report shows the viewer: `mode_for`, but public figures for a regisseur's
+        own region where the section's figures are not theirs to see in full."""
+        mode = mode_for(user, filters)
+        if mode == Mode.REGIONAL and not self.regional_in_full:
+            return Mode.PUBLIC
+        return mode
 
     def arrange(self, table):
         """Put rows in their final order once the figures are protected (sorting by a hidden

@@ -9,3 +9,8 @@ class ProcurementConfig(AppConfig):
 
     name = "procurement"
     verbose_name = _("Public buying")
+
+    def ready(self):
+        # Social spend: the buyers' report section registers itself with /reports/ (companies
+        # imports no procurement code).
+        from . import reports  # noqa: F401

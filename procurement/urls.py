@@ -1,3 +1,17 @@
+from django.urls import path
+
+from . import spend_views
+
 app_name = "procurement"
 
-urlpatterns = []
+urlpatterns = [
+    # Social spend (item 5): a buyer's purchases of a year and its spend in the social economy,
+    # private to its members (procurement/spend.py).
+    path("organisations/<slug:slug>/spend/", spend_views.spend_page, name="spend"),
+    path("organisations/<slug:slug>/spend/upload/", spend_views.spend_upload, name="spend_upload"),
+    path(
+        "organisations/<slug:slug>/spend/<int:year>/remove/",
+        spend_views.spend_remove,
+        name="spend_remove",
+    ),
+]

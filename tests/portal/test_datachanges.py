@@ -19,6 +19,7 @@ from companies.models import Collaboration, CollaborationRating, Recognition
 from events.models import Deal, Meeting
 from portal import datachanges, tasks
 from portal.models import DataChange, Province, Region, Sector, ServiceCategory
+from procurement.models import SpendLine, SpendYear
 from tests.factories import (
     CandidateFactory,
     EventFactory,
@@ -185,6 +186,11 @@ def a_row_in_every_tracked_table(reference_data, db):
         what="Groenonderhoud",
         role="client",
         expected_start=date(2020, 1, 1),
+    )
+    # A buyer's spend (procurement, issue 23 item 5).
+    spend_year = SpendYear.objects.create(buyer=regular, year=2020, uploaded_at=timezone.now())
+    SpendLine.objects.create(
+        spend_year=spend_year, line_number=2, supplier_number="0403170701", amount=10
     )
 
 

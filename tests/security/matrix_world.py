@@ -25,6 +25,8 @@ from events import deals
 from events.models import Deal, Meeting, MeetingSeat, Registration
 from portal import audit, notifications
 from portal.models import Notification
+from procurement import spend_import
+from procurement.models import SpendYear
 from tests.factories import (
     CandidateFactory,
     EventFactory,
@@ -158,6 +160,13 @@ def build(media_root):
     (media_root / "logos" / "matrix.png").write_bytes(PNG)
 
     events = _events(employer, enterprise, people, category)
+    # Social spend (issue 23, item 5): the employer bought from the enterprise last year.
+    spend_year = spend_import.import_spend(
+        f"supplier_enterprise_number;amount\n{enterprise.enterprise_number};1.250,00\n".encode(),
+        buyer=employer,
+        year=timezone.localdate().year - 1,
+        by=people["employer"].owner,
+    ) and SpendYear.objects.get(buyer=employer)
 
     newcomer = UserFactory(name="Nina Nieuw", verified=False)
     administrator = StaffFactory(name="Ada Admin", is_superuser=True)
@@ -203,6 +212,7 @@ def build(media_root):
         member_membership=Membership.objects.get(
             organisation=employer, user=people["employer"].member
         ),
+        spend_year=spend_year,
         **events,
     )
 

@@ -362,6 +362,17 @@ MATRIX = {
     "events:deal_follow_up":              R("200 200 200 200 200 200 200",
                                             "200 200 200 200 200 200 200",
                                             kw={"token": "follow_up_token"}),
+    # --- Social spend (issue 23, item 5): the employer is the buyer, with a year uploaded; the
+    # amounts are its members' and administrators' (reading), nobody else's, not even the
+    # regisseur's; the enterprise's members are a supplier's.
+    "procurement:spend":                  R("L   404 200 200 404 404 200"),
+    "procurement:spend (a supplier)":     R("L   404 404 404 404 404 200", org=S,
+                                            kw={"slug": "employer.slug"}),
+    "procurement:spend_upload":           R("L   404 200 200 404 404 404",
+                                            "L   404 200 200 404 404 404"),
+    "procurement:spend_remove":           R("L   405 405 405 405 405 405",
+                                            "L   404 302 302 404 404 404",
+                                            kw={"year": "spend_year.year"}),
     # --- the admin, apart from its pages per model (ADMIN_MODELS below) ---
     "admin:index":                        R("L   L   L   L   200 200 200"),
     "admin:login":                        R("L   403 403 403 302 302 302",
@@ -459,6 +470,8 @@ ADMIN_MODELS = {
     "portal.auditentry":        A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
     "mfa.authenticator":        A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
     "account.emailaddress":     A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
+    # Social spend: administrators read the buyers' years; nobody adds or changes them there.
+    "procurement.spendyear":    A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
 }
 NOT_STAFF = LOGIN
 # fmt: on

@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
+
+from .models import SpendYear
+
+# Social spend
+
+
+@admin.register(SpendYear)
+class SpendYearAdmin(admin.ModelAdmin):
+    """A buyer's uploaded years, read-only and for administrators only: the amounts are the
+    buyer's (procurement/spend.py). Regisseurs have no permission on it; members upload and
+    remove years on the buyer's spend page."""
+
+    list_display = ("buyer", "year", "lines", "total", "uploaded_at")
+    list_filter = ("year",)
+    search_fields = ("buyer__name", "buyer__enterprise_number")
+    list_select_related = ("buyer",)
+    fields = ("buyer", "year", "uploaded_at", "uploaded_by", "file_name", "lines", "total")
+    readonly_fields = fields
+    ordering = ("buyer__name", "-year")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(line_count=Count("lines"), amount=Sum("lines__amount"))
+        )
+
+    @admin.display(description=_("lines"), ordering="line_count")
+    def lines(self, obj):
+        return obj.line_count
+
+    @admin.display(description=_("total (EUR)"), ordering="amount")
+    def total(self, obj):
+        return obj.amount
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,323 @@
+"""A buyer's purchases of a year, uploaded as CSV or XLSX (issue 23, item 5).
+
+The file has a header naming the columns of FORMAT (any order, other columns ignored): the
+supplier's enterprise number and the amount in EUR on every line, a service category slug and a
+description where the buyer has them. The import keeps the contract of the portal's other
+imports (companies/csv_import.py, collaboration_import.py): every line is checked before
+anything is written and each bad line is reported with its number and reason; one bad line
+imports nothing; the file as a whole is refused when it cannot be read (encoding, a quote left
+open, columns missing or named twice, empty, too large).
+
+A spend year is the buyer's whole year: uploading it again replaces that year's lines, so the
+same file twice leaves the same figures. Uploads of one buyer run one after the other: each
+locks the buyer's organisation row (as a voucher application locks its applicant,
+vouchers/lifecycle.py) before it deletes and writes the year, so two uploads of the same buyer
+and year at once leave one complete set of lines, the one committed last. On SQLite the
+transaction itself is the queue (transaction_mode IMMEDIATE).
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies import csv_import, enterprise_number
+from companies.csv_import import BATCH_SIZE, ImportFileError
+from companies.models import Organisation
+from portal.models import ServiceCategory
+
+from .models import SpendLine, SpendYear
+from .spreadsheets import is_xlsx, read_xlsx, too_many_lines
+
+COLUMNS = ("supplier_enterprise_number", "amount")
+OPTIONAL = ("category", "description")
+# The first year a buyer may upload: the reports' first year.
+FIRST_YEAR = 2012
+# A file larger than this is refused before it is read; so is one of more lines.
+MAX_BYTES = 5 * 1024 * 1024
+MAX_LINES = 20_000
+# What SpendLine.amount holds: twelve digits before the decimal comma.
+MAX_AMOUNT = Decimal("999999999999.99")
+DESCRIPTION_LENGTH = 300
+
+FORMAT_HELP = (
+    "supplier_enterprise_number;amount;category;description\n"
+    "0403.170.701;1.234,56;groenonderhoud;Onderhoud parken\n"
+    "BE0999000129;860.00;;Catering nieuwjaarsreceptie"
+)
+
+# "1.234,56", "1 234,56", "1,234.56", "1234.56", "€ 1234": digits, grouped or not, and at most
+# one decimal separator; checked in `parse_amount`.
+_AMOUNT = re.compile(r"^\d[\d.,]*$", re.ASCII)
+_GROUPED = re.compile(r"^\d{1,3}(\D\d{3})*$", re.ASCII)
+
+
+class AmountError(ValueError):
+    """The amount cell cannot be read; the message says why."""
+
+
+def parse_amount(text):
+    """The amount in a cell as a Decimal of cents, read the Belgian way and the English way.
+
+    A comma is the decimal separator when it is the only kind of separator and occurs once
+    ("1234,56"), dots then group thousands ("1.234,56"). A dot is the decimal separator when
+    followed by one or two digits ("1234.5", "1,234.56"); a dot followed by three digits groups
+    thousands ("1.234"). More than two decimals, a minus sign or brackets (a credit note) and
+    anything that is not a number are refused with a reason.
+    """
+    value = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    for sign in ("€", "EUR", "eur"):
+        value = value.replace(sign, "")
+    if not value:
+        raise AmountError(_("the amount is empty"))
+    if value.startswith("-") or value.endswith("-") or value.startswith("("):
+        raise AmountError(
+            _("%(value)s is negative; net a credit note against the purchases it corrects")
+            % {"value": text}
+        )
+    if value.startswith("+"):
+        value = value[1:]
+    if not _AMOUNT.fullmatch(value):
+        raise AmountError(
+            _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
+        )
+    decimals = ""
+    whole = value
+    last_comma, last_dot = value.rfind(","), value.rfind(".")
+    if last_comma >= 0 and last_dot >= 0:
+        # Both: the last one separates the decimals, the other groups thousands.
+        separator = "," if last_comma > last_dot else "."
+        whole, decimals = value.rsplit(separator, 1)
+        other = "." if separator == "," else ","
+        if separator in whole or not _GROUPED.fullmatch(whole) or other not in whole:
+            raise AmountError(
+                _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
+            )
+    elif last_comma >= 0:
+        if value.count(",") == 1:
+            whole, decimals = value.split(",")
+        elif _GROUPED.fullmatch(value):
+            whole = value  # "1,234,567": commas grouping thousands
+        else:
+            raise AmountError(
+                _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
+            )
+    elif last_dot >= 0:
+        after = value[last_dot + 1 :]
+        if value.count(".") == 1 and len(after) != 3:
+            whole, decimals = value.split(".")
+        elif _GROUPED.fullmatch(value):
+            whole = value  # "1.234" or "1.234.567": dots grouping thousands
+        else:
+            raise AmountError(
+                _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
+            )
+    if len(decimals) > 2:
+        raise AmountError(
+            _("“%(value)s” has more than two decimals (write e.g. 1234,56 or 1234.56)")
+            % {"value": text}
+        )
+    if not decimals and value[-1] in ",.":
+        raise AmountError(
+            _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
+        )
+    digits = re.sub(r"\D", "", whole)
+    try:
+        amount = Decimal(f"{digits or '0'}.{decimals or '0'}").quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise AmountError(
+            _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
+        ) from None
+    if amount > MAX_AMOUNT:
+        raise AmountError(_("%(value)s is too large for one purchase line") % {"value": text})
+    return amount
+
+
+@dataclass
+class Result:
+    year: int
+    lines: int = 0
+    errors: list = field(default_factory=list)
+    imported: int = 0
+    total: Decimal = Decimal("0")
+    # The year was there before and is replaced; `same_file`: by the very same file.
+    replaced: bool = False
+    same_file: bool = False
+    written: bool = False
+
+    @property
+    def bad_lines(self):
+        return len({error.line for error in self.errors})
+
+
+def check_year(year, *, today=None):
+    """Refuse a year the portal does not take: before FIRST_YEAR or in the future."""
+    current = (today or timezone.localdate()).year
+    if year > current:
+        raise ValidationError(
+            _("%(year)s lies in the future; upload the purchases of a year that has begun."),
+            code="future_year",
+            params={"year": year},
+        )
+    if year < FIRST_YEAR:
+        raise ValidationError(
+            _("Purchases are taken from %(first)s on."),
+            code="early_year",
+            params={"first": FIRST_YEAR},
+        )
+
+
+def read(data, *, max_lines=None):
+    """The data lines of `data` (bytes): an XLSX workbook or a CSV file in UTF-8 (with or
+    without BOM) or Windows-1252. Raises ImportFileError when it cannot be read as a whole."""
+    max_lines = max_lines or MAX_LINES
+    if not data or not data.strip():
+        raise ImportFileError(_("The file is empty or its first line is blank; it needs a header."))
+    if len(data) > MAX_BYTES:
+        raise too_large()
+    if is_xlsx(data):
+        return read_xlsx(data, columns=COLUMNS, max_lines=max_lines)
+    lines = csv_import.read(
+        data, columns=COLUMNS, encodings=(csv_import.UTF8, csv_import.WINDOWS_1252)
+    )
+    if len(lines) > max_lines:
+        raise too_many_lines(max_lines)
+    return lines
+
+
+def too_large():
+    return ImportFileError(
+        _("The file is larger than %(limit)s MB. Add up the purchases per supplier first.")
+        % {"limit": MAX_BYTES // (1024 * 1024)}
+    )
+
+
+def _check(line, categories):
+    if line.problems:
+        return
+    cells = line.cells
+    number = cells.get("supplier_enterprise_number", "")
+    if not number:
+        line.refuse("missing", _("%(column)s is empty") % {"column": "supplier_enterprise_number"})
+    else:
+        try:
+            line.numbers["supplier"] = enterprise_number.normalise(number)
+        except ValidationError:
+            line.refuse(
+                "invalid_enterprise_number",
+                _("%(column)s: %(value)s is not a valid enterprise number")
+                % {"column": "supplier_enterprise_number", "value": number},
+            )
+    amount = cells.get("amount", "")
+    if not amount:
+        line.refuse("missing", _("%(column)s is empty") % {"column": "amount"})
+    else:
+        try:
+            line.values["amount"] = parse_amount(amount)
+        except AmountError as error:
+            line.refuse("bad_amount", _("amount: %(reason)s") % {"reason": error})
+    slug = cells.get("category", "").lower()
+    line.values["category"] = None
+    if slug:
+        if slug in categories:
+            line.values["category"] = categories[slug]
+        else:
+            line.refuse(
+                "unknown_category",
+                _("unknown service category “%(value)s” (use a slug such as groenonderhoud)")
+                % {"value": cells["category"]},
+            )
+    description = cells.get("description", "")
+    if len(description) > DESCRIPTION_LENGTH:
+        line.refuse(
+            "description_too_long",
+            _("the description is longer than %(limit)d characters")
+            % {"limit": DESCRIPTION_LENGTH},
+        )
+    line.values["description"] = description
+
+
+def check(lines):
+    """Add each line's problems to it; the good lines get their normalised values."""
+    categories = {category.slug: category for category in ServiceCategory.objects.all()}
+    for line in lines:
+        _check(line, categories)
+
+
+def digest(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _lock_buyer(buyer):
+    """Hold the buyer's row until the end of the transaction: uploads of one buyer queue here,
+    so each deletes and writes a year the one before has committed."""
+    if connection.features.has_select_for_update:
+        list(
+            Organisation.objects.filter(pk=buyer.pk)
+            .select_for_update(no_key=True)
+            .values_list("pk", flat=True)
+        )
+
+
+def import_spend(data, *, buyer, year, by=None, file_name=""):
+    """Check `data` and, when every line is good, make it the buyer's spend of `year`.
+
+    Returns a Result; nothing is written when it holds errors. Raises ImportFileError when the
+    file cannot be read at all and ValidationError for a year that is not taken.
+    """
+    check_year(year)
+    lines = read(data)
+    result = Result(year=year, lines=len(lines))
+    if not lines:
+        raise ImportFileError(_("The file holds a header but no purchase lines."))
+    check(lines)
+    for line in lines:
+        result.errors.extend(line.problems)
+    if result.errors:
+        return result
+    fingerprint = digest(data)
+    with transaction.atomic():
+        _lock_buyer(buyer)
+        # Read under the lock: an upload before this one has committed.
+        previous = SpendYear.objects.filter(buyer=buyer, year=year).first()
+        if previous is not None:
+            result.replaced = True
+            result.same_file = previous.digest == fingerprint
+            previous.delete()
+        spend_year = SpendYear.objects.create(
+            buyer=buyer,
+            year=year,
+            uploaded_at=timezone.now(),
+            uploaded_by=by,
+            file_name=file_name[:200],
+            digest=fingerprint,
+        )
+        for start in range(0, len(lines), BATCH_SIZE):
+            SpendLine.objects.bulk_create(
+                SpendLine(
+                    spend_year=spend_year,
+                    line_number=line.number,
+                    supplier_number=line.numbers["supplier"],
+                    amount=line.values["amount"],
+                    category=line.values["category"],
+                    description=line.values["description"],
+                )
+                for line in lines[start : start + BATCH_SIZE]
+            )
+    result.imported = len(lines)
+    result.total = sum((line.values["amount"] for line in lines), Decimal("0"))
+    result.written = True
+    return result
+
+
+def remove_year(*, buyer, year):
+    """Remove the buyer's spend of `year` (under the lock uploads take); whether there was one."""
+    with transaction.atomic():
+        _lock_buyer(buyer)
+        removed, _rows = SpendYear.objects.filter(buyer=buyer, year=year).delete()
+    return bool(removed)
