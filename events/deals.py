@@ -38,6 +38,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,6 +198,24 @@ def record(meeting, *, by, what, role, category, expected_start, now=None):
             expected_start=expected_start,
             recorded_by=by,
         )
+
+
+def origins(collaboration_ids):
+    """{collaboration id: Origin} for the collaborations among `collaboration_ids` that came out
+    of a deal at a published event: the event's title and page, which profiles show next to
+    the channel (registered with companies.collaborations from EventsConfig.ready). An
+    unpublished event is not named. One query."""
+    found = (
+        Deal.objects.filter(collaboration__in=collaboration_ids, event__published=True)
+        .values_list("collaboration_id", "event__title", "event__slug")
+        .order_by()
+    )
+    return {
+        collaboration_id: collaborations.Origin(
+            title=title, url=reverse("events:detail", kwargs={"slug": slug})
+        )
+        for collaboration_id, title, slug in found
+    }
 
 
 # --- Follow-ups --------------------------------------------------------------------------------
