@@ -107,11 +107,15 @@ def test_a_network_event_leads_to_a_confirmed_collaboration(live_server, browser
     # The firm asks the enterprise for a meeting at the first time; the enterprise accepts.
     firm_page.goto(f"{live_server.url}/events/{SLUG}/participants/")
     row = firm_page.locator(f"#participant-{theirs.pk}")
+    row.locator("details.participant__request > summary").click()
     row.locator("select[name=slot]").select_option(index=0)
+    row.locator("details.participant__message > summary").click()
+    row.locator("textarea[name=message]").fill("Graag over het groen van ons terrein.")
     row.locator("button[type=submit]").click()
     expect(firm_page).to_have_url(re.compile(rf"/events/{SLUG}/meetings/$"))
     meeting = Meeting.objects.get(event=event)
     assert meeting.status == MeetingStatus.REQUESTED
+    assert meeting.message == "Graag over het groen van ons terrein."
     social_page.goto(f"{live_server.url}/events/{SLUG}/meetings/")
     social_page.locator(f'form[action$="/meetings/{meeting.pk}/accept/"] button').click()
     expect(social_page.locator(f'form[action$="/meetings/{meeting.pk}/accept/"]')).to_have_count(0)
