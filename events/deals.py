@@ -186,18 +186,29 @@ def record(meeting, *, by, what, role, category, expected_start, now=None):
                 _("This collaboration is already in the register as a deal of another meeting."),
                 "already_recorded",
             )
-        return Deal.objects.create(
-            event=event,
-            meeting=meeting,
-            collaboration=collaboration,
-            regular=regular,
-            social=social,
-            what=what.strip(),
-            role=role,
-            category=category,
-            expected_start=expected_start,
-            recorded_by=by,
-        )
+        try:
+            with transaction.atomic():
+                return Deal.objects.create(
+                    event=event,
+                    meeting=meeting,
+                    collaboration=collaboration,
+                    regular=regular,
+                    social=social,
+                    what=what.strip(),
+                    role=role,
+                    category=category,
+                    expected_start=expected_start,
+                    recorded_by=by,
+                )
+        except IntegrityError:
+            # The database's guard (deal_once_per_meeting, the collaboration's one deal) met a
+            # write that did not take the meeting's lock: the same refusal, said the same way.
+            _refuse(
+                _("A deal from this meeting between %(one)s and %(other)s is already recorded."),
+                "already_recorded",
+                one=meeting.requester.organisation.name,
+                other=meeting.invitee.organisation.name,
+            )
 
 
 def origins(collaboration_ids):

@@ -549,7 +549,16 @@ class Deal(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(regular=models.F("social")), name="deal_between_two_organisations"
-            )
+            ),
+            # One deal per meeting (events/deals.py checks it under the meeting's lock; this is
+            # the last guard, for writes that bypass it). A deal whose meeting was deleted keeps
+            # no meeting and is not counted.
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(meeting__isnull=False),
+                name="deal_once_per_meeting",
+                violation_error_message=_("A deal from this meeting is already recorded."),
+            ),
         ]
 
     def __str__(self):
