@@ -90,6 +90,13 @@ def meetings_of(event, user):
     )
 
 
+def recorded_meetings(meetings):
+    """The ids of those of `meetings` whose deal is recorded (one query)."""
+    return Deal.objects.filter(meeting__in=meetings.values("pk")).values_list(
+        "meeting_id", flat=True
+    )
+
+
 def _refuse(message, code, **params):
     raise ValidationError(message, code=code, params=params or None)
 

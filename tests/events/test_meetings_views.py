@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from events import meetings
 from events.meeting_forms import slot_value
-from events.models import Meeting, Registration
+from events.models import Event, Meeting, Registration
 from portal.models import Notification
 from tests.events.meetings_world import make_world
 from tests.factories import RegistrationFactory, log_in_as, reference_rows_in_memory
@@ -520,6 +520,28 @@ def test_the_regisseur_places_a_meeting_in_the_grid(client, world, who):
         "aan tafel 4."
     ]
     assert Notification.objects.filter(key__contains=":placed:").count() == 2
+
+
+def test_the_grid_of_an_event_that_is_over_is_a_record_without_buttons(client, world):
+    meeting = ask(world)
+    log_in_as(client, world.regisseur)
+    ahead = client.get(page(world, "grid/")).content.decode()
+    assert f"/meetings/{meeting.pk}/cancel/" in ahead and 'id="place-title"' in ahead
+
+    # Moved back a month, the meeting with it (wall-clock times: the slots stay the slots).
+    back = timedelta(days=30)
+    event = world.event
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=event.starts_at - back,
+        ends_at=event.ends_at - back,
+        registration_deadline=event.registration_deadline - back,
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=meeting.starts_at - back)
+    over = client.get(page(world, "grid/")).content.decode()
+
+    assert "Drukkerij Peeters – Groenwerk Tongeren" in over
+    assert "Dit evenement is voorbij" in over
+    assert "/cancel/" not in over and 'id="place-title"' not in over
 
 
 @pytest.mark.parametrize(
