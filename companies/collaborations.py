@@ -13,6 +13,7 @@ enterprise. Every rule that refuses raises ValidationError with a message for th
 for an organisation one is not a member of, or for one that is not a side, is PermissionDenied.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -541,13 +542,50 @@ _SOCIAL_SIDE_ROLE = {
 }
 
 
+# Where a collaboration came from, told by the app above that made it: {source: describe}.
+# `describe(ids)` returns {collaboration id: Origin} for those of the ids it can name, in one
+# query; events registers the deals' events from its AppConfig.ready(), so the profile names
+# the event while companies imports no event code (ARCHITECTURE.md: imports run one way).
+_origins = {}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What a collaboration came out of, as a profile names it: a title and its page."""
+
+    title: str
+    url: str
+
+
+def register_origin(source, describe):
+    """Let `describe(ids)` name where the collaborations of `source` came from (see _origins)."""
+    _origins[source] = describe
+
+
+def origins(collaborations):
+    """Set `origin` (an Origin, or None) on each collaboration: one query per source that has a
+    describer and is among them, whatever their number."""
+    by_source = {}
+    for collaboration in collaborations:
+        collaboration.origin = None
+        if collaboration.source in _origins:
+            by_source.setdefault(collaboration.source, []).append(collaboration)
+    for source, found in by_source.items():
+        named = _origins[source]([collaboration.pk for collaboration in found])
+        for collaboration in found:
+            collaboration.origin = named.get(collaboration.pk)
+    return collaborations
+
+
 def partners_on_profile(organisation):
     """The organisations `organisation` works with, as its profile lists them: each partner
     once (by name), with what the partner is to it ("Client", "Supplier", "Partner") and, under
-    each role, the collaborations (their service and period, newest first). Two collaborations
-    in both directions, or two services between the same pair, make one entry. One query."""
+    each role, the collaborations (their service, period and how the two met, newest first).
+    Two collaborations in both directions, or two services between the same pair, make one
+    entry. One query, and one more when some came out of what another app names (`origins`:
+    the events of deals)."""
     partners = {}
-    for collaboration in Collaboration.objects.shown_on_profile_of(organisation):
+    for collaboration in origins(list(Collaboration.objects.shown_on_profile_of(organisation))):
         if collaboration.social_id == organisation.pk:
             partner, role = collaboration.regular, CollaborationRole(collaboration.role)
         else:

@@ -11,8 +11,6 @@ page, each with a page that says how many registrations will be told before anyt
 events/cancellation.py does it.
 """
 
-from datetime import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -46,7 +44,8 @@ def manages_events(request):
 
 
 class EventForm(forms.ModelForm):
-    """The rules an event's form checks, each on its field, in one round."""
+    """The event's form: its rules (Event.clean) and the capacity, each on its field, in one
+    round."""
 
     # The postcode typed as the four digits, not picked among 1,100 or looked up by its id.
     postcode = forms.ModelChoiceField(
@@ -93,20 +92,10 @@ class EventForm(forms.ModelForm):
         ]
 
     def clean(self):
+        # The rules of a possible event (place, times, deadline, meetings) are Event.clean's,
+        # said on their fields when the form validates the instance; the form adds the rule
+        # that needs the registrations.
         data = super().clean()
-        online, starts, ends = data.get("online"), data.get("starts_at"), data.get("ends_at")
-        if online and not data.get("online_url"):
-            self.add_error("online_url", _("An online event needs the link to join it."))
-        if online is False and not data.get("postcode"):
-            self.add_error("postcode", _("An event in person needs the postcode of its place."))
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("The event must end after it starts."))
-        deadline = data.get("registration_deadline")
-        if deadline and starts and deadline > starts:
-            self.add_error(
-                "registration_deadline", _("Registration must close before the event starts.")
-            )
-        self._check_meetings(data, starts, ends)
         capacity = data.get("capacity")
         if capacity and self.instance.pk:
             registered = steps.registered_count(self.instance)
@@ -120,38 +109,6 @@ class EventForm(forms.ModelForm):
                     % {"count": registered},
                 )
         return data
-
-    def _check_meetings(self, data, starts, ends):
-        since, until = data.get("meetings_from"), data.get("meetings_until")
-        if bool(since) != bool(until):
-            self.add_error(
-                "meetings_until" if since else "meetings_from",
-                _("Give both the start and the end of the meetings, or neither."),
-            )
-            return
-        if data.get("tables") and not since:
-            self.add_error("meetings_from", _("Meetings at tables need a start and an end."))
-            return
-        if not (since and until):
-            return
-        if until <= since:
-            self.add_error("meetings_until", _("The meetings must end after they start."))
-            return
-        if not (starts and ends):
-            return
-        zone = timezone.get_current_timezone()
-        day = timezone.localtime(starts).date()
-        first = timezone.make_aware(datetime.combine(day, since), zone)
-        last = timezone.make_aware(datetime.combine(day, until), zone)
-        if first < starts or last > ends:
-            self.add_error(
-                "meetings_from",
-                _("The meetings must take place within the event, from %(start)s to %(end)s.")
-                % {
-                    "start": formats.time_format(timezone.localtime(starts), "TIME_FORMAT"),
-                    "end": formats.time_format(timezone.localtime(ends), "TIME_FORMAT"),
-                },
-            )
 
 
 class ManagedByRegion:

@@ -7,6 +7,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
+        from companies import collaborations
+        from companies.models import CollaborationSource
+
         # The events' public figures register themselves with /reports/ (companies imports no
         # event code).
-        from . import reports  # noqa: F401
+        from . import deals, reports  # noqa: F401
+
+        # Profiles name the event that a collaboration's deal was made at.
+        collaborations.register_origin(CollaborationSource.EVENT, deals.origins)

@@ -38,6 +38,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,6 +87,13 @@ def meetings_of(event, user):
         .select_related("requester__organisation", "invitee__organisation")
         .distinct()
         .order_by("starts_at", "table", "pk")
+    )
+
+
+def recorded_meetings(meetings):
+    """The ids of those of `meetings` whose deal is recorded (one query)."""
+    return Deal.objects.filter(meeting__in=meetings.values("pk")).values_list(
+        "meeting_id", flat=True
     )
 
 
@@ -185,18 +193,47 @@ def record(meeting, *, by, what, role, category, expected_start, now=None):
                 _("This collaboration is already in the register as a deal of another meeting."),
                 "already_recorded",
             )
-        return Deal.objects.create(
-            event=event,
-            meeting=meeting,
-            collaboration=collaboration,
-            regular=regular,
-            social=social,
-            what=what.strip(),
-            role=role,
-            category=category,
-            expected_start=expected_start,
-            recorded_by=by,
+        try:
+            with transaction.atomic():
+                return Deal.objects.create(
+                    event=event,
+                    meeting=meeting,
+                    collaboration=collaboration,
+                    regular=regular,
+                    social=social,
+                    what=what.strip(),
+                    role=role,
+                    category=category,
+                    expected_start=expected_start,
+                    recorded_by=by,
+                )
+        except IntegrityError:
+            # The database's guard (deal_once_per_meeting, the collaboration's one deal) met a
+            # write that did not take the meeting's lock: the same refusal, said the same way.
+            _refuse(
+                _("A deal from this meeting between %(one)s and %(other)s is already recorded."),
+                "already_recorded",
+                one=meeting.requester.organisation.name,
+                other=meeting.invitee.organisation.name,
+            )
+
+
+def origins(collaboration_ids):
+    """{collaboration id: Origin} for the collaborations among `collaboration_ids` that came out
+    of a deal at a published event: the event's title and page, which profiles show next to
+    the channel (registered with companies.collaborations from EventsConfig.ready). An
+    unpublished event is not named. One query."""
+    found = (
+        Deal.objects.filter(collaboration__in=collaboration_ids, event__published=True)
+        .values_list("collaboration_id", "event__title", "event__slug")
+        .order_by()
+    )
+    return {
+        collaboration_id: collaborations.Origin(
+            title=title, url=reverse("events:detail", kwargs={"slug": slug})
         )
+        for collaboration_id, title, slug in found
+    }
 
 
 # --- Follow-ups --------------------------------------------------------------------------------

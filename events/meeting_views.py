@@ -333,6 +333,9 @@ def grid(request, slug):
         "rows": meetings.grid(event),
         "tables": range(1, event.tables + 1),
         "form": form,
+        # Once the event is over meetings are neither placed nor cancelled (events/meetings.py):
+        # the grid has no placing form then, which would only be refused.
+        "over": timezone.now() >= event.ends_at,
         "cancel_only": ["cancel"],
         # From the start on, the regisseur says which accepted meetings were held.
         "started": event.starts_at <= timezone.now() and not event.cancelled,

@@ -16,10 +16,11 @@ models hold the data and the constraints the database can keep.
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Collaboration, CollaborationRole, Organisation
@@ -164,6 +165,84 @@ class Event(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean_fields(self, exclude=None):
+        # What was refused before clean() (by a form: a postcode that does not exist, a time
+        # that does not parse) is not also said to be missing or out of order by clean().
+        self._refused = set(exclude or ())
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        """The rules of a possible event, each said on its field in words (the admin's form shows
+        them there), before the database's constraints would refuse the row by name: the end
+        after the start, the registration deadline not after the start, a postcode in person
+        and a link online, and the meetings (both times or neither, in order, within the
+        event's hours, a slot at least; tables need them)."""
+        super().clean()
+        refused = getattr(self, "_refused", set())
+        errors = {}
+
+        def say(field, message):
+            if field not in refused:
+                errors.setdefault(field, message)
+
+        starts, ends = self.starts_at, self.ends_at
+        if self.online and not self.online_url:
+            say("online_url", _("An online event needs the link to join it."))
+        if not self.online and self.postcode_id is None:
+            say("postcode", _("An event in person needs the postcode of its place."))
+        if starts and ends and ends <= starts:
+            say("ends_at", _("The event must end after it starts."))
+        deadline = self.registration_deadline
+        if deadline and starts and deadline > starts:
+            say("registration_deadline", _("Registration must close before the event starts."))
+        self._clean_meetings(say, refused)
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_meetings(self, say, refused):
+        if refused & {"meetings_from", "meetings_until", "slot_minutes", "tables"}:
+            return
+        since, until = self.meetings_from, self.meetings_until
+        if (since is None) != (until is None):
+            say(
+                "meetings_until" if since else "meetings_from",
+                _("Give both the start and the end of the meetings, or neither."),
+            )
+            return
+        if since is None:
+            if self.tables:
+                say("meetings_from", _("Meetings at tables need a start and an end."))
+            return
+        if until <= since:
+            say("meetings_until", _("The meetings must end after they start."))
+            return
+        starts, ends = self.starts_at, self.ends_at
+        if refused & {"starts_at", "ends_at"} or not (starts and ends) or ends <= starts:
+            return
+        zone = timezone.get_current_timezone()
+        day = timezone.localtime(starts).date()
+        first = timezone.make_aware(datetime.combine(day, since), zone)
+        last = timezone.make_aware(datetime.combine(day, until), zone)
+        if first < starts or last > ends:
+            say(
+                "meetings_from",
+                _("The meetings must take place within the event, from %(start)s to %(end)s.")
+                % {
+                    "start": formats.time_format(timezone.localtime(starts), "TIME_FORMAT"),
+                    "end": formats.time_format(timezone.localtime(ends), "TIME_FORMAT"),
+                },
+            )
+        elif self.tables and first + timedelta(minutes=self.slot_minutes or 0) > last:
+            say(
+                "slot_minutes",
+                _("A meeting of %(minutes)s minutes does not fit between %(start)s and %(end)s.")
+                % {
+                    "minutes": self.slot_minutes,
+                    "start": formats.time_format(since, "TIME_FORMAT"),
+                    "end": formats.time_format(until, "TIME_FORMAT"),
+                },
+            )
 
     @property
     def cancelled(self):
@@ -470,7 +549,16 @@ class Deal(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(regular=models.F("social")), name="deal_between_two_organisations"
-            )
+            ),
+            # One deal per meeting (events/deals.py checks it under the meeting's lock; this is
+            # the last guard, for writes that bypass it). A deal whose meeting was deleted keeps
+            # no meeting and is not counted.
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(meeting__isnull=False),
+                name="deal_once_per_meeting",
+                violation_error_message=_("A deal from this meeting is already recorded."),
+            ),
         ]
 
     def __str__(self):

@@ -88,11 +88,22 @@ class DealForm(forms.Form):
         },
     )
 
-    def __init__(self, data=None, *, meetings, organisation_ids, **kwargs):
+    def __init__(self, data=None, *, meetings, organisation_ids, recorded=(), **kwargs):
         super().__init__(data, **kwargs)
         field = self.fields["meeting"]
         field.queryset = meetings
         field.organisation_ids = set(organisation_ids)
+        # The meetings whose deal is recorded are not offered again, but named: a second tab
+        # may still post one, and events/deals.py then says that its deal is there. The
+        # choices are read once, here.
+        offered, self.recorded = [], []
+        for value, label in field.choices:
+            if value.value in recorded:
+                self.recorded.append(label)
+            else:
+                offered.append((value, label))
+        field.widget.choices = offered
+        self.offers_a_meeting = bool(offered)
 
 
 class FollowUpForm(forms.Form):

@@ -40,6 +40,7 @@ def deal_new(request, slug):
         _posted(request),
         meetings=meetings,
         organisation_ids=organisation_ids,
+        recorded=set(deals.recorded_meetings(meetings)),
         initial={"meeting": request.GET.get("meeting")},
     )
     if has_meetings and request.method == "POST" and form.is_valid():

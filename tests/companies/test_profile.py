@@ -155,6 +155,24 @@ def test_each_partner_is_listed_once_with_its_roles_and_services(
     assert supplier_row.startswith("Leverancier</span>") and "sinds 2019" in supplier_row
 
 
+def test_each_collaboration_says_how_the_two_met(client, enterprise, reference_data):
+    firm = listed_organisation(name="Kunststoffen Genk", kind="regular")
+    green, catering = (
+        ServiceCategory.objects.get(slug=slug) for slug in ("groenonderhoud", "catering")
+    )
+    collaborate(firm, enterprise, category=green, channel="voucher")
+    collaborate(firm, enterprise, category=catering, channel="regie")
+
+    for prefix, texts in [
+        ("", ["Kennismaking via: Kennismakingscheque", "Kennismaking via: Regie of cluster"]),
+        ("/fr", ["Rencontre via : Chèque découverte", "Rencontre via : Régie ou cluster"]),
+    ]:
+        html = client.get(prefix + url(firm)).content.decode()
+        entry = html.split('class="link-list collaboration-list"')[1].split("</section>")[0]
+        for text in texts:
+            assert text in entry
+
+
 def test_collaborations_confirmed_by_one_side_only_are_not_shown(client, enterprise):
     school = listed_organisation(name="Basisschool De Linde", kind="school")
     collaborate(school, enterprise, confirmed_by_social_at=None)

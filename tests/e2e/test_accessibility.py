@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from companies.models import Organisation
+from events.models import Event
 from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.models import Region, ServiceCategory
 from tests.conftest import ROOT
@@ -127,9 +128,13 @@ def demo_targets():
     to_redeem = Voucher.objects.filter(provider=social, status=VoucherStatus.APPROVED).first()
     coordinated = Region.objects.filter(regisseurs__email=REGISSEUR).first()
     nearest = providers_for(list(programme.categories.all()), near=firm).first()
-    assert all([vacancy, own_vacancy, request, programme, to_redeem, coordinated, nearest]), (
-        "the demo data lack a page to audit"
-    )
+    # The demo's events (events/demo.py): the fair ahead, where the enterprise is registered,
+    # and the coordinated region's past netwerkmoment, where the firm met and made deals.
+    ahead = Event.objects.upcoming().filter(registrations__organisation=social).first()
+    held = Event.objects.past().filter(region=coordinated).first()
+    assert all(
+        [vacancy, own_vacancy, request, programme, to_redeem, coordinated, nearest, ahead, held]
+    ), "the demo data lack a page to audit"
     targets = [
         Target("visitor", "home", "home"),
         Target("visitor", "directory search", "companies:directory", query="q=groen"),
@@ -148,6 +153,8 @@ def demo_targets():
         Target("visitor", "report: firms", "companies:report", {"slug": "firms"}),
         Target("visitor", "report: vouchers", "companies:report", {"slug": "vouchers"}),
         Target("visitor", "report: blind spots", "companies:report", {"slug": "blind-spots"}),
+        Target("visitor", "events", "events:list"),
+        Target("visitor", "event", "events:detail", {"slug": ahead.slug}),
         Target("visitor", "log in", "account_login"),
         Target("visitor", "sign up", "account_signup"),
         Target("visitor", "password reset", "account_reset_password"),
@@ -186,13 +193,19 @@ def demo_targets():
             {"slug": programme.slug},
             query=f"provider={nearest.pk}",
         ),
+        Target("employer", "record a deal", "events:deal_new", {"slug": held.slug}),
         Target("social", "dashboard", "dashboard"),
+        Target("social", "participants", "events:participants", {"slug": ahead.slug}),
+        Target("social", "meetings", "events:meetings", {"slug": ahead.slug}),
         Target("social", "answer a vacancy", "vacancies:vacancy_detail", {"code": vacancy.code}),
         Target("social", "offer on a request", "vacancies:request_detail", {"code": request.code}),
         Target("social", "services", "companies:services", {"slug": social.slug}),
         Target("social", "vouchers to redeem", "vouchers:to_redeem"),
         Target("social", "redeem a voucher", "vouchers:redeem", {"code": to_redeem.code}),
         Target("regisseur", "dashboard", "dashboard"),
+        Target("regisseur", "meeting grid", "events:grid", {"slug": held.slug}),
+        Target("regisseur", "sign-in list", "events:attendance", {"slug": held.slug}),
+        Target("regisseur", "event report", "events:report", {"slug": held.slug}),
         Target(
             "regisseur",
             "report in full",
@@ -342,6 +355,8 @@ NARROW_PAGES = {
         "reports",
         "report: firms",
         "report: blind spots",
+        "events",
+        "event",
         "log in",
         "sign up",
         "not found",
@@ -355,9 +370,10 @@ NARROW_PAGES = {
         "collaborations",
         "apply for a voucher",
         "my vouchers",
+        "record a deal",
     ],
-    "social": ["answer a vacancy", "vouchers to redeem", "redeem a voucher"],
-    "regisseur": ["report in full"],
+    "social": ["answer a vacancy", "vouchers to redeem", "redeem a voucher", "participants"],
+    "regisseur": ["report in full", "meeting grid", "sign-in list", "event report"],
 }
 
 

@@ -4,7 +4,8 @@ The regisseur of Zuidoost-Limburg creates an event in the admin; a firm and a so
 register (each its member, in a browser of its own) and book a meeting (the firm requests, the
 enterprise accepts); on the day, the regisseur ticks who came; the firm records the deal; the
 enterprise confirms it on its collaborations page; the collaboration then shows on both profiles
-and, with channel "network event", in both registers; the event's report counts it.
+with channel "network event" and the event named, and with that channel in both registers; the
+event's report counts it.
 
 Time cannot pass in a browser test: registering and booking need the event ahead, ticking who
 came and recording a deal need it begun. Between the two the test moves the event to today (it
@@ -106,11 +107,15 @@ def test_a_network_event_leads_to_a_confirmed_collaboration(live_server, browser
     # The firm asks the enterprise for a meeting at the first time; the enterprise accepts.
     firm_page.goto(f"{live_server.url}/events/{SLUG}/participants/")
     row = firm_page.locator(f"#participant-{theirs.pk}")
+    row.locator("details.participant__request > summary").click()
     row.locator("select[name=slot]").select_option(index=0)
+    row.locator("details.participant__message > summary").click()
+    row.locator("textarea[name=message]").fill("Graag over het groen van ons terrein.")
     row.locator("button[type=submit]").click()
     expect(firm_page).to_have_url(re.compile(rf"/events/{SLUG}/meetings/$"))
     meeting = Meeting.objects.get(event=event)
     assert meeting.status == MeetingStatus.REQUESTED
+    assert meeting.message == "Graag over het groen van ons terrein."
     social_page.goto(f"{live_server.url}/events/{SLUG}/meetings/")
     social_page.locator(f'form[action$="/meetings/{meeting.pk}/accept/"] button').click()
     expect(social_page.locator(f'form[action$="/meetings/{meeting.pk}/accept/"]')).to_have_count(0)
@@ -156,10 +161,16 @@ def test_a_network_event_leads_to_a_confirmed_collaboration(live_server, browser
     collaboration.refresh_from_db()
     assert collaboration.confirmed_by_social_at is not None
 
-    # On both profiles, each names the other; both registers give the channel.
+    # On both profiles, each names the other, how they met (the channel) and the event, linked;
+    # both registers give the channel.
     for page, mine, other in [(firm_page, firm, enterprise), (social_page, enterprise, firm)]:
         page.goto(f"{live_server.url}/organisations/{mine.slug}/")
-        expect(page.locator("#collaborations-title ~ ul")).to_contain_text(other.name)
+        partners = page.locator("#collaborations-title ~ ul")
+        expect(partners).to_contain_text(other.name)
+        expect(partners.locator(".collaboration-list__channel")).to_contain_text("Netwerkevenement")
+        expect(
+            partners.locator(f'.collaboration-list__channel a[href="/events/{SLUG}/"]')
+        ).to_have_text("Netwerkmoment Tongeren")
         page.goto(f"{live_server.url}/organisations/{mine.slug}/collaborations/")
         expect(page.locator(f"tr#collaboration-{collaboration.pk}")).to_contain_text(
             "Netwerkevenement"

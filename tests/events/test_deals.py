@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from companies import collaborations
@@ -84,6 +85,25 @@ def test_the_same_pair_twice_for_one_meeting_is_refused(met):
     message = refused("already_recorded", lambda: record(met, by=met.enterprise_member))
     assert "Drukkerij Peeters" in message and "Groenwerk Tongeren" in message
     assert Deal.objects.count() == 1
+
+
+def test_the_database_keeps_one_deal_per_meeting(met):
+    """The last guard, for writes that bypass deals.record (which checks under the meeting's
+    lock): a second deal of the meeting is refused; deals that lost their meeting are not."""
+    deal = record(met)
+    fields = {
+        "event": met.event,
+        "regular": deal.regular,
+        "social": deal.social,
+        "what": "Nog eens",
+        "role": "client",
+        "expected_start": deal.expected_start,
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Deal.objects.create(meeting=met.meeting, **fields)
+    Deal.objects.filter(pk=deal.pk).update(meeting=None)
+    Deal.objects.create(meeting=None, **fields)
+    assert Deal.objects.filter(meeting__isnull=True).count() == 2
 
 
 def test_a_deal_is_recorded_from_the_start_of_the_event(reference_data, db):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from events import meetings
 from events.meeting_forms import slot_value
-from events.models import Meeting, Registration
+from events.models import Event, Meeting, Registration
 from portal.models import Notification
 from tests.events.meetings_world import make_world
 from tests.factories import RegistrationFactory, log_in_as, reference_rows_in_memory
@@ -120,24 +120,70 @@ def test_a_time_one_side_is_booked_is_not_offered(client, world):
     assert f'value="{slot_value(world.slots[1])}"' in row
 
 
-def test_the_participant_list_runs_a_fixed_number_of_queries(
-    client, world, django_assert_num_queries
-):
-    reference_rows_in_memory()
-    client.force_login(world.employer)
-    with CaptureQueriesContext(connection) as few:
-        client.get(page(world, "participants/"))
+# The participant list for a participant: the session, the user, the event, the user's
+# registrations, the acting organisation; the categories the participant seeks and offers (the
+# suggestions); the list with its scores and the categories it shows (two); the booked seats.
+PARTICIPANT_QUERIES = 11
 
-    for _ in range(20):
+
+@pytest.mark.parametrize("others", [3, 30])
+def test_the_participant_list_runs_a_fixed_number_of_queries(
+    client, world, django_assert_num_queries, others
+):
+    for _ in range(others - 3):  # the world lists three others: the enterprise, two firms
         RegistrationFactory(event=world.event).offered_categories.set(
             world.social.offered_categories.all()
         )
     ask(world)
+    reference_rows_in_memory()
+    client.force_login(world.employer)
 
-    with django_assert_num_queries(len(few.captured_queries)):
+    with django_assert_num_queries(PARTICIPANT_QUERIES):
         html = client.get(page(world, "participants/")).content.decode()
-    assert html.count('id="participant-') == 23
-    print(f"\nparticipant list: {len(few.captured_queries)} queries for 3 or 23 rows")
+
+    assert html.count('id="participant-') == others
+    # One "Request a meeting" per row, folded, each with one time and one message.
+    assert html.count('<details class="participant__request">') == others
+    assert html.count('name="slot"') == others
+    assert html.count('name="message"') == others
+
+
+def test_a_row_asks_for_a_meeting_with_a_time_and_a_folded_message(client, world):
+    client.force_login(world.employer)
+
+    html = client.get(page(world, "participants/")).content.decode()
+
+    row = html.split(f'id="participant-{world.social.pk}"')[1].split("</li>")[0]
+    request = row.split('<details class="participant__request">')[1]
+    assert "Vraag een gesprek aan" in request.split("</summary>")[0]
+    assert "Vraag een gesprek aan met Groenwerk Tongeren" in request.split("</summary>")[0]
+    form = request.split("</summary>", 1)[1]
+    assert f'<input type="hidden" name="invitee" value="{world.social.pk}">' in form
+    assert form.index('name="slot"') < form.index('<details class="participant__message">')
+    message = form.split('<details class="participant__message">')[1].split("</details>")[0]
+    assert "Een bericht toevoegen (optioneel)" in message and 'name="message"' in message
+    assert "Aanvraag versturen" in form
+
+
+def test_a_participant_without_a_free_time_gets_no_request(client, world):
+    for slot in range(len(world.slots)):
+        Meeting.objects.create(
+            event=world.event,
+            requester=world.third,
+            invitee=world.social,
+            starts_at=world.slots[slot],
+            table=1,
+            status="accepted",
+        )
+        meeting = Meeting.objects.filter(event=world.event).last()
+        meeting.seats.create(registration=world.social, starts_at=world.slots[slot])
+    client.force_login(world.employer)
+
+    html = client.get(page(world, "participants/")).content.decode()
+
+    row = html.split(f'id="participant-{world.social.pk}"')[1].split("</li>")[0]
+    assert "participant__request" not in row
+    assert "Er is geen tijdstip meer waarop jullie allebei vrij zijn." in row
 
 
 # --- Requesting ----------------------------------------------------------------------------------
@@ -474,6 +520,28 @@ def test_the_regisseur_places_a_meeting_in_the_grid(client, world, who):
         "aan tafel 4."
     ]
     assert Notification.objects.filter(key__contains=":placed:").count() == 2
+
+
+def test_the_grid_of_an_event_that_is_over_is_a_record_without_buttons(client, world):
+    meeting = ask(world)
+    log_in_as(client, world.regisseur)
+    ahead = client.get(page(world, "grid/")).content.decode()
+    assert f"/meetings/{meeting.pk}/cancel/" in ahead and 'id="place-title"' in ahead
+
+    # Moved back a month, the meeting with it (wall-clock times: the slots stay the slots).
+    back = timedelta(days=30)
+    event = world.event
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=event.starts_at - back,
+        ends_at=event.ends_at - back,
+        registration_deadline=event.registration_deadline - back,
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=meeting.starts_at - back)
+    over = client.get(page(world, "grid/")).content.decode()
+
+    assert "Drukkerij Peeters – Groenwerk Tongeren" in over
+    assert "Dit evenement is voorbij" in over
+    assert "/cancel/" not in over and 'id="place-title"' not in over
 
 
 @pytest.mark.parametrize(

@@ -102,6 +102,41 @@ def test_a_deal_with_bad_input_says_what_is_wrong(client, met):
     assert Deal.objects.count() == 1
 
 
+def test_a_meeting_whose_deal_is_recorded_is_named_not_offered_again(client, met):
+    log_in_as(client, met.firm_member)
+    client.post(DEAL.format(met.event.slug), deal_data(met))
+
+    # The enterprise, in a tab of its own: the meeting is named, the form is gone.
+    log_in_as(client, met.enterprise_member)
+    page = client.get(DEAL.format(met.event.slug)).content.decode()
+    assert f'name="meeting" value="{met.meeting.pk}"' not in page
+    assert "A deal is recorded already from these meetings" in page
+    assert "Drukkerij Peeters" in page.split("alert--info")[1].split("</div>")[0]
+    assert '<form class="form"' not in page
+
+    # A tab opened before: its post is refused with the reason, and nothing is added.
+    response = client.post(DEAL.format(met.event.slug), deal_data(met))
+    assert response.status_code == 200
+    assert "A deal from this meeting between Drukkerij Peeters and Groenwerk Tongeren is " in (
+        response.content.decode()
+    )
+    assert Deal.objects.count() == 1
+
+
+def test_the_report_lists_the_registrations_one_a_line_and_its_tables_stack(client, met):
+    log_in_as(client, met.regisseur)
+
+    html = client.get(REPORT.format(met.event.slug)).content.decode()
+
+    counts = html.split('<ul class="event-report__counts">')[1].split("</ul>")[0]
+    assert counts.count("<li>") == 3
+    assert "2 organisations registered" in counts
+    # On a phone each row stacks, every figure with its column's name.
+    assert html.count('class="table table--stacked"') == 3
+    assert '<td class="number" data-label="Number">' in html
+    assert '<td class="number" data-label="Registered">1</td>' in html
+
+
 def test_an_unknown_event_is_not_found(client, met):
     log_in_as(client, met.firm_member)
     assert client.get(DEAL.format("no-such-event")).status_code == 404

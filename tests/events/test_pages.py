@@ -82,6 +82,21 @@ def test_filters_by_region_and_theme(client, world):
     assert themed.title in by_theme and world.event.title not in by_theme
 
 
+def test_the_long_filters_are_folded_until_one_is_chosen(client, world):
+    category = ServiceCategory.objects.first()
+
+    plain = client.get(LIST).content.decode()
+    chosen = client.get(f"{LIST}?service={category.slug}").content.decode()
+
+    # Sector and service (twenty options and more) fold; region and when do not.
+    assert plain.count('<details class="facet__more">') == 2
+    assert chosen.count('<details class="facet__more">') == 1
+    assert chosen.count('<details class="facet__more" open>') == 1
+    # On a phone the results come first and a link leads to the filters.
+    assert 'class="search-page event-search"' in plain
+    assert '<a href="#filters-title">' in plain
+
+
 def test_a_bad_filter_is_said_and_left_out(client, world):
     response = client.get(LIST + "?region=nergens&service=%00&when=morgen&page=x")
 
