@@ -9,3 +9,10 @@ class ProcurementConfig(AppConfig):
 
     name = "procurement"
     verbose_name = _("Public buying")
+
+    def ready(self):
+        # The profile's "eligible for reserved contracts" badge and the directory's checkbox
+        # for it (companies imports no procurement code).
+        from . import eligibility
+
+        eligibility.register()
