@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "procurement"
 
-urlpatterns = []
+urlpatterns = [
+    path("buying/", views.helper, name="helper"),
+    path("buying/plans/", views.plan_list, name="plan_list"),
+    path("buying/plans/<str:code>/", views.plan_detail, name="plan_detail"),
+]

@@ -288,6 +288,12 @@ MATRIX = {
     "vacancies:saved_search_delete":      R("L   405 405 405 405 405 405",
                                             "L   404 404 302 404 404 404",
                                             kw={"code": "saved_search.code"}),
+    # --- procurement: the buying helper; a saved plan is its organisation's members' only ---
+    "procurement:helper":                 R("200 200 200 200 200 200 200",
+                                            "200 200 200 200 200 200 200"),
+    "procurement:plan_list":              R("L   200 200 200 200 200 200"),
+    "procurement:plan_detail":            R("L   404 200 200 404 404 404",
+                                            kw={"code": "purchasing_plan.code"}),
     # --- vouchers ---
     "vouchers:programme_list":            R("200 200 200 200 200 200 200"),
     "vouchers:my_vouchers":               R("L   200 200 200 200 200 200"),
@@ -438,6 +444,8 @@ ADMIN_MODELS = {
     "vouchers.voucher":         A("200 200 200", "403 403 403", "200 302 200", "403 403 403"),
     "events.event":             A("200 200 200", "200 200 200", "200 302 200", "200 302 200"),
     "events.registration":      A("200 200 200", "403 403 403", "200 302 200", "403 403 403"),
+    "procurement.eligibility":  A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
+    "procurement.modelclause":  A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
     "portal.auditentry":        A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
     "mfa.authenticator":        A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
     "account.emailaddress":     A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
