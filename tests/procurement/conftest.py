@@ -1,12 +1,22 @@
 import io
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from companies.models import OfferedService
 from portal.models import ServiceCategory
 from tests.factories import MembershipFactory, OrganisationFactory, listed_organisation, postcode
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages are asserted in English (tests/conftest.py starts every test in Dutch);
+    test_translations.py checks the Dutch and French ones."""
+    translation.activate("en")
+    yield
+    translation.activate("nl")
+
 
 HEADER = ["subject", "cpv", "category", "postcode", "amount", "period"]
 
