@@ -4,9 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from companies import csv_import
+from companies.models import Organisation
 from portal.models import ServiceCategory
 
 from . import plans
+from .models import OUTCOME_CHOICES
 
 
 class PurchaseForm(forms.Form):
@@ -88,3 +90,18 @@ class PlanUploadForm(forms.Form):
 
 class SavePlanForm(forms.Form):
     title = forms.CharField(label=_("Title of the plan"), max_length=200)
+
+
+class OutcomeForm(forms.Form):
+    """What the buyer did with a purchase; the supplier by its slug (the plan's page offers the
+    enterprises that reach the line)."""
+
+    outcome = forms.ChoiceField(label=_("What did you do?"), choices=OUTCOME_CHOICES)
+    supplier = forms.ModelChoiceField(
+        label=_("Awarded to"),
+        queryset=Organisation.objects.social(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("No listed social enterprise"),
+    )
+    started = forms.DateField(label=_("Started on"), required=False)

@@ -111,9 +111,15 @@ class PurchasingPlan(models.Model):
         return self.title
 
 
+NO_SOCIAL_ROUTE = "nothing"
+OUTCOME_CHOICES = [*Route.choices, (NO_SOCIAL_ROUTE, _("No social route"))]
+
+
 class PlanLine(models.Model):
     """One purchase of a plan: what, in which service category (maybe given as a CPV code),
-    delivered where, for about how much, when."""
+    delivered where, for about how much, when; and, once the buyer records it, what it did
+    (procurement/outcomes.py): the route used and the supplier, whose award enters the
+    collaboration register as `collaboration`."""
 
     plan = models.ForeignKey(
         PurchasingPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="lines"
@@ -137,6 +143,32 @@ class PlanLine(models.Model):
         _("estimated amount (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     period = models.CharField(_("period"), max_length=100, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=OUTCOME_CHOICES, blank=True)
+    supplier = models.ForeignKey(
+        "companies.Organisation",
+        verbose_name=_("supplier"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    collaboration = models.ForeignKey(
+        "companies.Collaboration",
+        verbose_name=_("collaboration"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome_recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("outcome recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("plan line")

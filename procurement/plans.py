@@ -45,6 +45,7 @@ class Entry:
     amount: Decimal | None = None
     period: str = ""
     cpv_label: str = ""
+    line: object = None  # the saved PlanLine, for a saved plan (its outcome)
 
     def as_cells(self):
         """The entry as the cells a file line would hold (how the session keeps a draft)."""
@@ -213,6 +214,7 @@ def entries_of(plan_lines):
                 amount=line.amount,
                 period=line.period,
                 cpv_label=mapping_label,
+                line=line,
             )
         )
     return found

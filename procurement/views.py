@@ -6,16 +6,18 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from portal import csvexport, reference
 
-from . import access, advice, plans
-from .forms import PlanUploadForm, PurchaseForm, SavePlanForm
-from .models import ModelClause, PlanLine, PurchasingPlan, Route
+from . import access, advice, outcomes, plans
+from .forms import OutcomeForm, PlanUploadForm, PurchaseForm, SavePlanForm
+from .models import OUTCOME_CHOICES, ModelClause, PlanLine, PurchasingPlan, Route
 
 # The draft plan of a visitor (or of a buyer before saving): the lines' cells in the session.
 DRAFT_KEY = "buying_draft"
@@ -81,6 +83,7 @@ def _output(request, *, entries, title, plan=None, context=None):
         "plan": plan,
         "lines": lines,
         "summary": advice.summarise(lines),
+        "outcome_choices": OUTCOME_CHOICES,
         **(context or {}),
     }
     if fmt == "print":
@@ -262,5 +265,49 @@ def plan_list(request):
 @login_required
 def plan_detail(request, code):
     plan = access.plan_for(request, code)
-    rows = reference.with_reference(plan.lines.order_by("position"), "category", "postcode")
+    rows = reference.with_reference(
+        plan.lines.select_related("supplier", "collaboration").order_by("position"),
+        "category",
+        "postcode",
+    )
     return _output(request, entries=plans.entries_of(rows), title=plan.title, plan=plan)
+
+
+@login_required
+@require_POST
+def record_outcome(request, code, position):
+    """The buyer records what it did with a line; an award to a listed social enterprise is
+    declared in the collaboration register for the supplier to confirm."""
+    plan = access.plan_for(request, code)
+    line = get_object_or_404(plan.lines, position=position)
+    back = f"{reverse('procurement:plan_detail', kwargs={'code': plan.code})}#line-{position}"
+    form = OutcomeForm(request.POST, prefix=f"outcome-{position}")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        outcomes.record(
+            line,
+            outcome=form.cleaned_data["outcome"],
+            supplier=form.cleaned_data["supplier"],
+            started=form.cleaned_data["started"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect(back)
+    if form.cleaned_data["supplier"]:
+        messages.success(
+            request,
+            _(
+                "The award is recorded and declared in the collaboration register; "
+                "%(supplier)s is asked to confirm it."
+            )
+            % {"supplier": form.cleaned_data["supplier"].name},
+        )
+    else:
+        messages.success(request, _("The outcome is recorded."))
+    return redirect(back)

@@ -294,6 +294,9 @@ MATRIX = {
     "procurement:plan_list":              R("L   200 200 200 200 200 200"),
     "procurement:plan_detail":            R("L   404 200 200 404 404 404",
                                             kw={"code": "purchasing_plan.code"}),
+    "procurement:record_outcome":         R("L   405 405 405 405 405 405",
+                                            "L   404 302 302 404 404 404",
+                                            kw={"code": "purchasing_plan.code", "position": "=1"}),
     # --- vouchers ---
     "vouchers:programme_list":            R("200 200 200 200 200 200 200"),
     "vouchers:my_vouchers":               R("L   200 200 200 200 200 200"),
