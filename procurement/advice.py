@@ -112,6 +112,31 @@ def recommend(counts, *, place, category):
     ) % values
 
 
+OFFER_FIELDS = [
+    "category_id",
+    "radius_km",
+    "organisation_id",
+    *(
+        f"organisation__{name}"
+        for name in (
+            "name",
+            "slug",
+            "kind",
+            "verified_at",
+            "latitude",
+            "longitude",
+            "municipality_id",
+            "email",
+            "phone",
+            "website",
+            "show_email",
+            "show_phone",
+            "show_website",
+        )
+    ),
+]
+
+
 def _offers(categories):
     """The services of eligible social enterprises in `categories`, with their enterprise."""
     enterprises = Organisation.objects.social().not_stopped().fresh_enough()
@@ -123,6 +148,8 @@ def _offers(categories):
             ),
         )
         .select_related("organisation")
+        # What the advice and the sheet read, not the search text and vectors of every row.
+        .only(*OFFER_FIELDS)
         .order_by("organisation__name", "organisation_id")
     )
 

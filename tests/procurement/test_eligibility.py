@@ -2,8 +2,10 @@
 badge and the directory's checkbox for reserved contracts."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -50,6 +52,17 @@ def test_a_second_load_keeps_what_an_administrator_changed(reference_data):
     assert row.legal_source == "Gecorrigeerd door de beheerder"
     assert clause.text_nl == "Eigen tekst"
     assert Eligibility.objects.count() == before
+
+
+def test_a_recognition_missing_from_the_database_is_left_out_and_said(reference_data):
+    from companies.models import Recognition
+    from procurement.reference_data import load_eligibility
+
+    Recognition.objects.filter(slug="fietspunt").delete()  # its eligibility rows go with it
+    outcome = load_eligibility(Path(settings.BASE_DIR) / "data")
+    assert "left out, recognitions not in the database: fietspunt" in str(outcome)
+    assert not Eligibility.objects.filter(recognition__slug="fietspunt").exists()
+    assert " 0 created" in str(outcome)
 
 
 def test_routes_of_combines_the_recognitions(reference_data):
