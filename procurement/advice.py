@@ -26,6 +26,7 @@ eligibility table, the services in the plan's categories with their enterprise, 
 enterprises' recognitions; the reach is worked out in Python (geography.haversine_km).
 """
 
+import heapq
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -42,6 +43,8 @@ RESERVED_CONTRACT_MIN_VERIFIED = 3
 RESERVED_LOT_MIN = 2
 AWARD_CRITERION_MIN = 3
 SOUND_OUT = "sound_out"
+# The enterprises listed per line (verified first, then the nearest); all of them are counted.
+SHOWN_PER_LINE = 25
 
 
 @dataclass
@@ -58,9 +61,15 @@ class Reaching:
 class LineAdvice:
     entry: object  # plans.Entry
     counts: dict  # {route: (total, verified)}
-    enterprises: list  # Reaching, verified first, then nearest
+    enterprises: list  # Reaching, verified first, then nearest: at most SHOWN_PER_LINE
     route: str  # a Route value or SOUND_OUT
     reason: str
+    total: int = 0  # every eligible enterprise that reaches the place
+
+    @property
+    def more(self):
+        """Whether more enterprises reach the place than are listed."""
+        return self.total > len(self.enterprises)
 
     @property
     def no_capacity(self):
@@ -175,30 +184,52 @@ def analyse(entries):
     # The municipalities from memory, once (portal.reference), not a lookup per enterprise.
     municipalities = {row.pk: row.name for row in reference.instances(Municipality)}
 
+    # Lines of one plan often share a place and a service (a school's sites): worked out once.
+    reached = {}
     advice = []
     for entry in entries:
-        counts = {route: [0, 0] for route in Route.values}
-        reaching = []
-        for offer in offers.get(entry.category.pk, ()):
-            enterprise = offer.organisation
-            distance = geography.haversine_km(entry.postcode, enterprise)
-            if offer.radius_km is not None and distance > offer.radius_km:
-                continue
-            opened = routes[enterprise.pk]
-            if not opened:
-                continue
-            for route in opened:
-                counts[route][0] += 1
-                counts[route][1] += enterprise.verified_at is not None
-            municipality = municipalities.get(enterprise.municipality_id, "")
-            reaching.append(Reaching(enterprise, municipality, distance, opened))
-        reaching.sort(key=lambda found: (found.organisation.verified_at is None, found.distance_km))
-        counts = {route: tuple(pair) for route, pair in counts.items()}
+        key = (entry.category.pk, entry.postcode.pk)
+        if key not in reached:
+            reached[key] = _reach(entry, offers.get(entry.category.pk, ()), routes, municipalities)
+        counts, reaching, total = reached[key]
         place = f"{entry.postcode.code} {entry.postcode.name}"
         category = entry.category.name
         route, reason = recommend(counts, place=place, category=category[:1].lower() + category[1:])
-        advice.append(LineAdvice(entry, counts, reaching, route, reason))
+        advice.append(LineAdvice(entry, counts, reaching, route, reason, total))
     return advice
+
+
+def _reach(entry, offers, routes, municipalities):
+    """(counts per route, the SHOWN_PER_LINE enterprises to list, how many reach) for the place
+    of `entry`:
+    every reaching enterprise counts; the verified and nearest are listed."""
+    counts = {route: [0, 0] for route in Route.values}
+    found = []
+    for offer in offers:
+        enterprise = offer.organisation
+        opened = routes[enterprise.pk]
+        if not opened:
+            continue
+        distance = geography.haversine_km(entry.postcode, enterprise)
+        if offer.radius_km is not None and distance > offer.radius_km:
+            continue
+        verified = enterprise.verified_at is not None
+        for route in opened:
+            counts[route][0] += 1
+            counts[route][1] += verified
+        found.append((not verified, distance, enterprise.pk, offer, opened))
+    shown = [
+        Reaching(
+            offer.organisation,
+            municipalities.get(offer.organisation.municipality_id, ""),
+            distance,
+            opened,
+        )
+        for _unverified, distance, _pk, offer, opened in heapq.nsmallest(
+            SHOWN_PER_LINE, found, key=lambda row: row[:3]
+        )
+    ]
+    return {route: tuple(pair) for route, pair in counts.items()}, shown, len(found)
 
 
 @dataclass

@@ -180,3 +180,16 @@ def test_the_thresholds_are_where_the_module_says():
     assert recommend(award_criterion=(advice.AWARD_CRITERION_MIN - 1, 0), execution_clause=(2, 0))[
         0
     ] == (Route.EXECUTION_CLAUSE)
+
+
+def test_every_reaching_enterprise_counts_and_the_first_are_listed(reference_data, monkeypatch):
+    monkeypatch.setattr(advice, "SHOWN_PER_LINE", 2)
+    enterprise("maatwerkbedrijf", code="3700", verified=False)
+    near = enterprise("maatwerkbedrijf", code="3500", verified=False)
+    verified_far = enterprise("maatwerkbedrijf", code="3700", verified=True)
+
+    first, second = advice.analyse([entry("3500", position=1), entry("3500", position=2)])
+    assert first.total == 3 and first.more
+    assert [found.organisation for found in first.enterprises] == [verified_far, near]
+    # The same place and service: the same answer, worked out once.
+    assert second.enterprises is first.enterprises
