@@ -1,20 +1,27 @@
 """Reading CSV import files line by line, as the portal's imports share it.
 
 `manage.py import_collaborations` (companies/collaboration_import.py) and
-`manage.py import_organisations` (companies/organisation_import.py) read files the same way:
+`manage.py import_organisations` (companies/organisation_import.py) and the buying helper's
+purchasing plans (procurement/plans.py) read files the same way:
 UTF-8 with or without the byte order mark Excel writes (and, where an import allows it,
 Windows-1252, what Excel in Belgium saves as plain "CSV"), separated by semicolons or commas
 (the header decides), strictly: a file the csv module cannot read to the end (a quote left
 open, a cell over its size limit), a file in another encoding and a header that lacks a column
 or names one twice are refused as a whole, with the line. Each data line becomes a `Line` that
 the import's checks add their problems to (`Line.refuse`), each with its line number.
+
+`read_xlsx` reads the first sheet of an Excel workbook into the same Lines (a row's number is
+its line), and `read_table` picks CSV or XLSX by the file's content, so every import that takes
+one takes both.
 """
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -136,21 +143,7 @@ def read(data, *, columns, encodings=(UTF8,)):
     previous_end = 0
     try:
         header = [name.strip().lower() for name in next(reader)]
-        missing = [name for name in columns if name not in header]
-        if missing:
-            raise ImportFileError(
-                _("The header lacks the column(s) %(missing)s. Expected: %(expected)s.")
-                % {"missing": ", ".join(missing), "expected": delimiter.join(columns)}
-            )
-        twice = [name for name in columns if header.count(name) > 1]
-        if twice:
-            raise ImportFileError(
-                _(
-                    "The header names the column(s) %(columns)s more than once; keep one of "
-                    "each, so that it is clear which to read."
-                )
-                % {"columns": ", ".join(twice)}
-            )
+        _check_header(header, columns, delimiter)
         previous_end = reader.line_num
         for row in reader:
             number = previous_end + 1  # the line the record starts on (a quoted cell may wrap)
@@ -198,3 +191,106 @@ def report_progress(progress: Callable | None, stage, done, total):
     """Call `progress(stage, done, total)` every PROGRESS_EVERY lines of a long file."""
     if progress and total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
         progress(stage, done, total)
+
+
+# --- Excel workbooks (XLSX) ---------------------------------------------------------------------
+
+# What the parts of a workbook may hold once unpacked: a workbook of a few thousand lines is a
+# few MB; a small file that unpacks to far more is a zip bomb, refused before it is opened.
+XLSX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+ZIP_SIGNATURE = b"PK\x03\x04"
+
+
+def _xlsx_cell(value):
+    """A cell's value as the text a CSV file would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # 1500.0 is 1500; other numbers as Decimal writes them (no 1e-05, no 0.30000000000000004)
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    return str(value).strip()
+
+
+def read_xlsx(data, *, columns, max_lines=None):
+    """The data lines of the first sheet of XLSX `data` (bytes) with the header's `columns`.
+
+    Raises ImportFileError when the workbook cannot be read, unpacks to more than
+    XLSX_MAX_UNPACKED_BYTES, or its header lacks a column or names one twice; with `max_lines`,
+    when it holds more data lines than that (reading stops there).
+    """
+    from openpyxl import load_workbook  # only imports that take a workbook pay for it
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise ImportFileError(_("The file cannot be read as an Excel workbook (XLSX).")) from None
+    if unpacked > XLSX_MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _("The workbook unpacks to more than %(mb)d MB; split it into smaller files.")
+            % {"mb": XLSX_MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 (openpyxl raises what the broken part makes it raise)
+        raise ImportFileError(_("The file cannot be read as an Excel workbook (XLSX).")) from None
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
+        header = next(rows, None)
+        if not header or not any(_xlsx_cell(cell) for cell in header):
+            raise ImportFileError(
+                _("The file is empty or its first line is blank; it needs a header.")
+            )
+        header = [_xlsx_cell(cell).lower() for cell in header]
+        _check_header(header, columns, ",")
+        lines = []
+        for number, row in enumerate(rows, start=2):
+            cells = [_xlsx_cell(cell) for cell in row]
+            if not any(cells):
+                continue
+            if max_lines is not None and len(lines) >= max_lines:
+                raise ImportFileError(
+                    _("The file holds more than %(limit)d lines; split it into smaller files.")
+                    % {"limit": max_lines}
+                )
+            lines.append(Line(number, dict(zip(header, cells, strict=False))))
+        return lines
+    finally:
+        workbook.close()
+
+
+def _check_header(header, columns, delimiter):
+    missing = [name for name in columns if name not in header]
+    if missing:
+        raise ImportFileError(
+            _("The header lacks the column(s) %(missing)s. Expected: %(expected)s.")
+            % {"missing": ", ".join(missing), "expected": delimiter.join(columns)}
+        )
+    twice = [name for name in columns if header.count(name) > 1]
+    if twice:
+        raise ImportFileError(
+            _(
+                "The header names the column(s) %(columns)s more than once; keep one of "
+                "each, so that it is clear which to read."
+            )
+            % {"columns": ", ".join(twice)}
+        )
+
+
+def read_table(data, *, columns, encodings=(UTF8,), max_lines=None):
+    """The data lines of `data`, an XLSX workbook (told by its content: a zip archive) or else
+    a CSV file; ImportFileError as read() and read_xlsx() raise it."""
+    if data.startswith(ZIP_SIGNATURE):
+        return read_xlsx(data, columns=columns, max_lines=max_lines)
+    lines = read(data, columns=columns, encodings=encodings)
+    if max_lines is not None and len(lines) > max_lines:
+        raise ImportFileError(
+            _("The file holds more than %(limit)d lines; split it into smaller files.")
+            % {"limit": max_lines}
+        )
+    return lines

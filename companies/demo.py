@@ -824,6 +824,8 @@ HISTORY = {
     ],
     ("OCMW Ninove", "Schoonmaakcoöperatie Vlaamse Ardennen"): [
         ("client", "schoonmaak", "regie", "2014-01", ""),
+        # A reserved contract the OCMW awarded (issue 23's "public procurement" channel).
+        ("client", "schoonmaak", "public_procurement", "2025-03", ""),
     ],
     ("Textiel Brakel", "Schoonmaakcoöperatie Vlaamse Ardennen"): [
         ("client", "schoonmaak", "regie", "2015-01", "2020-12"),

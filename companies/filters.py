@@ -7,6 +7,8 @@ slugs, NACE codes or kinds, OR within a facet and AND between facets); `postcode
 the form reports it in words and the search runs without that parameter.
 """
 
+from dataclasses import dataclass
+
 import django_filters
 from django.db.models import Case, F, IntegerField, When
 from django.db.models.functions import Lower
@@ -32,7 +34,7 @@ from portal.models import Sector, ServiceCategory
 from . import freshness, search
 from .models import Organisation, OrganisationKind, Recognition
 
-__all__ = ["DirectoryFilter", "Sort", "page_size"]
+__all__ = ["Checkbox", "DirectoryFilter", "Sort", "page_size", "register_checkbox"]
 
 KIND_PLURALS = {
     OrganisationKind.REGULAR: _("Regular firms"),
@@ -147,6 +149,13 @@ class DirectoryFilter(FacetedSearch):
     def filter_verified(self, queryset, name, value):
         return queryset.verified()
 
+    def checkboxes(self):
+        """The checkboxes apps above companies registered, each with whether it is ticked."""
+        return [
+            {"name": box.name, "label": box.label, "checked": bool(self._value(box.name))}
+            for box in _checkboxes.values()
+        ]
+
     def for_cards(self, queryset):
         """What the cards and the CSV guide show (what only the search reads stays behind)."""
         return queryset.for_directory().defer("search_vector", "search_text")
@@ -158,9 +167,13 @@ class DirectoryFilter(FacetedSearch):
         return Sort.DISTANCE if self.point else Sort.RECOMMENDED
 
     def extra_active_filters(self):
+        active = []
         if self._value("verified"):
-            return [{"label": _("Verified only"), "remove": self._without("verified")}]
-        return []
+            active.append({"label": _("Verified only"), "remove": self._without("verified")})
+        for box in _checkboxes.values():
+            if self._value(box.name):
+                active.append({"label": box.active_label, "remove": self._without(box.name)})
+        return active
 
     def describe(self):
         """The search in one sentence, as the title of a printed guide.
@@ -191,4 +204,36 @@ class DirectoryFilter(FacetedSearch):
             parts.append(self.describe_place())
         if self._value("verified"):
             parts.append(gettext("(verified only)"))
+        parts.extend(str(box.described) for box in _checkboxes.values() if self._value(box.name))
         return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Checkbox:
+    """A yes-or-no filter of the directory that an app above companies adds ("eligible for
+    reserved contracts": procurement), shown beside "Verified organisations only" and working
+    like it: ticked, it narrows the results, the facets' counts and the CSV guide alike.
+
+    `narrow(queryset)` returns the organisations that pass; `label` is the checkbox's,
+    `active_label` the removable chip's, `described` the words describe() adds."""
+
+    name: str
+    label: str
+    active_label: str
+    described: str
+    narrow: object
+
+
+_checkboxes = {}
+
+
+def register_checkbox(box):
+    """Add `box` to the directory's parameters (from the registering app's AppConfig.ready(),
+    before any search is built). Its GET parameter is `box.name`, ticked as `1`."""
+    _checkboxes[box.name] = box
+    DirectoryFilter.base_filters[box.name] = CheckboxFilter(
+        label=box.label,
+        required=False,
+        method=lambda queryset, name, value: box.narrow(queryset),
+    )
+    return box

@@ -634,6 +634,8 @@ class CollaborationChannel(models.TextChoices):
     VOUCHER = "voucher", _("Introduction voucher")
     NETWORK_EVENT = "network_event", _("Network event")
     REGIE = "regie", _("Regie or cluster")
+    # Issue 23, item 4: a public buyer awarded a contract (procurement/outcomes.py).
+    PUBLIC_PROCUREMENT = "public_procurement", _("Public procurement")
     OTHER = "other", _("Other")
 
 
@@ -645,6 +647,9 @@ class CollaborationSource(models.TextChoices):
     # Issue 22: a deal recorded after a meeting at a network event (events/deals.py); declared
     # by one side like MANUAL and confirmed by the other.
     EVENT = "event", _("Deal at a network event")
+    # Issue 23, item 4: an award recorded by a public buyer on its purchasing plan
+    # (procurement/outcomes.py); declared by the buyer and confirmed by the supplier.
+    PROCUREMENT = "procurement", _("Award recorded by a public buyer")
 
 
 class CollaborationQuerySet(models.QuerySet):

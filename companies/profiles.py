@@ -15,6 +15,24 @@ from .models import Membership, OfferedService, Organisation
 MANY_TO_MANY = ("sectors", "recognitions", "target_groups")
 TAKEN = _("An organisation with this enterprise number is already on the portal.")
 
+# Badges that apps above companies show on a profile ("eligible for reserved contracts"): each
+# a function of the organisation (loaded with Organisation.objects.for_profile()) that returns
+# the labels it earns. They register from AppConfig.ready(), as report sections do; companies
+# imports none of them.
+_badges = []
+
+
+def register_badge(badge):
+    """Show the labels `badge(organisation)` returns on every profile."""
+    if badge not in _badges:
+        _badges.append(badge)
+    return badge
+
+
+def badges(organisation):
+    """The labels of every registered badge the organisation earns, in the order registered."""
+    return [label for badge in _badges for label in badge(organisation)]
+
 
 def profile_url(organisation):
     """The path of an organisation's public profile (a map marker links to it)."""

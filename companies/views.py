@@ -129,6 +129,7 @@ def profile(request, slug):
         "details_outdated": freshness.is_outdated(organisation),
         "details_confirmed_on": freshness.confirmed_on(organisation),
         "checklist": completeness.checklist(organisation) if membership else None,
+        "badges": profiles.badges(organisation),
     }
     return render(request, "companies/profile.html", context)
 

@@ -1,8 +1,26 @@
+"""Procurement in the admin: the administrators keep which recognition qualifies for which
+route, with its legal source, and the model clauses in three languages; they read the buyers'
+spend years (read only)."""
+
 from django.contrib import admin
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from .models import SpendYear
+from .models import Eligibility, ModelClause, SpendYear
+
+
+@admin.register(Eligibility)
+class EligibilityAdmin(admin.ModelAdmin):
+    list_display = ["recognition", "route", "legal_source", "source_date"]
+    list_filter = ["route", "recognition"]
+    list_select_related = ["recognition"]
+    search_fields = ["legal_source", "recognition__name_nl"]
+
+
+@admin.register(ModelClause)
+class ModelClauseAdmin(admin.ModelAdmin):
+    list_display = ["route", "source"]
+
 
 # Social spend
 

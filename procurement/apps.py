@@ -11,6 +11,9 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Public buying")
 
     def ready(self):
-        # Social spend: the buyers' report section registers itself with /reports/ (companies
-        # imports no procurement code).
-        from . import reports  # noqa: F401
+        # Companies imports no procurement code: the profile's "eligible for reserved
+        # contracts" badge, the directory's checkbox for it and the buyers' report section
+        # register themselves.
+        from . import eligibility, reports  # noqa: F401
+
+        eligibility.register()

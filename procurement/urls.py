@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import spend_views
+from . import spend_views, views
 
 app_name = "procurement"
 
@@ -13,5 +13,14 @@ urlpatterns = [
         "organisations/<slug:slug>/spend/<int:year>/remove/",
         spend_views.spend_remove,
         name="spend_remove",
+    ),
+    # The buying helper (items 2-4): plans, their advice and what the buyer did with a line.
+    path("buying/", views.helper, name="helper"),
+    path("buying/plans/", views.plan_list, name="plan_list"),
+    path("buying/plans/<str:code>/", views.plan_detail, name="plan_detail"),
+    path(
+        "buying/plans/<str:code>/lines/<int:position>/outcome/",
+        views.record_outcome,
+        name="record_outcome",
     ),
 ]

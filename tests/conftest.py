@@ -343,6 +343,7 @@ def transactional_reference_data(transactional_db):
 
     from django.apps import apps
 
-    call_command("load_reference_data", verbosity=0)
+    # The vocabularies first: procurement's reference data names recognitions.
     for module in VOCABULARY_MIGRATIONS:
         import_module(module).create(apps, None)
+    call_command("load_reference_data", verbosity=0)

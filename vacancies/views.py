@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from companies import access as companies_access
+from portal import geography, names, reference
+from portal.models import ServiceCategory
 
 from . import access, export, lifecycle, responses, saved_searches
 from .filters import ServiceRequestFilter, VacancyFilter, page_size
@@ -96,6 +98,24 @@ def _refused(request, error):
         messages.error(request, text)
 
 
+def _prefilled(request):
+    """Initial values of a service request from the link that opened the form: `title`,
+    `category` (slug) and `postcode`, as the buying helper (procurement) links a purchase that
+    no enterprise can take yet. Only suggestions: what is posted is checked as always, and a
+    value that is not valid is left out."""
+    found = {}
+    title = names.normalise(request.GET.get("title") or "")[:200]
+    if title:
+        found["title"] = title
+    category = reference.find(ServiceCategory, "slug", (request.GET.get("category") or "")[:60])
+    if category is not None:
+        found["category"] = category
+    postcode = geography.point_for_postcode(request.GET.get("postcode"))
+    if postcode is not None:
+        found["postcode"] = postcode
+    return found
+
+
 def _create(request, kind):
     spec = KINDS[kind]
     acting = companies_access.acting_membership(request)
@@ -105,7 +125,10 @@ def _create(request, kind):
             _("To post, first add your organisation to the portal or join it."),
         )
         return redirect("dashboard")
-    form = spec.form(_posted(request), initial={"postcode": acting.organisation.postcode})
+    initial = {"postcode": acting.organisation.postcode}
+    if kind == "request":
+        initial.update(_prefilled(request))
+    form = spec.form(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         publishing = request.POST.get("action") == "publish"
         try:

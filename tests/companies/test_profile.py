@@ -246,8 +246,9 @@ def test_a_firm_has_no_services_page_to_link_to(client, reference_data):
 
 
 # Anonymous: the organisation with municipality, province and postcode; services (with their
-# categories), recognitions, target groups, sectors, regions; collaborations.
-ANONYMOUS_QUERIES = 7
+# categories), recognitions, target groups, sectors, regions; collaborations; whether a
+# recognition opens a reserved contract (procurement's badge, for a recognised enterprise).
+ANONYMOUS_QUERIES = 8
 # Logged in: + the session and the user, + is the user a member (the contact form reuses it).
 LOGGED_IN_QUERIES = ANONYMOUS_QUERIES + 3
 

@@ -114,6 +114,8 @@ def browsed_tables(client):
                     "sector": "A",
                     "province": "limburg",
                     "region": "zuidoost-limburg",
+                    # procurement's checkbox (reads procurement_eligibility)
+                    "reserved": "1",
                 },
             ),
             (

@@ -26,7 +26,7 @@ from events.models import Deal, Meeting, MeetingSeat, Registration
 from portal import audit, notifications
 from portal.models import Notification
 from procurement import spend_import
-from procurement.models import SpendYear
+from procurement.models import PlanLine, PurchasingPlan, SpendYear
 from tests.factories import (
     CandidateFactory,
     EventFactory,
@@ -153,6 +153,17 @@ def build(media_root):
         subject="Nieuwe resultaten",
         body="Er is iets nieuws.",
     )
+    # A purchasing plan (procurement): its organisation's members see it, nobody else.
+    purchasing_plan = PurchasingPlan.objects.create(
+        organisation=employer, title="Aankoopplan Matrix", created_by=people["employer"].owner
+    )
+    PlanLine.objects.create(
+        plan=purchasing_plan,
+        position=1,
+        subject="Groenonderhoud",
+        category=category,
+        postcode=postcode("3700"),
+    )
     group = Group.objects.create(name="Matrix")
     audit.record(regisseur, "verified", employer)
 
@@ -194,6 +205,7 @@ def build(media_root):
         join_request=join_request,
         invitation=invitation,
         saved_search=saved_search,
+        purchasing_plan=purchasing_plan,
         programme=programme,
         submitted_voucher=submitted,
         approved_voucher=approved,

@@ -5,16 +5,24 @@ matched on its natural key (NIS code, postcode, NACE code or slug), created when
 updated only when a value differs, so a second run changes nothing. Rows that left the CSV files
 stay in the database, because organisations and vouchers may still point at them. Regisseurs of
 regions are never touched; they are managed in the admin.
+
+Apps above portal ship reference data of their own (procurement: which recognition qualifies for
+which procurement route): each that has a module `reference_data` with `load(directory)` is
+loaded after portal's rows, in the order of INSTALLED_APPS, in the same transaction; `load`
+returns its Outcomes. Portal thus loads them without importing them.
 """
 
 import csv
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from portal import reference, textsearch
 from portal.models import Municipality, Postcode, Province, Region, Sector, ServiceCategory
@@ -247,6 +255,12 @@ class Command(BaseCommand):
                 ),
                 load_regions(directory, municipality_ids),
             ]
+            for app_config in apps.get_app_configs():
+                if app_config.name != "portal" and module_has_submodule(
+                    app_config.module, "reference_data"
+                ):
+                    module = import_module(f"{app_config.name}.reference_data")
+                    outcomes.extend(module.load(directory))
             # The service categories' names in every language are known words of the text
             # search: a typo in one still finds, and "Did you mean" offers them.
             textsearch.add_words(

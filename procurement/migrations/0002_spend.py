@@ -8,9 +8,8 @@ from portal import datachanges
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
+        ("procurement", "0001_initial"),
         ("companies", "0025_event_source"),
         ("portal", "0010_list_data_changes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
