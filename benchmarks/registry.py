@@ -19,6 +19,7 @@ MODULES = [
     "benchmarks.measure_workqueue",
     "benchmarks.measure_admin",
     "benchmarks.measure_exports",
+    "benchmarks.measure_procurement",
 ]
 
 
