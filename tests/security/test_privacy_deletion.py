@@ -72,8 +72,10 @@ RELATIONS = {
     "events.Meeting.placed_by": HISTORY,
     "events.Deal.recorded_by": HISTORY,
     "events.DealFollowUp.answered_by": HISTORY,
-    # Social spend: a buyer's uploaded year is the organisation's.
+    # Procurement: a buyer's uploaded year, plan and recorded outcome are the organisation's.
     "procurement.SpendYear.uploaded_by": HISTORY,
+    "procurement.PurchasingPlan.created_by": HISTORY,
+    "procurement.PlanLine.outcome_recorded_by": HISTORY,
 }
 # Many-to-many links: the link rows go (the person no longer coordinates the region, ...).
 LINKS = {"portal.Region.regisseurs", "portal.User.groups", "portal.User.user_permissions"}
