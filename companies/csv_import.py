@@ -12,11 +12,13 @@ the import's checks add their problems to (`Line.refuse`), each with its line nu
 
 `read_xlsx` reads the first sheet of an Excel workbook into the same Lines (a row's number is
 its line), and `read_table` picks CSV or XLSX by the file's content, so every import that takes
-one takes both.
+one takes both. `parse_amount` reads an amount in euro as a cell holds it, Belgian or
+international notation; each import adds its own rules (empty, negative, largest) on top.
 """
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +39,18 @@ WINDOWS_1252 = "cp1252"
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read: not in its encoding, empty, or columns missing."""
+
+
+class TooManyLines(ImportFileError):
+    """The file holds more data lines than the import takes (`read_table`'s `max_lines`); an
+    import that advises otherwise than "split it" catches it and says its own words."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        super().__init__(
+            _("The file holds more than %(limit)d lines; split it into smaller files.")
+            % {"limit": limit}
+        )
 
 
 @dataclass(frozen=True)
@@ -187,6 +201,83 @@ def parse_date(value):
     return None
 
 
+# --- Amounts --------------------------------------------------------------------------------------
+
+# "1.234,56", "1 234,56", "1,234.56", "1234.56", "€ 1234": digits, grouped or not, and at most
+# one decimal separator; checked in `parse_amount`.
+_AMOUNT = re.compile(r"^\d[\d.,]*$", re.ASCII)
+_GROUPED = re.compile(r"^\d{1,3}(\D\d{3})*$", re.ASCII)
+_CURRENCY = re.compile(r"€|eur", re.IGNORECASE)
+
+
+class AmountError(ValueError):
+    """The cell holds no amount; the message (translated) says why."""
+
+
+def parse_amount(text):
+    """The amount in euro a cell holds, as a Decimal with two decimals; None when the cell holds
+    nothing (or only a currency sign). Raises AmountError when it is no amount.
+
+    Read the Belgian way and the English way, strictly. A comma is the decimal separator when it
+    is the only kind of separator and occurs once ("1234,56"); dots then group thousands
+    ("1.234,56"). A dot is the decimal separator when followed by one or two digits ("1234.5",
+    "1,234.56"); a dot followed by three digits groups thousands ("1.234" is 1234). Spaces
+    group thousands too ("€ 1 234"). More than two decimals ("1,234", "12.3456": which was
+    meant?), a grouping that is not by three, and anything else that is not a number are
+    refused. A minus sign ("-5", "−5", "5-") or brackets ("(5,00)", a credit note) give a
+    negative amount, which the caller accepts or refuses in its own words, as it does with an
+    amount larger than it takes.
+    """
+    shown = (text or "").strip()[:40]
+    not_an_amount = AmountError(
+        _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": shown}
+    )
+    value = _CURRENCY.sub("", re.sub(r"\s", "", text or ""))
+    if not value:
+        return None
+    negative = False
+    if value[0] in "-−":
+        negative, value = True, value[1:]
+    elif value[-1] in "-−":
+        negative, value = True, value[:-1]
+    elif value[0] == "(" and value[-1] == ")":
+        negative, value = True, value[1:-1]
+    elif value[0] == "+":
+        value = value[1:]
+    if not _AMOUNT.fullmatch(value) or value[-1] in ",.":
+        raise not_an_amount
+    whole, decimals = value, ""
+    last_comma, last_dot = value.rfind(","), value.rfind(".")
+    if last_comma >= 0 and last_dot >= 0:
+        # Both: the last one separates the decimals, the other groups thousands.
+        separator = "," if last_comma > last_dot else "."
+        whole, decimals = value.rsplit(separator, 1)
+        other = "." if separator == "," else ","
+        if separator in whole or other not in whole or not _GROUPED.fullmatch(whole):
+            raise not_an_amount
+    elif last_comma >= 0:
+        if value.count(",") == 1:
+            whole, decimals = value.split(",")
+        elif not _GROUPED.fullmatch(value):
+            raise not_an_amount
+        # else "1,234,567": commas grouping thousands
+    elif last_dot >= 0:
+        if value.count(".") == 1 and len(value) - last_dot - 1 != 3:
+            whole, decimals = value.split(".")
+        elif not _GROUPED.fullmatch(value):
+            raise not_an_amount
+        # else "1.234" or "1.234.567": dots grouping thousands
+    if len(decimals) > 2:
+        raise AmountError(
+            _("“%(value)s” has more than two decimals (write e.g. 1234,56 or 1234.56)")
+            % {"value": shown}
+        )
+    # Built from its digits, two decimals written out: exact, however many digits (a caller's
+    # maximum refuses what is too large), no quantize that could overflow the context.
+    digits = re.sub(r"\D", "", whole)
+    return Decimal(f"{'-' if negative else ''}{digits}.{decimals:0<2}")
+
+
 def report_progress(progress: Callable | None, stage, done, total):
     """Call `progress(stage, done, total)` every PROGRESS_EVERY lines of a long file."""
     if progress and total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
@@ -202,7 +293,13 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 def _xlsx_cell(value):
-    """A cell's value as the text a CSV file would hold."""
+    """A cell's value as the text a CSV file would hold.
+
+    A number typed as one loses its spurious ".0" (403170701.0 is "403170701"). A fraction is
+    written with a decimal comma, which no amount reader takes for a thousands separator:
+    Excel's 1.234 (three decimals) must not become 1234; and it is rounded to nine decimals, so
+    that a sum Excel worked out (0.1 + 0.2 = 0.30000000000000004) reads as the sheet shows it.
+    """
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -210,17 +307,24 @@ def _xlsx_cell(value):
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        # 1500.0 is 1500; other numbers as Decimal writes them (no 1e-05, no 0.30000000000000004)
-        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+        value = round(value, 9)
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f").rstrip("0").replace(".", ",")
     return str(value).strip()
+
+
+def _not_a_workbook():
+    return ImportFileError(_("The file cannot be read as an Excel workbook (XLSX)."))
 
 
 def read_xlsx(data, *, columns, max_lines=None):
     """The data lines of the first sheet of XLSX `data` (bytes) with the header's `columns`.
 
-    Raises ImportFileError when the workbook cannot be read, unpacks to more than
-    XLSX_MAX_UNPACKED_BYTES, or its header lacks a column or names one twice; with `max_lines`,
-    when it holds more data lines than that (reading stops there).
+    The sheet is streamed (openpyxl's read-only mode), not loaded. Raises ImportFileError when
+    the workbook cannot be read, unpacks to more than XLSX_MAX_UNPACKED_BYTES (a zip bomb,
+    refused before openpyxl opens it), or its header lacks a column or names one twice; with
+    `max_lines`, TooManyLines when it holds more data lines than that (reading stops there).
     """
     from openpyxl import load_workbook  # only imports that take a workbook pay for it
 
@@ -228,7 +332,7 @@ def read_xlsx(data, *, columns, max_lines=None):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
-        raise ImportFileError(_("The file cannot be read as an Excel workbook (XLSX).")) from None
+        raise _not_a_workbook() from None
     if unpacked > XLSX_MAX_UNPACKED_BYTES:
         raise ImportFileError(
             _("The workbook unpacks to more than %(mb)d MB; split it into smaller files.")
@@ -237,31 +341,34 @@ def read_xlsx(data, *, columns, max_lines=None):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 (openpyxl raises what the broken part makes it raise)
-        raise ImportFileError(_("The file cannot be read as an Excel workbook (XLSX).")) from None
+        raise _not_a_workbook() from None
     try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
-        header = next(rows, None)
-        if not header or not any(_xlsx_cell(cell) for cell in header):
-            raise ImportFileError(
-                _("The file is empty or its first line is blank; it needs a header.")
-            )
-        header = [_xlsx_cell(cell).lower() for cell in header]
-        _check_header(header, columns, ",")
-        lines = []
-        for number, row in enumerate(rows, start=2):
-            cells = [_xlsx_cell(cell) for cell in row]
-            if not any(cells):
-                continue
-            if max_lines is not None and len(lines) >= max_lines:
-                raise ImportFileError(
-                    _("The file holds more than %(limit)d lines; split it into smaller files.")
-                    % {"limit": max_lines}
-                )
-            lines.append(Line(number, dict(zip(header, cells, strict=False))))
-        return lines
+        return _xlsx_lines(workbook, columns=columns, max_lines=max_lines)
+    except ImportFileError:
+        raise
+    except Exception:  # noqa: BLE001 (a part of the zip that is not the XML it claims)
+        raise _not_a_workbook() from None
     finally:
         workbook.close()
+
+
+def _xlsx_lines(workbook, *, columns, max_lines):
+    sheet = workbook.worksheets[0] if workbook.worksheets else None
+    rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
+    header = next(rows, None)
+    if not header or not any(_xlsx_cell(cell) for cell in header):
+        raise ImportFileError(_("The file is empty or its first line is blank; it needs a header."))
+    header = [_xlsx_cell(cell).lower() for cell in header]
+    _check_header(header, columns, ",")
+    lines = []
+    for number, row in enumerate(rows, start=2):
+        cells = [_xlsx_cell(cell) for cell in row]
+        if not any(cells):
+            continue
+        if max_lines is not None and len(lines) >= max_lines:
+            raise TooManyLines(max_lines)
+        lines.append(Line(number, dict(zip(header, cells, strict=False))))
+    return lines
 
 
 def _check_header(header, columns, delimiter):
@@ -284,13 +391,11 @@ def _check_header(header, columns, delimiter):
 
 def read_table(data, *, columns, encodings=(UTF8,), max_lines=None):
     """The data lines of `data`, an XLSX workbook (told by its content: a zip archive) or else
-    a CSV file; ImportFileError as read() and read_xlsx() raise it."""
+    a CSV file; ImportFileError as read() and read_xlsx() raise it, TooManyLines for more data
+    lines than `max_lines`."""
     if data.startswith(ZIP_SIGNATURE):
         return read_xlsx(data, columns=columns, max_lines=max_lines)
     lines = read(data, columns=columns, encodings=encodings)
     if max_lines is not None and len(lines) > max_lines:
-        raise ImportFileError(
-            _("The file holds more than %(limit)d lines; split it into smaller files.")
-            % {"limit": max_lines}
-        )
+        raise TooManyLines(max_lines)
     return lines

@@ -9,9 +9,8 @@ XLSX). Every problem of a line is reported with its line number; the good lines 
 all the same, and a plan with a bad line is not saved until it is corrected.
 """
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -28,9 +27,6 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_AMOUNT = Decimal("9999999999.99")  # PlanLine.amount: 12 digits, 2 after the point
 SUBJECT_MAX = 200
 PERIOD_MAX = 100
-
-_DOT_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+(,\d+)?")
-_COMMA_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 
 
 @dataclass
@@ -65,31 +61,17 @@ class Checked:
     errors: list = field(default_factory=list)  # csv_import.LineError
 
 
-def parse_amount(text):
-    """An amount in euro as people write it ("12.500,00", "12,500.00", "€ 12 500", "1500");
-    None when empty. ValueError (with the message) when it is no amount or negative."""
-    value = (text or "").replace("€", "").replace("EUR", "").replace("eur", "")
-    value = re.sub(r"[\s\u00a0\u202f']", "", value)
-    if not value:
-        return None
-    sign, digits = ("-", value[1:]) if value[:1] in "-−" else ("", value)
-    if _DOT_THOUSANDS.fullmatch(digits):
-        digits = digits.replace(".", "").replace(",", ".")
-    elif _COMMA_THOUSANDS.fullmatch(digits):
-        digits = digits.replace(",", "")
-    else:
-        digits = digits.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d+)?", digits):
-        raise ValueError(_("“%(value)s” is not an amount in euro") % {"value": text.strip()[:40]})
-    amount = Decimal(sign + digits)
-    if amount < 0:
-        raise ValueError(_("the estimated amount cannot be negative"))
-    if amount > MAX_AMOUNT:
-        raise ValueError(_("the estimated amount is larger than any contract"))
-    try:
-        return amount.quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ValueError(_("the estimated amount is larger than any contract")) from None
+def estimated_amount(text):
+    """A purchase's estimated amount, read as every import reads an amount
+    (csv_import.parse_amount: "12.500,00", "12,500.00", "€ 12 500", "1500"); None when empty.
+    Raises csv_import.AmountError (a ValueError, with the message) when it is no amount, is
+    negative or larger than a PlanLine holds."""
+    amount = csv_import.parse_amount(text)
+    if amount is not None and amount < 0:
+        raise csv_import.AmountError(_("the estimated amount cannot be negative"))
+    if amount is not None and amount > MAX_AMOUNT:
+        raise csv_import.AmountError(_("the estimated amount is larger than any contract"))
+    return amount
 
 
 def check(cells, number):
@@ -138,8 +120,8 @@ def check(cells, number):
 
     amount = None
     try:
-        amount = parse_amount(cells.get("amount") or "")
-    except ValueError as error:
+        amount = estimated_amount(cells.get("amount") or "")
+    except csv_import.AmountError as error:
         refuse("amount", error)
 
     period = names.normalise(cells.get("period") or "")

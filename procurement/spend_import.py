@@ -17,9 +17,8 @@ transaction itself is the queue (transaction_mode IMMEDIATE).
 """
 
 import hashlib
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -27,12 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies import csv_import, enterprise_number
-from companies.csv_import import BATCH_SIZE, ImportFileError
+from companies.csv_import import BATCH_SIZE, AmountError, ImportFileError, parse_amount
 from companies.models import Organisation
 from portal.models import ServiceCategory
 
 from .models import SpendLine, SpendYear
-from .spreadsheets import is_xlsx, read_xlsx, too_many_lines
 
 COLUMNS = ("supplier_enterprise_number", "amount")
 OPTIONAL = ("category", "description")
@@ -51,90 +49,23 @@ FORMAT_HELP = (
     "BE0999000129;860.00;;Catering nieuwjaarsreceptie"
 )
 
-# "1.234,56", "1 234,56", "1,234.56", "1234.56", "€ 1234": digits, grouped or not, and at most
-# one decimal separator; checked in `parse_amount`.
-_AMOUNT = re.compile(r"^\d[\d.,]*$", re.ASCII)
-_GROUPED = re.compile(r"^\d{1,3}(\D\d{3})*$", re.ASCII)
 
-
-class AmountError(ValueError):
-    """The amount cell cannot be read; the message says why."""
-
-
-def parse_amount(text):
-    """The amount in a cell as a Decimal of cents, read the Belgian way and the English way.
-
-    A comma is the decimal separator when it is the only kind of separator and occurs once
-    ("1234,56"), dots then group thousands ("1.234,56"). A dot is the decimal separator when
-    followed by one or two digits ("1234.5", "1,234.56"); a dot followed by three digits groups
-    thousands ("1.234"). More than two decimals, a minus sign or brackets (a credit note) and
-    anything that is not a number are refused with a reason.
-    """
-    value = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    for sign in ("€", "EUR", "eur"):
-        value = value.replace(sign, "")
-    if not value:
+def purchase_amount(text):
+    """The amount of a purchase line: read as every import reads an amount
+    (csv_import.parse_amount: "1.234,56", "1234.56", "€ 1 234"; "1.234" is 1234, more than two
+    decimals refused), and neither empty, nor negative (a credit note is netted against the
+    purchases it corrects), nor more than a SpendLine holds. Raises AmountError."""
+    amount = parse_amount(text)
+    shown = text.strip()[:40]
+    if amount is None:
         raise AmountError(_("the amount is empty"))
-    if value.startswith("-") or value.endswith("-") or value.startswith("("):
+    if amount < 0:
         raise AmountError(
             _("%(value)s is negative; net a credit note against the purchases it corrects")
-            % {"value": text}
+            % {"value": shown}
         )
-    if value.startswith("+"):
-        value = value[1:]
-    if not _AMOUNT.fullmatch(value):
-        raise AmountError(
-            _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
-        )
-    decimals = ""
-    whole = value
-    last_comma, last_dot = value.rfind(","), value.rfind(".")
-    if last_comma >= 0 and last_dot >= 0:
-        # Both: the last one separates the decimals, the other groups thousands.
-        separator = "," if last_comma > last_dot else "."
-        whole, decimals = value.rsplit(separator, 1)
-        other = "." if separator == "," else ","
-        if separator in whole or not _GROUPED.fullmatch(whole) or other not in whole:
-            raise AmountError(
-                _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
-            )
-    elif last_comma >= 0:
-        if value.count(",") == 1:
-            whole, decimals = value.split(",")
-        elif _GROUPED.fullmatch(value):
-            whole = value  # "1,234,567": commas grouping thousands
-        else:
-            raise AmountError(
-                _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
-            )
-    elif last_dot >= 0:
-        after = value[last_dot + 1 :]
-        if value.count(".") == 1 and len(after) != 3:
-            whole, decimals = value.split(".")
-        elif _GROUPED.fullmatch(value):
-            whole = value  # "1.234" or "1.234.567": dots grouping thousands
-        else:
-            raise AmountError(
-                _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
-            )
-    if len(decimals) > 2:
-        raise AmountError(
-            _("“%(value)s” has more than two decimals (write e.g. 1234,56 or 1234.56)")
-            % {"value": text}
-        )
-    if not decimals and value[-1] in ",.":
-        raise AmountError(
-            _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
-        )
-    digits = re.sub(r"\D", "", whole)
-    try:
-        amount = Decimal(f"{digits or '0'}.{decimals or '0'}").quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise AmountError(
-            _("“%(value)s” is not an amount (write e.g. 1234,56 or 1234.56)") % {"value": text}
-        ) from None
     if amount > MAX_AMOUNT:
-        raise AmountError(_("%(value)s is too large for one purchase line") % {"value": text})
+        raise AmountError(_("%(value)s is too large for one purchase line") % {"value": shown})
     return amount
 
 
@@ -180,14 +111,26 @@ def read(data, *, max_lines=None):
         raise ImportFileError(_("The file is empty or its first line is blank; it needs a header."))
     if len(data) > MAX_BYTES:
         raise too_large()
-    if is_xlsx(data):
-        return read_xlsx(data, columns=COLUMNS, max_lines=max_lines)
-    lines = csv_import.read(
-        data, columns=COLUMNS, encodings=(csv_import.UTF8, csv_import.WINDOWS_1252)
+    try:
+        return csv_import.read_table(
+            data,
+            columns=COLUMNS,
+            encodings=(csv_import.UTF8, csv_import.WINDOWS_1252),
+            max_lines=max_lines,
+        )
+    except csv_import.TooManyLines:
+        # Not "split it": a second file of the same year would replace the first.
+        raise too_many_lines(max_lines) from None
+
+
+def too_many_lines(max_lines):
+    return ImportFileError(
+        _(
+            "The file holds more than %(limit)s lines; it is too large to import. Add up the "
+            "purchases per supplier and category first."
+        )
+        % {"limit": max_lines}
     )
-    if len(lines) > max_lines:
-        raise too_many_lines(max_lines)
-    return lines
 
 
 def too_large():
@@ -218,7 +161,7 @@ def _check(line, categories):
         line.refuse("missing", _("%(column)s is empty") % {"column": "amount"})
     else:
         try:
-            line.values["amount"] = parse_amount(amount)
+            line.values["amount"] = purchase_amount(amount)
         except AmountError as error:
             line.refuse("bad_amount", _("amount: %(reason)s") % {"reason": error})
     slug = cells.get("category", "").lower()

@@ -70,6 +70,34 @@ def test_a_bad_purchase_is_refused_in_words(client, reference_data, fields, fiel
     assert client.session.get("buying_draft", []) == []
 
 
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        # The notation is csv_import.parse_amount's (tests/companies/test_csv_import.py), and as
+        # strict as the spend upload's: which of 1234 and 1,234 was meant is not guessed.
+        ("1,234", "more than two decimals"),
+        ("12.3456", "more than two decimals"),
+        ("12.34.567", "is not an amount"),
+        ("−5", "cannot be negative"),
+        ("99.999.999.999", "larger than any contract"),
+    ],
+)
+def test_an_ambiguous_or_impossible_amount_is_refused(client, reference_data, amount, message):
+    response = add(
+        client, subject="Maaien", category="groenonderhoud", postcode="3500", amount=amount
+    )
+    assert message in " ".join(response.context["purchase_form"].errors["amount"])
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"), [("1.234", "1234.00"), ("€ 12 500", "12500.00"), ("", None)]
+)
+def test_an_amount_is_read_as_every_import_reads_it(client, reference_data, amount, expected):
+    add(client, subject="Maaien", category="groenonderhoud", postcode="3500", amount=amount)
+    [line] = client.get(URL).context["lines"]
+    assert (None if line.entry.amount is None else str(line.entry.amount)) == expected
+
+
 def test_a_purchase_can_be_removed_and_the_plan_cleared(client, reference_data):
     add(client, subject="Maaien", category="groenonderhoud", postcode="3500")
     add(client, subject="Poetsen", category="schoonmaak", postcode="3500")

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from companies.csv_import import ImportFileError
 from procurement import spend_import
 from procurement.models import SpendLine, SpendYear
-from procurement.spend_import import AmountError, import_spend, parse_amount
+from procurement.spend_import import AmountError, import_spend, purchase_amount
 from tests.factories import OrganisationFactory, enterprise_number
 from tests.races import run_together
 
@@ -56,41 +56,32 @@ def amounts(buyer, year=LAST_YEAR):
     )
 
 
+# The notation ("1.234,56", "1234.56", "1.234" is 1234, more than two decimals refused) is read
+# by companies/csv_import.parse_amount and tested in tests/companies/test_csv_import.py; here the
+# spend's own rules on top of it.
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [
-        ("1.234,56", "1234.56"),
-        ("1234.56", "1234.56"),
-        ("1234,56", "1234.56"),
-        ("1,234.56", "1234.56"),
-        ("1.234", "1234.00"),
-        ("1 234,5", "1234.50"),
-        ("€ 12", "12.00"),
-        ("0", "0.00"),
-        ("1.234.567,89", "1234567.89"),
-    ],
+    [("1.234,56", "1234.56"), ("0", "0.00"), ("999.999.999.999,99", "999999999999.99")],
 )
-def test_amounts_are_read_the_belgian_and_the_english_way(text, expected):
-    assert parse_amount(text) == Decimal(expected)
+def test_a_purchase_amount_is_read_as_every_import_reads_it(text, expected):
+    assert purchase_amount(text) == Decimal(expected)
 
 
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("-5", "negative"),
+        ("€", "the amount is empty"),
+        ("-5", "-5 is negative; net a credit note"),
         ("(5,00)", "negative"),
         ("abc", "not an amount"),
         ("1,234", "more than two decimals"),
-        ("12.3456", "more than two decimals"),
-        ("1..2", "not an amount"),
-        ("1e5", "not an amount"),
-        ("١٢٣", "not an amount"),  # digits, but not the ones a bookkeeping writes
         ("1000000000000", "too large"),
+        ("9" * 100, "too large"),
     ],
 )
 def test_bad_amounts_are_refused_with_the_reason(text, reason):
     with pytest.raises(AmountError, match=reason):
-        parse_amount(text)
+        purchase_amount(text)
 
 
 def test_a_csv_file_is_imported_with_numbers_normalised(buyer):
