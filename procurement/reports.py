@@ -62,7 +62,7 @@ class SocialSpend(YearProvinceSection):
         "its supplier is a social-economy enterprise on the portal. Counted in the year of the "
         "purchases and the province of the buyer, in whole euros. The number of buyers is shown "
         "as it is; an amount of fewer than 3 buyers, or one that a single buyer makes up for "
-        "more than 85% of, is hidden, as in the register's reports."
+        "more than 85 percent of, is hidden, as in the register's reports."
     )
     filters = frozenset({"years", "province", "region"})
     # The amounts are the buyers': a regisseur's own region is shown in public figures too.
