@@ -85,7 +85,7 @@ def measure(context):
             raise AssertionError(f"procurement.{label}: the analysis ran {queries} queries")
         seconds = timed(lambda entries=entries: advice.analyse(entries), context.repeat)
         counted = sum(line.total for line in found)
-        routes = sorted({line.route for line in found})
+        routes = sorted({str(line.route) for line in found})
         context.log(
             f"  {label}: {LINES} lines, {counted:,} enterprise-lines counted, routes {routes}; "
             f"median {median(seconds) * 1000:.0f} ms"
