@@ -280,3 +280,15 @@ def test_the_prefilled_service_request(client, reference_data):
     assert form.initial["postcode"].code == "3700"
     bad = client.get("/en/requests/new/", {"category": "nope", "postcode": "x"})
     assert "category" not in bad.context["form"].initial
+
+
+@pytest.mark.parametrize(
+    ("prefix", "label"),
+    [("", "Aankopen met sociale impact"), ("/fr", "Acheter avec un impact social"), ("/en", "Buy with social impact")],
+)
+def test_every_page_leads_to_the_buying_helper_in_its_footer(client, prefix, label):
+    page = client.get(f"{prefix}/").content.decode()
+    footer = page[page.index('<footer class="site-footer">') :]
+
+    assert f'href="{prefix}/buying/"' in footer
+    assert label in footer
