@@ -284,7 +284,11 @@ def test_the_prefilled_service_request(client, reference_data):
 
 @pytest.mark.parametrize(
     ("prefix", "label"),
-    [("", "Aankopen met sociale impact"), ("/fr", "Acheter avec un impact social"), ("/en", "Buy with social impact")],
+    [
+        ("", "Aankopen met sociale impact"),
+        ("/fr", "Acheter avec un impact social"),
+        ("/en", "Buy with social impact"),
+    ],
 )
 def test_every_page_leads_to_the_buying_helper_in_its_footer(client, prefix, label):
     page = client.get(f"{prefix}/").content.decode()
