@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from companies import access as companies_access
@@ -238,9 +238,9 @@ def schedule_print(request, slug):
 
 
 HELD_DONE = {
-    "yes": _lazy("The meeting of %(one)s and %(other)s is marked as held."),
-    "no": _lazy("The meeting of %(one)s and %(other)s is marked as not held."),
-    "derived": _lazy(
+    "yes": gettext_lazy("The meeting of %(one)s and %(other)s is marked as held."),
+    "no": gettext_lazy("The meeting of %(one)s and %(other)s is marked as not held."),
+    "derived": gettext_lazy(
         "Whether the meeting of %(one)s and %(other)s was held follows the attendance list again."
     ),
 }
