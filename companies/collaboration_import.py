@@ -109,16 +109,7 @@ def _check_cells(line, categories):
         if not cells.get(name) and name not in OPTIONAL:
             line.refuse("missing", _("%(column)s is empty") % {"column": name})
     for side in ("regular", "social"):
-        column = f"{side}_enterprise_number"
-        if cells.get(column):
-            try:
-                line.numbers[side] = enterprise_number.normalise(cells[column])
-            except ValidationError:
-                line.refuse(
-                    "invalid_enterprise_number",
-                    _("%(column)s: %(value)s is not a valid enterprise number")
-                    % {"column": column, "value": cells[column]},
-                )
+        line.enterprise_number(f"{side}_enterprise_number", side)
     role = cells.get("role", "").lower()
     if role:
         if role in CollaborationRole.values:
@@ -129,17 +120,7 @@ def _check_cells(line, categories):
                 _("unknown role “%(value)s” (use %(choices)s)")
                 % {"value": cells["role"], "choices": ", ".join(CollaborationRole.values)},
             )
-    slug = cells.get("category", "").lower()
-    line.values["category"] = None
-    if slug:
-        if slug in categories:
-            line.values["category"] = categories[slug]
-        else:
-            line.refuse(
-                "unknown_category",
-                _("unknown service category “%(value)s” (use a slug such as groenonderhoud)")
-                % {"value": cells["category"]},
-            )
+    line.category(categories)
     channel = cells.get("channel", "").lower()
     if channel:
         if channel in CollaborationChannel.values:

@@ -25,7 +25,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from . import enterprise_number
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 # Rows per INSERT, and lines between two progress reports.
@@ -76,6 +79,37 @@ class Line:
 
     def refuse(self, code, message):
         self.problems.append(LineError(self.number, code, str(message)))
+
+    def enterprise_number(self, column, key):
+        """Cell `column`, when given, as a normalised enterprise number in `numbers[key]`, or
+        refused; whether it may be empty is the import's rule."""
+        value = self.cells.get(column, "")
+        if not value:
+            return
+        try:
+            self.numbers[key] = enterprise_number.normalise(value)
+        except ValidationError:
+            self.refuse(
+                "invalid_enterprise_number",
+                _("%(column)s: %(value)s is not a valid enterprise number")
+                % {"column": column, "value": value},
+            )
+
+    def category(self, categories):
+        """The optional `category` cell (a service category's slug, any case) as the category of
+        `categories` ({slug: category}) in `values["category"]`, None when empty, or refused."""
+        slug = self.cells.get("category", "").lower()
+        self.values["category"] = None
+        if not slug:
+            return
+        if slug in categories:
+            self.values["category"] = categories[slug]
+        else:
+            self.refuse(
+                "unknown_category",
+                _("unknown service category “%(value)s” (use a slug such as groenonderhoud)")
+                % {"value": self.cells["category"]},
+            )
 
 
 def _line_of(data, position):

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from companies import csv_import, enterprise_number
+from companies import csv_import
 from companies.csv_import import BATCH_SIZE, AmountError, ImportFileError, parse_amount
 from companies.models import Organisation
 from portal.models import ServiceCategory
@@ -144,18 +144,9 @@ def _check(line, categories):
     if line.problems:
         return
     cells = line.cells
-    number = cells.get("supplier_enterprise_number", "")
-    if not number:
+    if not cells.get("supplier_enterprise_number"):
         line.refuse("missing", _("%(column)s is empty") % {"column": "supplier_enterprise_number"})
-    else:
-        try:
-            line.numbers["supplier"] = enterprise_number.normalise(number)
-        except ValidationError:
-            line.refuse(
-                "invalid_enterprise_number",
-                _("%(column)s: %(value)s is not a valid enterprise number")
-                % {"column": "supplier_enterprise_number", "value": number},
-            )
+    line.enterprise_number("supplier_enterprise_number", "supplier")
     amount = cells.get("amount", "")
     if not amount:
         line.refuse("missing", _("%(column)s is empty") % {"column": "amount"})
@@ -164,17 +155,7 @@ def _check(line, categories):
             line.values["amount"] = purchase_amount(amount)
         except AmountError as error:
             line.refuse("bad_amount", _("amount: %(reason)s") % {"reason": error})
-    slug = cells.get("category", "").lower()
-    line.values["category"] = None
-    if slug:
-        if slug in categories:
-            line.values["category"] = categories[slug]
-        else:
-            line.refuse(
-                "unknown_category",
-                _("unknown service category “%(value)s” (use a slug such as groenonderhoud)")
-                % {"value": cells["category"]},
-            )
+    line.category(categories)
     description = cells.get("description", "")
     if len(description) > DESCRIPTION_LENGTH:
         line.refuse(
