@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "vouchers",
     "events",
     "procurement",
+    "api",
     "benchmarks",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -166,11 +167,17 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.security.ContentSecurityPolicyMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks; it answers /api/ only (CORS_URLS_REGEX).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -611,5 +618,31 @@ LOGGING = {
     # ("Watching for file changes with StatReloader"). django.server keeps its own format.
     "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
+
+# The public API (api/, issue 24): Django REST framework with drf-spectacular's OpenAPI 3 schema.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{PORTAL_NAME} API",
+    "DESCRIPTION": "The directory of the regular and the social economy in Flanders, its "
+    "opportunities, events and public figures, for anyone to reuse.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# CORS: any origin may read the API (GET); nothing else crosses origins.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link"]
 
 # Tests use a fast hasher; set by tests/conftest.py, never here.

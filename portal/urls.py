@@ -23,6 +23,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     # What browsers and the admin ask for at the root: no language prefix either.
     path("favicon.ico", views.favicon, name="favicon"),
+    # The public API (api/): versioned, no language prefix (Accept-Language or ?lang=).
+    path("api/v1/", include("api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["portal", "companies", "vacancies", "vouchers", "events", "procurement", "benchmarks"]
+APPS = ["portal", "companies", "vacancies", "vouchers", "events", "procurement", "api", "benchmarks"]
 TRANSLATING = {
     "gettext",
     "gettext_lazy",

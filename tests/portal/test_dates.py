@@ -39,7 +39,7 @@ ALLOWED_LITERALS = {
 }
 pytestmark = pytest.mark.django_db
 
-APPS = ["companies", "events", "portal", "procurement", "vacancies", "vouchers"]
+APPS = ["api", "companies", "events", "portal", "procurement", "vacancies", "vouchers"]
 
 DAY = date(2031, 12, 13)
 TEXT = {"nl": "13 december 2031", "fr": "13 décembre 2031", "en": "13 December 2031"}

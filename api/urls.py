@@ -1,0 +1,12 @@
+"""The API's addresses, versioned: /api/v1/ (portal/urls.py mounts this without a language
+prefix; labels follow Accept-Language or ?lang=)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+app_name = "api"
+
+urlpatterns = [
+    # The OpenAPI 3 schema, generated from the views themselves (drf-spectacular).
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]
