@@ -46,5 +46,6 @@ urlpatterns += i18n_patterns(
     path("", include("vouchers.urls")),
     path("", include("events.urls")),
     path("", include("procurement.urls")),
+    path("", include("api.page_urls")),
     prefix_default_language=False,
 )
