@@ -1,8 +1,28 @@
 """Races for the tests that hold a rule under concurrency (PostgreSQL, transactional tests)."""
 
+import fcntl
+import tempfile
 import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.db import connection
+
+# A race opens one connection per racer (up to 60), and `make test` runs two pytest workers: two
+# races at once could pass PostgreSQL's max_connections (100), and a racer would fail to connect
+# ("too many clients") as if the rule under test had failed. Races therefore take turns, across
+# the workers' processes, by a lock on this file.
+TURN_FILE = Path(tempfile.gettempdir()) / "brugwerk-test-races.lock"
+
+
+@contextmanager
+def one_race_at_a_time():
+    with TURN_FILE.open("a") as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(turn, fcntl.LOCK_UN)
 
 
 def run_together(work, count):
@@ -21,8 +41,9 @@ def run_together(work, count):
             connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=racer, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with one_race_at_a_time():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     return outcomes
