@@ -13,7 +13,16 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["portal", "companies", "vacancies", "vouchers", "events", "procurement", "api", "benchmarks"]
+APPS = [
+    "portal",
+    "companies",
+    "vacancies",
+    "vouchers",
+    "events",
+    "procurement",
+    "api",
+    "benchmarks",
+]
 TRANSLATING = {
     "gettext",
     "gettext_lazy",
