@@ -62,6 +62,7 @@ def _save(*, organisation, by, title, entries):
                 category=entry.category,
                 cpv_code=entry.cpv_code,
                 postcode=entry.postcode,
+                further_places=[place.code for place in entry.places[1:]],
                 amount=entry.amount,
                 period=entry.period,
             )
