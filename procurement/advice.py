@@ -208,7 +208,7 @@ def recommend(counts, *, place, category, joint=None, places=1, amount=None):
                 "No single eligible enterprise that reaches %(place)s can take on € %(amount)s "
                 "of %(category)s; %(members)d together can: a joint answer (tijdelijke "
                 "handelsvereniging) or lots."
-            ) % {**values, "amount": number_format(amount, decimal_pos=0, use_l10n=True)}
+            ) % {**values, "amount": number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)}
         return JOINT, _(
             "No single eligible enterprise reaches all %(places)d places for %(category)s; "
             "%(members)d together do: a joint answer (tijdelijke handelsvereniging) or lots "
