@@ -367,8 +367,10 @@ def test_the_buyer_writes_to_the_members_together(
         member = organisation.memberships.get().user
         message = by_address[member.email]
         assert "Willen jullie samen inschrijven" in message.body
-        assert f"The same message went to {other.name}" in message.body
-        assert organisation.name not in message.body.split("The same message went to")[1]
+        # In the member's language (Dutch, the portal's default).
+        together = message.body.split("Hetzelfde bericht ging naar")[1]
+        assert together.startswith(f" {other.name}: de koper vraagt jullie om samen")
+        assert organisation.name not in together
         assert message.extra_headers["Reply-To"] == teacher.email
         assert plan.organisation.name in message.body
 
