@@ -167,6 +167,11 @@ def route_label(route):
     return Route(route).label
 
 
+def _whole_euros(amount):
+    """An amount as the reason names it: whole euros, grouped as the language groups them."""
+    return number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
 def recommend(counts, *, place, category, joint=None, places=1, amount=None):
     """(route, reason) for a line's `counts` ({route: (total, verified)}); the rules above.
 
@@ -208,7 +213,7 @@ def recommend(counts, *, place, category, joint=None, places=1, amount=None):
                 "No single eligible enterprise that reaches %(place)s can take on € %(amount)s "
                 "of %(category)s; %(members)d together can: a joint answer (tijdelijke "
                 "handelsvereniging) or lots."
-            ) % {**values, "amount": number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)}
+            ) % {**values, "amount": _whole_euros(amount)}
         return JOINT, _(
             "No single eligible enterprise reaches all %(places)d places for %(category)s; "
             "%(members)d together do: a joint answer (tijdelijke handelsvereniging) or lots "
