@@ -427,3 +427,48 @@ def test_a_member_of_one_of_them_cannot_write_to_it_together(
     assert response.status_code == 200
     assert "you cannot write to it from here" in response.content.decode()
     assert not mail.outbox
+
+
+@pytest.mark.parametrize("fmt", [None, "print", "csv"])
+def test_a_saved_plan_of_200_lines_with_places_and_joints_takes_the_queries_of_10(
+    client, reference_data, django_assert_num_queries, fmt
+):
+    from tests.factories import reference_rows_in_memory
+
+    from .test_plans import QUERIES
+
+    school = OrganisationFactory(kind="school", name="Scholengroep Limburg")
+    teacher = MembershipFactory(organisation=school).user
+    for code in (HASSELT, BRUGGE, GENT):
+        gardener(code)
+    category = ServiceCategory.objects.get(slug="groenonderhoud")
+    shapes = [(HASSELT,), (HASSELT, BRUGGE), (HASSELT, BRUGGE, GENT), (BRUGGE, "2000")]
+
+    def saved(length):
+        plan = PurchasingPlan.objects.create(organisation=school, title=f"Plan {length}")
+        PlanLine.objects.bulk_create(
+            PlanLine(
+                plan=plan,
+                position=n,
+                subject=f"Aankoop {n}",
+                category=category,
+                postcode=postcode(shapes[n % 4][0]),
+                further_places=list(shapes[n % 4][1:]),
+            )
+            for n in range(1, length + 1)
+        )
+        return plan
+
+    client.force_login(teacher)
+    params = {"format": fmt} if fmt else {}
+    for plan in (saved(10), saved(200)):
+        reference_rows_in_memory()
+        with django_assert_num_queries(QUERIES[fmt]):
+            response = client.get(
+                reverse("procurement:plan_detail", kwargs={"code": plan.code}), params
+            )
+            if fmt == "csv":
+                b"".join(response.streaming_content)
+        assert response.status_code == 200
+        if fmt is None:
+            assert advice.JOINT in {line.route for line in response.context["lines"]}
