@@ -472,3 +472,21 @@ def test_a_saved_plan_of_200_lines_with_places_and_joints_takes_the_queries_of_1
         assert response.status_code == 200
         if fmt is None:
             assert advice.JOINT in {line.route for line in response.context["lines"]}
+
+
+def test_anyone_sees_the_combinations_and_only_a_saved_plan_offers_to_write(client, reference_data):
+    gardener(HASSELT, name="Groen Hasselt")
+    gardener(BRUGGE, name="Groen Brugge")
+    client.post(
+        "/en/buying/",
+        {
+            "action": "add",
+            "purchase-subject": "Maaien",
+            "purchase-category": "groenonderhoud",
+            "purchase-postcode": "Hasselt; Brugge",
+        },
+    )
+    html = client.get("/en/buying/").content.decode()
+    assert "Groen Hasselt" in html and "Groen Brugge" in html and "Joint answer" in html
+    assert "/together/" not in html
+    assert "Save the plan to write" not in html  # a visitor cannot save
