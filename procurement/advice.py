@@ -329,30 +329,42 @@ def _reach(entry, offers, routes, municipalities):
     the joint answers when none does, whether the amount is what none can take on) for
     `entry`: every carrying enterprise counts; the verified and nearest are listed."""
     counts = {route: [0, 0] for route in Route.values}
-    places = entry.places
+    places, amount = entry.places, entry.amount
     every = (1 << len(places)) - 1
+    haversine_km, first = geography.haversine_km, places[0]
     found, partial = [], []
+    # The loop over every offer of the category is the analysis's cost: kept to arithmetic.
     for offer in offers:
         enterprise = offer.organisation
         opened = routes[enterprise.pk]
         if not opened:
             continue
-        distances = [geography.haversine_km(place, enterprise) for place in places]
-        mask = 0
-        for index, distance in enumerate(distances):
-            if offer.radius_km is None or distance <= offer.radius_km:
-                mask |= 1 << index
-        if not mask:
-            continue
+        radius = offer.radius_km
+        if every == 1:  # one place, most lines: no list to build
+            distance = haversine_km(first, enterprise)
+            if radius is not None and distance > radius:
+                continue
+            mask, distances = 1, (distance,)
+        else:
+            distances = [haversine_km(place, enterprise) for place in places]
+            mask = every
+            if radius is not None:
+                mask = 0
+                for index, distance in enumerate(distances):
+                    if distance <= radius:
+                        mask |= 1 << index
+                if not mask:
+                    continue
         capacity = offer.max_order_amount
-        if mask != every or not _enough(capacity, entry.amount):
+        if mask != every or (amount is not None and capacity is not None and capacity < amount):
             partial.append(_Partial(offer, mask, distances, opened))
             continue
         verified = enterprise.verified_at is not None
         for route in opened:
             counts[route][0] += 1
             counts[route][1] += verified
-        found.append((not verified, max(distances), enterprise.pk, offer, opened))
+        farthest = distances[0] if every == 1 else max(distances)
+        found.append((not verified, farthest, enterprise.pk, offer, opened))
     shown = [
         Reaching(
             offer.organisation,
@@ -374,11 +386,6 @@ def _reach(entry, offers, routes, municipalities):
         by_amount = entry.amount is not None and any(part.mask == every for part in partial)
     counts = {route: tuple(pair) for route, pair in counts.items()}
     return counts, shown, len(found), joints, by_amount
-
-
-def _enough(capacity, amount):
-    """Whether an enterprise's capacity takes on `amount` (unknown on either side: yes)."""
-    return capacity is None or amount is None or capacity >= amount
 
 
 def candidates(partial, places):
