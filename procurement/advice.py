@@ -413,16 +413,9 @@ def candidates(partial, places):
     return list(chosen.values())
 
 
-def _carries(members, every, amount):
-    mask = 0
-    for member in members:
-        mask |= member.mask
-    if mask != every:
-        return False
-    if amount is None:
-        return True
-    capacities = [member.offer.max_order_amount for member in members]
-    return None in capacities or sum(capacities) >= amount
+def _cents(amount):
+    """An amount in whole cents (exact sums); None stays None."""
+    return None if amount is None else int(amount * 100)
 
 
 def _distance(members, places):
@@ -438,28 +431,38 @@ def combinations(partial, *, every, amount):
     fewest unverified members, then fewest members, then the closest."""
     places = every.bit_length()
     pool = candidates(partial, places)
-    found = []
+    need = _cents(amount)
+    # Capacity in cents; unknown: as much as any amount.
+    capacity = [
+        need if part.offer.max_order_amount is None else _cents(part.offer.max_order_amount)
+        for part in pool
+    ]
+
+    def carries(indexes):
+        mask = 0
+        for index in indexes:
+            mask |= pool[index].mask
+        return mask == every and (need is None or sum(capacity[i] for i in indexes) >= need)
+
+    carrying, found = set(), []
     for size in range(JOINT_MIN_MEMBERS, JOINT_MAX_MEMBERS + 1):
-        for members in itertools.combinations(pool, size):
-            if not _carries(members, every, amount):
-                continue
-            # Minimal: no member can be left out (a pair never can: no single one carries).
+        for indexes in itertools.combinations(range(len(pool)), size):
+            # Minimal: no member can be left out (a pair always is: no single one carries).
             if size > JOINT_MIN_MEMBERS and any(
-                _carries(rest, every, amount) for rest in itertools.combinations(members, size - 1)
+                smaller in carrying for smaller in itertools.combinations(indexes, size - 1)
             ):
                 continue
-            unverified = sum(member.unverified for member in members)
-            found.append(
-                (
-                    (
-                        unverified,
-                        size,
-                        _distance(members, places),
-                        sorted(member.offer.organisation_id for member in members),
-                    ),
-                    members,
-                )
+            if not carries(indexes):
+                continue
+            carrying.add(indexes)
+            members = [pool[index] for index in indexes]
+            key = (
+                sum(member.unverified for member in members),
+                size,
+                _distance(members, places),
+                sorted(member.offer.organisation_id for member in members),
             )
+            found.append((key, members))
     return [members for _key, members in heapq.nsmallest(JOINT_SUGGESTIONS, found)]
 
 
