@@ -160,6 +160,7 @@ class KboStoppedFilter(admin.SimpleListFilter):
 class OfferedServiceInline(admin.TabularInline):
     model = OfferedService
     extra = 0
+    fields = ["category", "description", "radius_km", "max_order_amount"]
 
 
 class MembershipInline(admin.TabularInline):

@@ -8,6 +8,7 @@ address of the organisation's regie (Region.contact_email) instead, or, where th
 none, the form is not offered. `route` tells the profile which before the visitor writes.
 """
 
+import contextlib
 import uuid
 
 from django.core.cache import cache
@@ -28,21 +29,37 @@ def _rate_key(sender):
     return f"companies:contact:{sender.pk}"
 
 
-def _count_one_message(sender):
-    """Count a message against the sender's hourly allowance; False when it is used up.
+def _count_one_message(sender, messages=1):
+    """Count `messages` against the sender's hourly allowance; False when it is used up.
 
     A fixed window that starts with the first message: the counter lives in the shared cache
-    (Redis in production), so every web process sees the same count.
+    (Redis in production), so every web process sees the same count. A message to several
+    organisations at once (send_joint_message) counts one per organisation, all or none.
     """
     key = _rate_key(sender)
     cache.add(key, 0, timeout=3600)
     try:
-        count = cache.incr(key)
+        count = cache.incr(key, messages)
     except ValueError:
         # The window ended between add() and incr(): this message opens a new one.
-        cache.set(key, 1, timeout=3600)
-        count = 1
+        cache.set(key, messages, timeout=3600)
+        count = messages
+    if messages > 1 and count > MESSAGES_PER_HOUR:
+        # Not sent to any of them: the allowance left stays for single messages.
+        with contextlib.suppress(ValueError):  # the window ended meanwhile
+            cache.decr(key, messages)
     return count <= MESSAGES_PER_HOUR
+
+
+def _rate_limited():
+    return ValidationError(
+        _(
+            "You have sent %(count)d messages in the last hour, the most we allow. "
+            "Please try again later."
+        ),
+        code="rate_limited",
+        params={"count": MESSAGES_PER_HOUR},
+    )
 
 
 def regie_for(organisation):
@@ -83,12 +100,9 @@ def link_in_message(link):
     )
 
 
-def send_contact_message(organisation, *, sender, subject, message, on_behalf_of=None):
-    """Email the message to every member of the organisation, in each member's language.
-
-    `on_behalf_of` is the organisation the sender acts for, if any, so that the members know
-    who writes.
-    """
+def _readers(organisation, sender):
+    """(members, regie) who read a message to `organisation`; raises ValidationError when the
+    sender is a member of it or nobody reads it."""
     if Membership.objects.filter(organisation=organisation, user=sender).exists():
         raise ValidationError(
             _("You are a member of %(organisation)s; you cannot write to it from here."),
@@ -105,6 +119,10 @@ def send_contact_message(organisation, *, sender, subject, message, on_behalf_of
             code="no_members",
             params={"organisation": organisation.name},
         )
+    return recipients, regie
+
+
+def _refuse_links(sender, subject, message, on_behalf_of):
     if not outreach.vouched_for(sender):
         outreach.refuse_links(
             subject,
@@ -113,16 +131,70 @@ def send_contact_message(organisation, *, sender, subject, message, on_behalf_of
             on_behalf_of.name if on_behalf_of else "",
             refusal=link_in_message,
         )
+
+
+def send_contact_message(organisation, *, sender, subject, message, on_behalf_of=None):
+    """Email the message to every member of the organisation, in each member's language.
+
+    `on_behalf_of` is the organisation the sender acts for, if any, so that the members know
+    who writes.
+    """
+    recipients, regie = _readers(organisation, sender)
+    _refuse_links(sender, subject, message, on_behalf_of)
     if not _count_one_message(sender):
-        raise ValidationError(
-            _(
-                "You have sent %(count)d messages in the last hour, the most we allow. "
-                "Please try again later."
-            ),
-            code="rate_limited",
-            params={"count": MESSAGES_PER_HOUR},
-        )
-    message_id = uuid.uuid4().hex  # one event, one email per member
+        raise _rate_limited()
+    return _deliver(
+        organisation,
+        recipients,
+        regie,
+        sender=sender,
+        subject=subject,
+        message=message,
+        on_behalf_of=on_behalf_of,
+        message_id=uuid.uuid4().hex,
+    )
+
+
+def send_joint_message(organisations, *, sender, subject, message, on_behalf_of=None):
+    """Email one message to several organisations at once, each seeing the others' names: a
+    buyer asks them to answer a purchase together (procurement's joint answers, issue 23).
+
+    Checked for every organisation before any is written to (all or none), and counted as one
+    message per organisation against the sender's allowance. Returns the number of emails."""
+    readers = [(organisation, *_readers(organisation, sender)) for organisation in organisations]
+    _refuse_links(sender, subject, message, on_behalf_of)
+    if not _count_one_message(sender, len(organisations)):
+        raise _rate_limited()
+    message_id = uuid.uuid4().hex  # one event: one email per member of each organisation
+    sent = 0
+    with transaction.atomic():
+        for organisation, recipients, regie in readers:
+            sent += _deliver(
+                organisation,
+                recipients,
+                regie,
+                sender=sender,
+                subject=subject,
+                message=message,
+                on_behalf_of=on_behalf_of,
+                message_id=f"{message_id}:{organisation.pk}",
+                together_with=[other for other in organisations if other != organisation],
+            )
+    return sent
+
+
+def _deliver(
+    organisation,
+    recipients,
+    regie,
+    *,
+    sender,
+    subject,
+    message,
+    on_behalf_of,
+    message_id,
+    together_with=(),
+):
     context = {
         "organisation": organisation,
         "sender": sender,
@@ -130,6 +202,8 @@ def send_contact_message(organisation, *, sender, subject, message, on_behalf_of
         "subject": subject,
         "message": message,
         "regie": regie,
+        # The other organisations the same message went to (a joint answer), by name.
+        "together_with": [other.name for other in together_with],
     }
     if regie is not None:
         # The regie reads it for the listing: in the portal's language, one email.
@@ -150,13 +224,7 @@ def send_contact_message(organisation, *, sender, subject, message, on_behalf_of
                 kind="contact_message",
                 key=f"contact_message:{message_id}:{member.pk}",
                 summary=subject,
-                context={
-                    "organisation": organisation,
-                    "sender": sender,
-                    "sender_organisation": on_behalf_of,
-                    "subject": subject,
-                    "message": message,
-                },
+                context={**context, "regie": None},
                 reply_to=sender.email,
             )
     return len(recipients)

@@ -1,5 +1,7 @@
 """Forms of the companies app: they validate and say what is wrong, in the user's language."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.validators import MaxLengthValidator, slug_re
 from django.urls import reverse
@@ -13,7 +15,16 @@ from portal.forms import IntegerField, ModelMultipleChoiceField, PhoneField, Web
 from portal.models import Postcode, ServiceCategory
 from portal.names import NameField
 
-from . import bank_accounts, collaborations, contact, enterprise_number, kbo, logos, outreach
+from . import (
+    bank_accounts,
+    collaborations,
+    contact,
+    csv_import,
+    enterprise_number,
+    kbo,
+    logos,
+    outreach,
+)
 from .models import (
     CollaborationChannel,
     CollaborationRole,
@@ -336,10 +347,18 @@ class ServiceForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What exactly you do, for whom, and how much you can take on."),
     )
+    # Read as every amount of the portal is read (csv_import.parse_amount: "50.000", "50 000,00",
+    # "50000.00"), not by a DecimalField that would take Belgian "50.000" for fifty.
+    max_order_amount = forms.CharField(
+        label=OfferedService._meta.get_field("max_order_amount").verbose_name,
+        required=False,
+        max_length=30,
+        help_text=OfferedService._meta.get_field("max_order_amount").help_text,
+    )
 
     class Meta:
         model = OfferedService
-        fields = ["category", "description", "scope", "radius_km"]
+        fields = ["category", "description", "scope", "radius_km", "max_order_amount"]
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -363,6 +382,18 @@ class ServiceForm(forms.ModelForm):
                 params={"category": category.name},
             )
         return category
+
+    def clean_max_order_amount(self):
+        try:
+            amount = csv_import.parse_amount(self.cleaned_data["max_order_amount"])
+        except csv_import.AmountError as error:
+            raise forms.ValidationError(str(error), code="amount") from None
+        if amount is not None and not Decimal(0) < amount < Decimal("10000000000"):
+            raise forms.ValidationError(
+                _("Give an amount above zero and below ten billion euro, or leave it empty."),
+                code="amount_range",
+            )
+        return amount
 
     def clean(self):
         cleaned = super().clean()
@@ -388,6 +419,7 @@ class ServiceForm(forms.ModelForm):
             "category": self.cleaned_data["category"],
             "description": self.cleaned_data["description"],
             "radius_km": self.cleaned_data["radius_km"],
+            "max_order_amount": self.cleaned_data["max_order_amount"],
         }
 
 

@@ -460,6 +460,19 @@ class OfferedService(models.Model):
         blank=True,
         help_text=_("Leave empty when you work in all of Flanders."),
     )
+    # What the buying helper (procurement/advice.py) reads as the enterprise's capacity for
+    # this service: a purchase larger than this is not carried alone. Empty: not limiting.
+    max_order_amount = models.DecimalField(
+        _("largest order we can take on (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: the largest purchase of this service you can carry on your own, in euro "
+            "excluding VAT. Buyers then see you in joint answers for larger ones."
+        ),
+    )
 
     class Meta:
         verbose_name = _("offered service")
@@ -472,6 +485,11 @@ class OfferedService(models.Model):
             models.CheckConstraint(
                 condition=models.Q(radius_km__isnull=True) | models.Q(radius_km__gt=0),
                 name="offered_service_radius_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_order_amount__isnull=True)
+                | models.Q(max_order_amount__gt=0),
+                name="offered_service_capacity_positive",
             ),
         ]
 

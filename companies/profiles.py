@@ -99,21 +99,28 @@ def update_profile(organisation, *, by, data):
 
 
 @transaction.atomic
-def add_service(organisation, *, by, category, description="", radius_km=None):
+def add_service(
+    organisation, *, by, category, description="", radius_km=None, max_order_amount=None
+):
     require_member(organisation, by)
     service = OfferedService.objects.create(
-        organisation=organisation, category=category, description=description, radius_km=radius_km
+        organisation=organisation,
+        category=category,
+        description=description,
+        radius_km=radius_km,
+        max_order_amount=max_order_amount,
     )
     search.index(organisation)
     return service
 
 
 @transaction.atomic
-def change_service(service, *, by, category, description="", radius_km=None):
+def change_service(service, *, by, category, description="", radius_km=None, max_order_amount=None):
     require_member(service.organisation, by)
     service.category = category
     service.description = description
     service.radius_km = radius_km
+    service.max_order_amount = max_order_amount
     service.save()
     search.index(service.organisation)
     return service

@@ -3,10 +3,24 @@ social enterprises reach the place of delivery, per procurement route, and which
 
 Counting. An enterprise counts for a line when it is a social-economy enterprise in the
 directory (not stopped, not stale: Organisation.objects.not_stopped().fresh_enough()), offers
-the line's service category, and that service's radius reaches the place of delivery (the
-postcode's centre; no radius: all of Flanders) - the rule of matching (vacancies/matching.py),
-with the distance of portal.geography. It counts for a route when one of its recognitions opens
-that route (procurement/eligibility.py); the verified ones are counted apart.
+the line's service category, and carries the line: that service's radius reaches every place of
+delivery (the postcode's centre; no radius: all of Flanders) - the rule of matching
+(vacancies/matching.py), with the distance of portal.geography - and the largest order it says
+it can take on for that service (OfferedService.max_order_amount) is not below the line's
+estimated amount (an unknown capacity or amount does not limit). It counts for a route when one
+of its recognitions opens that route (procurement/eligibility.py); the verified ones are counted
+apart.
+
+Joint answers (issue 23, item 6). When no single eligible enterprise carries a line but some
+reach part of it (some of its places, or all of them with too small a capacity), the smallest
+combinations of JOINT_MIN_MEMBERS to JOINT_MAX_MEMBERS of them that carry it together are
+suggested: together they reach every place, and their capacities add up to the amount (one of
+unknown capacity: enough). A combination is minimal (no member can be left out) and is ranked
+by its unverified members (fewer first), then its size, then how close it is (for each place,
+the distance of the nearest member that reaches it, summed); at most JOINT_SUGGESTIONS are
+shown. The search is bounded: at most JOINT_CANDIDATES enterprises per line are considered,
+taken in turn per place (the verified, those reaching most places, the nearest first), so a
+line tries at most C(20, 3) + C(20, 2) = 1,330 combinations whatever the directory's size.
 
 Rules, in this order (the first that holds is the advice):
 1. RESERVED_CONTRACT when at least RESERVED_CONTRACT_MIN_VERIFIED verified enterprises that may
@@ -16,9 +30,12 @@ Rules, in this order (the first that holds is the advice):
    lot: reserve a lot and keep the rest open, so that the purchase does not hang on few.
 3. AWARD_CRITERION when at least AWARD_CRITERION_MIN social enterprises reach it but too few of
    them may take a reserved contract: they can compete, so social value earns points.
-4. EXECUTION_CLAUSE when at least one reaches it: a reservation would depend on one or two
+4. EXECUTION_CLAUSE when at least one carries it: a reservation would depend on one or two
    suppliers, so the winner is asked to work with them (a condition of execution).
-5. SOUND_OUT when none does: sound out the market (publish a service request) first; the line
+5. JOINT when none carries it alone but a combination does (above): a joint answer of a
+   temporary association (tijdelijke handelsvereniging), or lots per area (or per part of the
+   amount) so that each can answer its own.
+6. SOUND_OUT when none does: sound out the market (publish a service request) first; the line
    lies in a blind spot of the social economy for that service.
 
 The analysis of a whole plan runs a fixed number of queries, whatever its length: the
@@ -27,8 +44,10 @@ enterprises' recognitions; the reach is worked out in Python (geography.haversin
 """
 
 import heapq
+import itertools
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -43,8 +62,15 @@ RESERVED_CONTRACT_MIN_VERIFIED = 3
 RESERVED_LOT_MIN = 2
 AWARD_CRITERION_MIN = 3
 SOUND_OUT = "sound_out"
+JOINT = "joint"
 # The enterprises listed per line (verified first, then the nearest); all of them are counted.
 SHOWN_PER_LINE = 25
+# Joint answers: combinations of 2 or 3 (a temporary association of more is rare and hard to
+# run), at most 5 suggested, out of at most 20 enterprises considered per line.
+JOINT_MIN_MEMBERS = 2
+JOINT_MAX_MEMBERS = 3
+JOINT_SUGGESTIONS = 5
+JOINT_CANDIDATES = 20
 
 
 @dataclass
@@ -58,13 +84,49 @@ class Reaching:
 
 
 @dataclass
+class Member:
+    """An enterprise of a joint answer, with the places of the line it reaches."""
+
+    organisation: Organisation
+    municipality: str
+    places: list  # Postcodes of the line it reaches, in the line's order
+    capacity: object  # Decimal or None (not limiting)
+
+    @property
+    def verified(self):
+        return self.organisation.verified_at is not None
+
+
+@dataclass
+class Joint:
+    """A combination of enterprises that carry a line together (a joint answer)."""
+
+    members: list  # Member
+    routes: set  # the routes every member may take
+    distance_km: float  # for each place, the nearest member reaching it: summed
+
+    @property
+    def unverified(self):
+        return sum(not member.verified for member in self.members)
+
+    @property
+    def slugs(self):
+        return ",".join(member.organisation.slug for member in self.members)
+
+    @property
+    def route_labels(self):
+        return [Route(route).label for route in Route.values if route in self.routes]
+
+
+@dataclass
 class LineAdvice:
     entry: object  # plans.Entry
     counts: dict  # {route: (total, verified)}
     enterprises: list  # Reaching, verified first, then nearest: at most SHOWN_PER_LINE
-    route: str  # a Route value or SOUND_OUT
+    route: str  # a Route value, JOINT or SOUND_OUT
     reason: str
-    total: int = 0  # every eligible enterprise that reaches the place
+    total: int = 0  # every eligible enterprise that carries the line
+    joints: list = field(default_factory=list)  # Joint, best first, when nobody carries it
 
     @property
     def more(self):
@@ -76,16 +138,45 @@ class LineAdvice:
         return self.route == SOUND_OUT
 
     @property
+    def joint(self):
+        return self.route == JOINT
+
+    @property
     def route_label(self):
-        return _("Sound out the market") if self.no_capacity else Route(self.route).label
+        return route_label(self.route)
+
+    def supplier_choices(self):
+        """The enterprises a buyer may name as the supplier: those listed, then the members of
+        the joint answers, each once."""
+        found = {found.organisation.pk: found.organisation for found in self.enterprises}
+        for joint in self.joints:
+            for member in joint.members:
+                found.setdefault(member.organisation.pk, member.organisation)
+        return list(found.values())
 
     def count_rows(self):
         """[(route label, total, verified)] in the order of Route."""
         return [(Route(route).label, *self.counts[route]) for route in Route.values]
 
 
-def recommend(counts, *, place, category):
-    """(route, reason) for a line's `counts` ({route: (total, verified)}); the rules above."""
+def route_label(route):
+    if route == SOUND_OUT:
+        return _("Sound out the market")
+    if route == JOINT:
+        return _("Joint answer")
+    return Route(route).label
+
+
+def _whole_euros(amount):
+    """An amount as the reason names it: whole euros, grouped as the language groups them."""
+    return number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def recommend(counts, *, place, category, joint=None, places=1, amount=None):
+    """(route, reason) for a line's `counts` ({route: (total, verified)}); the rules above.
+
+    `joint`: the best Joint when nobody carries the line alone; `places`, how many places it
+    names; `amount`, its estimated amount when that is what no single enterprise can take on."""
     contract_verified = counts[Route.RESERVED_CONTRACT][1]
     lot_total = counts[Route.RESERVED_LOT][0]
     criterion_total = counts[Route.AWARD_CRITERION][0]
@@ -115,6 +206,19 @@ def recommend(counts, *, place, category):
             "would depend on too few suppliers; use a social clause in the execution.",
             clause_total,
         ) % {"count": clause_total, **values}
+    if joint is not None:
+        values["members"] = len(joint.members)
+        if amount is not None:
+            return JOINT, _(
+                "No single eligible enterprise that reaches %(place)s can take on € %(amount)s "
+                "of %(category)s; %(members)d together can: a joint answer (tijdelijke "
+                "handelsvereniging) or lots."
+            ) % {**values, "amount": _whole_euros(amount)}
+        return JOINT, _(
+            "No single eligible enterprise reaches all %(places)d places for %(category)s; "
+            "%(members)d together do: a joint answer (tijdelijke handelsvereniging) or lots "
+            "per area."
+        ) % {**values, "places": places}
     return SOUND_OUT, _(
         "No eligible social enterprise reaches %(place)s for %(category)s: sound out the "
         "market first."
@@ -143,6 +247,7 @@ OFFER_FIELDS = [
             "show_website",
         )
     ),
+    "max_order_amount",
 ]
 
 
@@ -184,40 +289,82 @@ def analyse(entries):
     # The municipalities from memory, once (portal.reference), not a lookup per enterprise.
     municipalities = {row.pk: row.name for row in reference.instances(Municipality)}
 
-    # Lines of one plan often share a place and a service (a school's sites): worked out once.
+    # Lines of one plan often share places and a service (a school's sites): worked out once.
     reached = {}
     advice = []
     for entry in entries:
-        key = (entry.category.pk, entry.postcode.pk)
+        key = (entry.category.pk, tuple(place.pk for place in entry.places), entry.amount)
         if key not in reached:
             reached[key] = _reach(entry, offers.get(entry.category.pk, ()), routes, municipalities)
-        counts, reaching, total = reached[key]
-        place = f"{entry.postcode.code} {entry.postcode.name}"
+        counts, reaching, total, joints, by_amount = reached[key]
         category = entry.category.name
-        route, reason = recommend(counts, place=place, category=category[:1].lower() + category[1:])
-        advice.append(LineAdvice(entry, counts, reaching, route, reason, total))
+        route, reason = recommend(
+            counts,
+            place=entry.place_label,
+            category=category[:1].lower() + category[1:],
+            joint=joints[0] if joints else None,
+            places=len(entry.places),
+            amount=entry.amount if by_amount else None,
+        )
+        advice.append(LineAdvice(entry, counts, reaching, route, reason, total, joints))
     return advice
 
 
+@dataclass
+class _Partial:
+    """An eligible enterprise that reaches part of a line (a candidate for a joint answer)."""
+
+    offer: OfferedService
+    mask: int  # bit i: it reaches the line's place i
+    distances: list  # km to each place of the line
+    opened: set
+
+    @property
+    def unverified(self):
+        return self.offer.organisation.verified_at is None
+
+
 def _reach(entry, offers, routes, municipalities):
-    """(counts per route, the SHOWN_PER_LINE enterprises to list, how many reach) for the place
-    of `entry`:
-    every reaching enterprise counts; the verified and nearest are listed."""
+    """(counts per route, the SHOWN_PER_LINE enterprises to list, how many carry the line,
+    the joint answers when none does, whether the amount is what none can take on) for
+    `entry`: every carrying enterprise counts; the verified and nearest are listed."""
     counts = {route: [0, 0] for route in Route.values}
-    found = []
+    places, amount = entry.places, entry.amount
+    every = (1 << len(places)) - 1
+    haversine_km, first = geography.haversine_km, places[0]
+    found, partial = [], []
+    # The loop over every offer of the category is the analysis's cost: kept to arithmetic.
     for offer in offers:
         enterprise = offer.organisation
         opened = routes[enterprise.pk]
         if not opened:
             continue
-        distance = geography.haversine_km(entry.postcode, enterprise)
-        if offer.radius_km is not None and distance > offer.radius_km:
+        radius = offer.radius_km
+        if every == 1:  # one place, most lines: no list to build
+            distance = haversine_km(first, enterprise)
+            if radius is not None and distance > radius:
+                continue
+            mask, distances = 1, (distance,)
+        else:
+            distances = [haversine_km(place, enterprise) for place in places]
+            mask = every
+            if radius is not None:
+                mask = 0
+                for index, distance in enumerate(distances):
+                    if distance <= radius:
+                        mask |= 1 << index
+                if not mask:
+                    continue
+        capacity = offer.max_order_amount
+        if mask != every or (amount is not None and capacity is not None and capacity < amount):
+            partial.append(_Partial(offer, mask, distances, opened))
             continue
         verified = enterprise.verified_at is not None
         for route in opened:
             counts[route][0] += 1
             counts[route][1] += verified
-        found.append((not verified, distance, enterprise.pk, offer, opened))
+        farthest = distances[0] if every == 1 else max(distances)
+        found.append((not verified, farthest, enterprise.pk, offer, opened))
     shown = [
         Reaching(
             offer.organisation,
@@ -229,7 +376,113 @@ def _reach(entry, offers, routes, municipalities):
             SHOWN_PER_LINE, found, key=lambda row: row[:3]
         )
     ]
-    return {route: tuple(pair) for route, pair in counts.items()}, shown, len(found)
+    joints, by_amount = [], False
+    if not found and partial:
+        joints = [
+            _joint(members, places, municipalities)
+            for members in combinations(partial, every=every, amount=entry.amount)
+        ]
+        # Someone reaches every place, but none can take on the amount: the amount is why.
+        by_amount = entry.amount is not None and any(part.mask == every for part in partial)
+    counts = {route: tuple(pair) for route, pair in counts.items()}
+    return counts, shown, len(found), joints, by_amount
+
+
+def candidates(partial, places):
+    """At most JOINT_CANDIDATES of `partial`, taken in turn per place: for each place the
+    verified first, then those that reach most places, then the nearest."""
+    ranked = []
+    for index in range(places):
+        reaching = [part for part in partial if part.mask >> index & 1]
+        reaching.sort(
+            key=lambda part, index=index: (
+                part.unverified,
+                -part.mask.bit_count(),
+                part.distances[index],
+                part.offer.organisation_id,
+            )
+        )
+        ranked.append(reaching)
+    chosen = {}
+    for rank in range(max((len(found) for found in ranked), default=0)):
+        for reaching in ranked:
+            if rank < len(reaching):
+                chosen.setdefault(reaching[rank].offer.organisation_id, reaching[rank])
+                if len(chosen) == JOINT_CANDIDATES:
+                    return list(chosen.values())
+    return list(chosen.values())
+
+
+def _cents(amount):
+    """An amount in whole cents (exact sums); None stays None."""
+    return None if amount is None else int(amount * 100)
+
+
+def _distance(members, places):
+    return sum(
+        min(member.distances[index] for member in members if member.mask >> index & 1)
+        for index in range(places)
+    )
+
+
+def combinations(partial, *, every, amount):
+    """The best JOINT_SUGGESTIONS minimal combinations of JOINT_MIN_MEMBERS to
+    JOINT_MAX_MEMBERS candidates that carry a line together (lists of _Partial, best first):
+    fewest unverified members, then fewest members, then the closest."""
+    places = every.bit_length()
+    pool = candidates(partial, places)
+    need = _cents(amount)
+    # Capacity in cents; unknown: as much as any amount.
+    capacity = [
+        need if part.offer.max_order_amount is None else _cents(part.offer.max_order_amount)
+        for part in pool
+    ]
+
+    def carries(indexes):
+        mask = 0
+        for index in indexes:
+            mask |= pool[index].mask
+        return mask == every and (need is None or sum(capacity[i] for i in indexes) >= need)
+
+    carrying, found = set(), []
+    for size in range(JOINT_MIN_MEMBERS, JOINT_MAX_MEMBERS + 1):
+        for indexes in itertools.combinations(range(len(pool)), size):
+            # Minimal: no member can be left out (a pair always is: no single one carries).
+            if size > JOINT_MIN_MEMBERS and any(
+                smaller in carrying for smaller in itertools.combinations(indexes, size - 1)
+            ):
+                continue
+            if not carries(indexes):
+                continue
+            carrying.add(indexes)
+            members = [pool[index] for index in indexes]
+            key = (
+                sum(member.unverified for member in members),
+                size,
+                _distance(members, places),
+                sorted(member.offer.organisation_id for member in members),
+            )
+            found.append((key, members))
+    return [members for _key, members in heapq.nsmallest(JOINT_SUGGESTIONS, found)]
+
+
+def _joint(members, places, municipalities):
+    ordered = sorted(
+        members, key=lambda member: (member.unverified, member.offer.organisation.name)
+    )
+    return Joint(
+        members=[
+            Member(
+                organisation=member.offer.organisation,
+                municipality=municipalities.get(member.offer.organisation.municipality_id, ""),
+                places=[place for index, place in enumerate(places) if member.mask >> index & 1],
+                capacity=member.offer.max_order_amount,
+            )
+            for member in ordered
+        ],
+        routes=set.intersection(*(set(member.opened) for member in members)),
+        distance_km=_distance(members, len(places)),
+    )
 
 
 @dataclass
@@ -241,9 +494,8 @@ class Summary:
 def summarise(advice):
     """How many lines get each advice, in the order of the routes, sound-out last."""
     summary = Summary(lines=len(advice))
-    for route in [*Route.values, SOUND_OUT]:
+    for route in [*Route.values, JOINT, SOUND_OUT]:
         found = sum(1 for line in advice if line.route == route)
         if found:
-            label = _("Sound out the market") if route == SOUND_OUT else Route(route).label
-            summary.by_route[label] = found
+            summary.by_route[route_label(route)] = found
     return summary

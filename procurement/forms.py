@@ -28,7 +28,14 @@ class PurchaseForm(forms.Form):
         required=False,
         help_text=_("For example 77310000-6; it is read as a service category."),
     )
-    postcode = forms.CharField(label=_("Postcode of the place of delivery"), max_length=10)
+    postcode = forms.CharField(
+        label=_("Place(s) of delivery"),
+        max_length=plans.PLACES_MAX_LENGTH,
+        help_text=_(
+            "A postcode or a municipality; several places separated by semicolons, "
+            "for example: Hasselt; Genk; Bilzen."
+        ),
+    )
     amount = forms.CharField(
         label=_("Estimated amount (EUR, excl. VAT)"), max_length=30, required=False
     )
@@ -65,8 +72,9 @@ class PlanUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Purchasing plan (CSV or XLSX)"),
         help_text=_(
-            "Columns: subject; category (a service category) or cpv (a CPV code); postcode; "
-            "amount; period. At most %(lines)d lines."
+            "Columns: subject; category (a service category) or cpv (a CPV code); postcode "
+            "(several places separated by semicolons or commas); amount; period. At most "
+            "%(lines)d lines."
         )
         % {"lines": plans.MAX_LINES},
     )

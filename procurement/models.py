@@ -143,6 +143,9 @@ class PlanLine(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # A purchase delivered at several sites (a school group, a municipality's buildings): the
+    # postcodes of the places after the first, which is `postcode` (procurement/plans.py).
+    further_places = models.JSONField(_("further places of delivery"), default=list, blank=True)
     amount = models.DecimalField(
         _("estimated amount (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )

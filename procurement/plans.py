@@ -3,19 +3,25 @@ checked line by line (issue 23, item 2).
 
 Columns: `subject`, `category` (a service category's slug) or `cpv` (a CPV code,
 procurement/cpv.py), `postcode` (the place of delivery), `amount` (estimated, in euro, Belgian
-or international notation) and `period` (free text). Files are read by companies/csv_import.py,
-as every import of the portal (UTF-8 with or without BOM or Windows-1252, semicolons or commas,
-XLSX). Every problem of a line is reported with its line number; the good lines are analysed
-all the same, and a plan with a bad line is not saved until it is corrected.
+or international notation) and `period` (free text). The place of delivery may name several
+places (a school group, a municipality's sites: "Hasselt; Genk; Bilzen", "3500, 3600, 3740" or
+"3500 3600"), each a postcode or a name as the place field of every list page reads it
+(portal/places.py); each place that is not known is reported with the line. Files are read
+by companies/csv_import.py, as every import of the portal (UTF-8 with or without BOM or
+Windows-1252, semicolons or commas, XLSX). Every problem of a line is reported with its line
+number; the good lines are analysed all the same, and a plan with a bad line is not saved until
+it is corrected.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django import forms
 from django.utils.translation import gettext as _
 
 from companies import csv_import
-from portal import geography, names, reference
+from portal import geography, names, places, reference
 from portal.models import Postcode, ServiceCategory
 
 from . import cpv
@@ -27,6 +33,12 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_AMOUNT = Decimal("9999999999.99")  # PlanLine.amount: 12 digits, 2 after the point
 SUBJECT_MAX = 200
 PERIOD_MAX = 100
+# The places of delivery of one line: a school group or a municipality's sites, not a region
+# (a purchase for a whole province is a line per lot, or all of Flanders).
+MAX_PLACES = 10
+PLACES_MAX_LENGTH = 300
+_PLACE_SEPARATORS = re.compile(r"[;,|/\n]+")
+_CODES = re.compile(r"\d{4}(?:\s+\d{4})+")
 
 
 @dataclass
@@ -42,6 +54,17 @@ class Entry:
     period: str = ""
     cpv_label: str = ""
     line: object = None  # the saved PlanLine, for a saved plan (its outcome)
+    # Every place of delivery, `postcode` first; one place when the line names one.
+    places: list = field(default_factory=list)
+
+    def __post_init__(self):
+        if not self.places:
+            self.places = [self.postcode]
+
+    @property
+    def place_label(self):
+        """The places as the advice names them: "3500 Hasselt, 3600 Genk"."""
+        return ", ".join(f"{place.code} {place.name}" for place in self.places)
 
     def as_cells(self):
         """The entry as the cells a file line would hold (how the session keeps a draft)."""
@@ -49,7 +72,7 @@ class Entry:
             "subject": self.subject,
             "category": "" if self.cpv_code else self.category.slug,
             "cpv": self.cpv_code,
-            "postcode": self.postcode.code,
+            "postcode": "; ".join(place.code for place in self.places),
             "amount": "" if self.amount is None else str(self.amount),
             "period": self.period,
         }
@@ -72,6 +95,56 @@ def estimated_amount(text):
     if amount is not None and amount > MAX_AMOUNT:
         raise csv_import.AmountError(_("the estimated amount is larger than any contract"))
     return amount
+
+
+def split_places(text):
+    """The places a cell names, as typed: separated by ";", ",", "|", "/" or new lines, and
+    postcodes also by spaces ("3500 3600"); a postcode with its name ("3700 Tongeren") is one."""
+    found = []
+    for piece in _PLACE_SEPARATORS.split(text or ""):
+        piece = " ".join(piece.split())
+        if _CODES.fullmatch(piece):
+            found.extend(piece.split())
+        elif piece:
+            found.append(piece)
+    return found
+
+
+def delivery_places(text):
+    """([Postcode], [message]) for the places of delivery `text` names: each place once, in
+    the order given; a message per place that is not known (or too many places)."""
+    text = text or ""
+    if len(text) > PLACES_MAX_LENGTH:
+        return [], [
+            _("the places of delivery are longer than %(max)d characters")
+            % {"max": PLACES_MAX_LENGTH}
+        ]
+    pieces = split_places(text)
+    if not pieces:
+        return [], [_("the postcode of the place of delivery is missing")]
+    if len(pieces) > MAX_PLACES:
+        return [], [
+            _("a purchase names at most %(max)d places of delivery; split it into lots")
+            % {"max": MAX_PLACES}
+        ]
+    found, problems = {}, []
+    for piece in pieces:
+        if piece.isdigit():
+            # A bare number: a postcode or nothing (a name is never digits).
+            postcode = geography.point_for_postcode(piece)
+            if postcode is None:
+                problems.append(
+                    _("“%(postcode)s” is not a Belgian postcode") % {"postcode": piece[:20]}
+                )
+                continue
+        else:
+            try:
+                postcode = places.find(piece).postcode
+            except forms.ValidationError as error:
+                problems.extend(error.messages)
+                continue
+        found.setdefault(postcode.pk, postcode)
+    return list(found.values()), problems
 
 
 def check(cells, number):
@@ -108,15 +181,9 @@ def check(cells, number):
     else:
         refuse("category", _("give a service category or a CPV code"))
 
-    place = (cells.get("postcode") or "").strip()
-    postcode = geography.point_for_postcode(place)
-    if postcode is None:
-        refuse(
-            "postcode",
-            _("“%(postcode)s” is not a Belgian postcode") % {"postcode": place[:20]}
-            if place
-            else _("the postcode of the place of delivery is missing"),
-        )
+    delivery, problems = delivery_places(cells.get("postcode") or "")
+    for problem in problems:
+        refuse("postcode", problem)
 
     amount = None
     try:
@@ -134,11 +201,12 @@ def check(cells, number):
         position=number,
         subject=subject,
         category=category,
-        postcode=postcode,
+        postcode=delivery[0],
         cpv_code=cpv_code,
         amount=amount,
         period=period,
         cpv_label=cpv_label,
+        places=delivery,
     )
     return entry, []
 
@@ -175,6 +243,13 @@ def read(data):
     return checked
 
 
+def saved_places(line):
+    """The places of delivery of a saved PlanLine: its postcode, then its further places (from
+    memory, portal.reference: no query; a postcode no longer known is left out)."""
+    further = (reference.find(Postcode, "code", code) for code in line.further_places or ())
+    return [line.postcode, *(postcode for postcode in further if postcode is not None)]
+
+
 def entries_of(plan_lines):
     """Entries of saved PlanLines (loaded with reference.with_reference for category and
     postcode, so that no line costs a query)."""
@@ -197,6 +272,7 @@ def entries_of(plan_lines):
                 period=line.period,
                 cpv_label=mapping_label,
                 line=line,
+                places=saved_places(line),
             )
         )
     return found

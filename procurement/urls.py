@@ -23,4 +23,10 @@ urlpatterns = [
         views.record_outcome,
         name="record_outcome",
     ),
+    # Joint answers (item 6): one message to the enterprises that carry a line together.
+    path(
+        "buying/plans/<str:code>/lines/<int:position>/together/",
+        views.contact_together,
+        name="contact_together",
+    ),
 ]

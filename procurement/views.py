@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from companies import contact
+from companies.forms import ContactForm
 from portal import csvexport, reference
 
 from . import access, advice, outcomes, plans
@@ -42,7 +44,8 @@ def _keep_draft(request, cells_list):
 
 
 def service_request_url(entry):
-    """The service request form (vacancies), prefilled to sound out the market for `entry`."""
+    """The service request form (vacancies), prefilled to sound out the market for `entry`
+    (at its first place of delivery: a request has one)."""
     query = {
         "title": entry.subject,
         "category": entry.category.slug,
@@ -62,6 +65,7 @@ def _save(*, organisation, by, title, entries):
                 category=entry.category,
                 cpv_code=entry.cpv_code,
                 postcode=entry.postcode,
+                further_places=[place.code for place in entry.places[1:]],
                 amount=entry.amount,
                 period=entry.period,
             )
@@ -120,6 +124,7 @@ def _csv(lines, *, title):
                 )
             ],
             _("Eligible enterprises (public contact details)"),
+            _("Joint answers (enterprises that carry it together)"),
         ]
 
     def row(line):
@@ -129,14 +134,15 @@ def _csv(lines, *, title):
             entry.subject,
             entry.category.name,
             entry.cpv_code,
-            entry.postcode.code,
-            entry.postcode.name,
+            "; ".join(place.code for place in entry.places),
+            "; ".join(place.name for place in entry.places),
             "" if entry.amount is None else entry.amount,
             entry.period,
             line.route_label,
             line.reason,
             *[count for value, _name in routes for count in line.counts[value]],
             " | ".join(_contact(found) for found in line.enterprises),
+            " | ".join(_joint_text(joint) for joint in line.joints),
         ]
 
     return csvexport.response(
@@ -157,6 +163,15 @@ def _contact(found):
         if value
     ]
     return ", ".join(part for part in parts if part)
+
+
+def _joint_text(joint):
+    """A joint answer in a CSV cell: each member with the places it reaches and its public
+    contact details ("A, Hasselt, info@a.be (3500, 3600) + B, ...")."""
+    return " + ".join(
+        f"{_contact(member)} ({', '.join(place.code for place in member.places)})"
+        for member in joint.members
+    )
 
 
 def helper(request):
@@ -311,3 +326,52 @@ def record_outcome(request, code, position):
     else:
         messages.success(request, _("The outcome is recorded."))
     return redirect(back)
+
+
+@login_required
+def contact_together(request, code, position):
+    """One message from the buyer to every member of a joint answer the advice suggests for a
+    line, each seeing the others' names (so that they can form a temporary association). Only
+    the plan's members (access.plan_for), as for recording an outcome; the message goes
+    through the portal's contact form (companies/contact.py), counted against the sender's
+    allowance once per enterprise."""
+    plan = access.plan_for(request, code)
+    line = get_object_or_404(plan.lines, position=position)
+    back = f"{reverse('procurement:plan_detail', kwargs={'code': plan.code})}#line-{position}"
+    rows = reference.with_reference(plan.lines.filter(pk=line.pk), "category", "postcode")
+    [advised] = advice.analyse(plans.entries_of(rows))
+    wanted = (request.POST if request.method == "POST" else request.GET).get("members", "")
+    joint = next((joint for joint in advised.joints if joint.slugs == wanted), None)
+    if joint is None:
+        # The directory moved since the page was read, or the link was made up.
+        messages.error(
+            request,
+            _("These enterprises are no longer suggested together for this purchase."),
+        )
+        return redirect(back)
+    organisations = [member.organisation for member in joint.members]
+    names = ", ".join(organisation.name for organisation in organisations)
+    initial = {"subject": (_("Joint answer: %(subject)s") % {"subject": line.subject})[:150]}
+    form = ContactForm(
+        request.POST if request.method == "POST" else None, sender=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact.send_joint_message(
+                organisations,
+                sender=request.user,
+                on_behalf_of=plan.organisation,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Your message was sent to %(names)s together.") % {"names": names}
+            )
+            return redirect(back)
+    return render(
+        request,
+        "procurement/contact_together.html",
+        {"plan": plan, "line": advised, "joint": joint, "form": form, "back": back},
+    )

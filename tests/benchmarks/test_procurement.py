@@ -1,5 +1,6 @@
 """The buying helper's measurement of `python -m benchmarks` at a tiny size: it runs, analyses
-both plans of 200 lines in the queries the tests pin, and reports the 200-places median against
+the three plans of 200 lines (one place, three sites, three places per line) in the queries the
+tests pin, and reports the 200-places median against
 its target. Speed is measured, never asserted."""
 
 import pytest
@@ -22,11 +23,12 @@ def test_the_procurement_measurement_analyses_both_plans(reference_data, setting
 
     assert result["errors"] == {}
     figures = {figure["name"]: figure for figure in result["figures"]}
-    for label in ("places_200", "places_3"):
+    for label in ("places_200", "places_3", "places_200_3_per_line"):
         name = f"tiny.procurement.plan.{label}"
         assert figures[f"{name}.queries"]["value"] == QUERIES
         assert figures[f"{name}.median"]["unit"] == "ms"
         assert figures[f"{name}.counted"]["value"] >= 0
+        assert figures[f"{name}.joint"]["unit"] == "lines"
     median = figures["tiny.procurement.plan.places_200.median"]
     assert (median["target"], median["comparison"]) == (TARGET_MS, "<=")
     assert LINES == 200

@@ -150,3 +150,36 @@ def test_a_regular_firm_has_no_services_page(client, reference_data):
     response = client.get(url(owner.organisation))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "message"),
+    [
+        ("50.000", "50000.00", None),  # read as every amount: Belgian thousands
+        ("€ 125 000,50", "125000.50", None),
+        ("", None, None),  # unknown: does not limit (procurement/advice.py)
+        ("veel", None, "is not an amount"),
+        ("0", None, "above zero"),
+        ("-5", None, "above zero"),
+    ],
+)
+def test_the_largest_order_is_optional_and_read_as_an_amount(
+    client, world, category, typed, stored, message
+):
+    """Issue 23, item 6: what the buying helper reads as the service's capacity."""
+    client.force_login(world.editor)
+
+    response = client.post(
+        url(world.organisation),
+        {"new-category": category.pk, "new-scope": "flanders", "new-max_order_amount": typed},
+    )
+
+    service = OfferedService.objects.filter(category=category).first()
+    if message:
+        assert response.status_code == 200 and service is None
+        assert message in response.content.decode()
+    else:
+        assert response.status_code == 302
+        assert (None if service.max_order_amount is None else str(service.max_order_amount)) == (
+            stored
+        )

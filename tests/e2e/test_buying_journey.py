@@ -1,6 +1,8 @@
 """Issue 23's journey: a school uploads a purchasing plan of ten lines in CPV codes, reads the
 advice, opens the advice sheet to print, publishes a service request for the line that no
-enterprise can take, and records an award that the supplier confirms.
+enterprise can take, and records an award that the supplier confirms. One line is cleaned at two
+sites (Hasselt and Brugge) that no single cleaner reaches: the school writes to the two that
+carry it together (issue 23, item 6).
 
 The steps rely on input names, addresses and the data typed in, not on interface texts.
 """
@@ -13,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from companies.models import Collaboration, OfferedService
-from portal.models import ServiceCategory
+from portal.models import Notification, ServiceCategory
 from procurement.models import PurchasingPlan
 from tests.factories import (
     PASSWORD,
@@ -78,7 +80,17 @@ def test_a_school_plans_its_purchases_and_records_an_award_the_supplier_confirms
         recognitions=["werkervaring"],
         services=["schoonmaak"],
     )
-    OfferedService.objects.filter(organisation__in=[*gardeners, cleaner]).update(radius_km=None)
+    # A cleaner of Brugge: with the one of Hasselt (10 km each) it carries the two-site line.
+    cleaner_brugge = listed_organisation(
+        name="Poetsploeg Brugge",
+        code="8000",
+        recognitions=["werkervaring"],
+        services=["schoonmaak"],
+    )
+    for organisation in (cleaner, cleaner_brugge):
+        OwnerFactory(organisation=organisation)
+    OfferedService.objects.filter(organisation__in=gardeners).update(radius_km=None)
+    OfferedService.objects.filter(organisation__in=[cleaner, cleaner_brugge]).update(radius_km=10)
     supplier_user = UserFactory(email="guy.groen@example.be", name="Guy Groen")
     OwnerFactory(organisation=gardeners[0], user=supplier_user)
 
@@ -86,7 +98,8 @@ def test_a_school_plans_its_purchases_and_records_an_award_the_supplier_confirms
     plan_file = tmp_path / "aankoopplan.csv"
     rows = ["subject;cpv;postcode;amount;period"]
     rows += [
-        f"{subject};{code};3500;{1000 * (n + 1)};2027" for n, (subject, code) in enumerate(PLAN)
+        f"{subject};{code};{'3500, 8000' if n == 8 else '3500'};{1000 * (n + 1)};2027"
+        for n, (subject, code) in enumerate(PLAN)
     ]
     plan_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
     log_in(page, live_server, teacher)
@@ -103,6 +116,7 @@ def test_a_school_plans_its_purchases_and_records_an_award_the_supplier_confirms
     expect(page.locator("li.advice")).to_have_count(10)
     expect(page.locator("#line-1")).to_contain_text("3 geverifieerde ondernemingen")
     expect(page.locator("#line-6")).to_contain_text("Poetsploeg Hasselt")
+    expect(page.locator("#line-9 .advice__joint")).to_have_count(1)
     printing = page.locator("#line-10")
     expect(printing.locator('a[href^="/requests/new/"]')).to_have_count(1)
 
@@ -146,3 +160,13 @@ def test_a_school_plans_its_purchases_and_records_an_award_the_supplier_confirms
 
     page.reload()
     expect(page.locator("#line-1 .badge--verified").last).to_be_visible()
+
+    # The cleaning at two sites: the school writes to both cleaners together.
+    page.locator("#line-9 a[href*='/together/']").click()
+    expect(page.locator("input[name=members]")).to_have_value(
+        f"{cleaner_brugge.slug},{cleaner.slug}"
+    )
+    page.locator("textarea[name=message]").fill("Kunnen jullie samen beide campussen poetsen?")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"/buying/plans/{plan.code}/#line-9$"))
+    assert Notification.objects.filter(kind="contact_message").count() == 2

@@ -45,3 +45,29 @@ def test_the_helper_page_is_dutch_at_the_root(client, reference_data):
     html = client.get("/buying/").content.decode()
     assert "Aankopen met sociale impact" in html
     assert "Voeg een aankoop toe" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "nl",
+            "Geen enkele in aanmerking komende onderneming bereikt alle 3 plaatsen voor "
+            "groenonderhoud; 2 samen wel: een gezamenlijke offerte (tijdelijke "
+            "handelsvereniging) of percelen per gebied.",
+        ),
+        (
+            "fr",
+            "Aucune entreprise éligible ne dessert à elle seule les 3 lieux pour groenonderhoud "
+            "; 2 ensemble les desservent : une offre conjointe (association momentanée, "
+            "tijdelijke handelsvereniging) ou des lots par zone.",
+        ),
+    ],
+)
+def test_the_joint_reason_is_translated(language, expected):
+    joint = advice.Joint(members=[object(), object()], routes=set(), distance_km=0)
+    with translation.override(language):
+        route, reason = advice.recommend(
+            counts(), place="3500 Hasselt", category="groenonderhoud", joint=joint, places=3
+        )
+    assert (route, reason) == (advice.JOINT, expected)

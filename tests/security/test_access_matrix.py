@@ -298,6 +298,10 @@ MATRIX = {
     "procurement:record_outcome":         R("L   405 405 405 405 405 405",
                                             "L   404 302 302 404 404 404",
                                             kw={"code": "purchasing_plan.code", "position": "=1"}),
+    # Without the members of a suggested joint answer, the members are sent back with a message.
+    "procurement:contact_together":       R("L   404 302 302 404 404 404",
+                                            "L   404 302 302 404 404 404",
+                                            kw={"code": "purchasing_plan.code", "position": "=1"}),
     # --- vouchers ---
     "vouchers:programme_list":            R("200 200 200 200 200 200 200"),
     "vouchers:my_vouchers":               R("L   200 200 200 200 200 200"),
