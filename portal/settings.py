@@ -627,6 +627,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
+    # Every error as RFC 9457 problem details (api/problems.py).
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{PORTAL_NAME} API",
