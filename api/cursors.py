@@ -9,8 +9,8 @@ the next, and page 1000 costs what page 1 does where an index serves the order.
 Each key of the order is annotated on the rows (`cursor_0`, `cursor_1`, ...) and the rows after
 the cursor are those whose keys come later lexicographically: (k0 after v0) or (k0 = v0 and k1
 after v1) or ... A key ordered with nulls last (a relevance of a row never indexed) treats NULL
-as coming after every value. Floats (a relevance, a distance) are compared with the very value
-the database computed for the cursor's row, which JSON carries exactly.
+as coming after every value. Floats (a relevance, a distance) are read and compared in double
+precision, the very value the database computed for the cursor's row, which JSON carries exactly.
 
 The cursor is signed (django.core.signing, its own salt) and names the order it was made for:
 a cursor that was tampered with, or given with another `sort` than it was made for, is a 400
@@ -22,8 +22,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core import signing
-from django.db.models import F, Q
+from django.db.models import F, FloatField, Q
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Cast
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
@@ -164,8 +165,21 @@ class CursorPaginator:
         which makes every row's place unique (the primary key)."""
         found = keys(ordering, queryset.model)
         names = [f"cursor_{index}" for index in range(len(found))]
-        queryset = queryset.annotate(
+        annotated = queryset.annotate(
             **{name: key.expression for name, key in zip(names, found, strict=True)}
+        )
+        # A float key is read and compared in double precision: PostgreSQL's ts_rank is a
+        # real, whose value read back as text would not compare equal to itself.
+        floats = {
+            name
+            for name in names
+            if annotated.query.annotations[name].output_field.get_internal_type() == "FloatField"
+        }
+        queryset = queryset.annotate(
+            **{
+                name: Cast(key.expression, FloatField()) if name in floats else key.expression
+                for name, key in zip(names, found, strict=True)
+            }
         )
         cursor = self._cursor(order, len(found))
         backwards = False
@@ -237,6 +251,8 @@ def page_of(serializer_class):
             (serializers.Serializer,),
             {
                 "__module__": __name__,
+                # api/privacy.py classifies the envelope once, as "Page.<field>".
+                "privacy_name": "Page",
                 "next": serializers.URLField(allow_null=True, help_text="The next page, if any."),
                 "previous": serializers.URLField(
                     allow_null=True, help_text="The previous page, if any."

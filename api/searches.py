@@ -16,6 +16,7 @@ import hashlib
 import json
 
 import django_filters
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
@@ -87,7 +88,9 @@ def parameters(filterset_class):
     """The FilterSet's parameters as OpenAPI parameters: name, type, choices, label."""
     found = []
     for name, declared in filterset_class.base_filters.items():
-        description = str(declared.label or name)
+        # The schema is written in English, as the API's names are.
+        with translation.override("en"):
+            description = str(declared.label or name)
         choices = declared.extra.get("choices")
         values = [str(value) for value, _label in choices] if choices else None
         if isinstance(

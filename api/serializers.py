@@ -128,24 +128,24 @@ class OrganisationSerializer(serializers.Serializer):
     def get_kind(self, organisation):
         return choice(OrganisationKind, organisation.kind)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_street(self, organisation):
         return organisation.public_street or None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_phone(self, organisation):
         """As stored: international form (E.164) where it was given so."""
         return organisation.public_phone or None
 
-    @extend_schema_field(OpenApiTypes.EMAIL)
+    @extend_schema_field(serializers.EmailField(allow_null=True))
     def get_email(self, organisation):
         return organisation.public_email or None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_website(self, organisation):
         return organisation.public_website or None
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_verified_on(self, organisation):
         verified = organisation.verified_at
         return timezone.localdate(verified).isoformat() if verified else None
@@ -160,7 +160,7 @@ class OrganisationSerializer(serializers.Serializer):
         table = self.context["eligibility"]
         return [choice(Route, route) for route in eligibility.routes_for(organisation, table)]
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_distance_km(self, organisation):
         """From the place searched from (`postcode`), when there is one."""
         distance = getattr(organisation, "distance_km", None)
@@ -211,12 +211,12 @@ class OpportunitySerializer(serializers.Serializer):
             status = Status.EXPIRED
         return choice(Status, status)
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_published_on(self, opportunity):
         published = opportunity.published_at
         return timezone.localdate(published).isoformat() if published else None
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_distance_km(self, opportunity):
         distance = getattr(opportunity, "distance_km", None)
         return round(distance, 1) if distance is not None else None

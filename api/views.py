@@ -7,7 +7,6 @@ api/problems.py (errors).
 """
 
 from django.db.models import Prefetch
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -56,7 +55,9 @@ def page_response(serializer_class, rows, next_link, previous_link, context):
     )
 
 
-def list_schema(serializer_class, *, filterset_class=None, paginated=True, description=""):
+def list_schema(
+    serializer_class, *, operation_id, filterset_class=None, paginated=True, description=""
+):
     """The schema of a list: its parameters, its page and its problems."""
     parameters = [lang_parameter()]
     if filterset_class is not None:
@@ -64,18 +65,31 @@ def list_schema(serializer_class, *, filterset_class=None, paginated=True, descr
     if paginated:
         parameters += cursors.parameters(default_size=PAGE_SIZE, max_size=MAX_PAGE_SIZE)
     return extend_schema(
+        operation_id=operation_id,
         parameters=parameters,
         responses={200: cursors.page_of(serializer_class), **problems(400, 429)},
         description=description,
     )
 
 
-def detail_schema(serializer_class, *, description=""):
+def detail_schema(serializer_class, *, operation_id, description=""):
     return extend_schema(
+        operation_id=operation_id,
         parameters=[lang_parameter()],
         responses={200: serializer_class, **problems(400, 404, 429)},
         description=description,
     )
+
+
+def own(method):
+    """A view's own copy of an inherited method, so that its schema is its own
+    (extend_schema marks the function it decorates)."""
+
+    def get(self, request, *args, **kwargs):
+        return method(self, request, *args, **kwargs)
+
+    get.__doc__ = method.__doc__
+    return get
 
 
 class ListView(ApiView):
@@ -100,6 +114,7 @@ def organisations_for_api(queryset):
 class OrganisationList(ListView):
     @list_schema(
         OrganisationSerializer,
+        operation_id="organisations_list",
         filterset_class=DirectoryFilter,
         description="The directory: the parameters, rows and order of /organisations/.",
     )
@@ -119,7 +134,11 @@ class OrganisationDetail(ApiView):
     # An organisation's body depends on its rows and the vocabularies only (all tracked).
     last_modified_from_data = True
 
-    @detail_schema(OrganisationSerializer, description="A profile, as /organisations/<slug>/.")
+    @detail_schema(
+        OrganisationSerializer,
+        operation_id="organisations_retrieve",
+        description="A profile, as /organisations/<slug>/.",
+    )
     def get(self, request, slug):
         organisation = get_object_or_404(organisations_for_api(Organisation.objects), slug=slug)
         context = {"request": request, "eligibility": eligibility.routes_by_recognition()}
@@ -144,7 +163,7 @@ class VocabularyList(ApiView):
         return Response({"next": None, "previous": None, "results": data})
 
 
-def vocabulary(name, queryset, serializer_class, description):
+def vocabulary(name, queryset, serializer_class, description, *, operation_id):
     view = type(
         name,
         (VocabularyList,),
@@ -152,9 +171,12 @@ def vocabulary(name, queryset, serializer_class, description):
             "queryset": queryset,
             "serializer_class": serializer_class,
             "__doc__": description,
-            "get": list_schema(serializer_class, paginated=False, description=description)(
-                VocabularyList.get
-            ),
+            "get": list_schema(
+                serializer_class,
+                operation_id=operation_id,
+                paginated=False,
+                description=description,
+            )(own(VocabularyList.get)),
         },
     )
     return view
@@ -165,24 +187,35 @@ ServiceCategoryList = vocabulary(
     ServiceCategory.objects.all(),
     VocabularySerializer,
     "Service categories: the values of `service`.",
+    operation_id="service_categories_list",
 )
 SectorList = vocabulary(
-    "SectorList", Sector.objects.all(), SectorSerializer, "Sectors (NACE-BEL sections): `sector`."
+    "SectorList",
+    Sector.objects.all(),
+    SectorSerializer,
+    "Sectors (NACE-BEL sections): `sector`.",
+    operation_id="sectors_list",
 )
 RecognitionList = vocabulary(
     "RecognitionList",
     Recognition.objects.all(),
     VocabularySerializer,
     "Recognitions of social-economy enterprises: `recognition`.",
+    operation_id="recognition_types_list",
 )
 ProvinceList = vocabulary(
-    "ProvinceList", Province.objects.all(), ProvinceSerializer, "Provinces: `province`."
+    "ProvinceList",
+    Province.objects.all(),
+    ProvinceSerializer,
+    "Provinces: `province`.",
+    operation_id="provinces_list",
 )
 RegionList = vocabulary(
     "RegionList",
     Region.objects.order_by("name"),
     RegionSerializer,
     "Regions (regies sociale economie and clusters): `region`.",
+    operation_id="regions_list",
 )
 
 
@@ -194,7 +227,12 @@ class OrganisationKindList(VocabularyList):
     def rows(self):
         return [{"value": value, "label": str(label)} for value, label in OrganisationKind.choices]
 
-    get = list_schema(ChoiceSerializer, paginated=False, description=__doc__)(VocabularyList.get)
+    get = list_schema(
+        ChoiceSerializer,
+        operation_id="organisation_kinds_list",
+        paginated=False,
+        description=__doc__,
+    )(own(VocabularyList.get))
 
 
 # --- Vacancies and service requests -------------------------------------------------------------
@@ -241,17 +279,18 @@ class VacancyList(OpportunityList):
 
     get = list_schema(
         VacancySerializer,
+        operation_id="vacancies_list",
         filterset_class=VacancyFilter,
         description="Open vacancies: the parameters, rows and order of /vacancies/.",
-    )(OpportunityList.get)
+    )(own(OpportunityList.get))
 
 
 class VacancyDetail(OpportunityDetail):
     model, serializer_class = Vacancy, VacancySerializer
 
-    get = detail_schema(VacancySerializer, description="A vacancy, as its page.")(
-        OpportunityDetail.get
-    )
+    get = detail_schema(
+        VacancySerializer, operation_id="vacancies_retrieve", description="A vacancy, as its page."
+    )(own(OpportunityDetail.get))
 
 
 class ServiceRequestList(OpportunityList):
@@ -260,17 +299,20 @@ class ServiceRequestList(OpportunityList):
 
     get = list_schema(
         ServiceRequestSerializer,
+        operation_id="service_requests_list",
         filterset_class=ServiceRequestFilter,
         description="Open service requests: the parameters, rows and order of /requests/.",
-    )(OpportunityList.get)
+    )(own(OpportunityList.get))
 
 
 class ServiceRequestDetail(OpportunityDetail):
     model, serializer_class = ServiceRequest, ServiceRequestSerializer
 
-    get = detail_schema(ServiceRequestSerializer, description="A service request, as its page.")(
-        OpportunityDetail.get
-    )
+    get = detail_schema(
+        ServiceRequestSerializer,
+        operation_id="service_requests_retrieve",
+        description="A service request, as its page.",
+    )(own(OpportunityDetail.get))
 
 
 # --- Events -------------------------------------------------------------------------------------
@@ -279,12 +321,13 @@ class ServiceRequestDetail(OpportunityDetail):
 class EventList(ListView):
     @list_schema(
         EventSerializer,
+        operation_id="events_list",
         filterset_class=EventFilter,
         description="Published events, upcoming (soonest first) or with when=past the past "
         "ones (latest first): the parameters, rows and order of /events/.",
     )
     def get(self, request):
-        search = EventFilter(request.query_params or QueryDict(), queryset=for_list())
+        search = EventFilter(request.query_params or None, queryset=for_list())
         searches.checked(search)
         rows, next_link, previous_link = searches.ordered_page(
             request,
@@ -307,6 +350,7 @@ def _report_parameters(section):
 class ReportList(ApiView):
     @list_schema(
         ReportSummarySerializer,
+        operation_id="reports_list",
         paginated=False,
         description="The public reports of /reports/, each with its table's address.",
     )
@@ -330,6 +374,7 @@ class ReportList(ApiView):
 
 class ReportTable(ApiView):
     @extend_schema(
+        operation_id="reports_retrieve",
         parameters=[
             *(
                 OpenApiParameter(name, str, description=description)
