@@ -51,19 +51,17 @@ def order_name(request, order):
     return f"{order}:{digest}"
 
 
-def faceted_page(request, search, paginator):
+def faceted_page(request, search, paginator, *, cards):
     """(rows, next, previous) of a faceted search (portal.facets.FacetedSearch): the rows its
-    page would count, ranked as its paginate() ranks them, with what its cards show. Three
-    queries and the cards' prefetches, whatever the page's length."""
+    page would count, ranked as its paginate() ranks them, loaded by `cards(queryset)` (what
+    the serializer shows). Two queries and the cards' prefetches, whatever the page's length."""
     checked(search)
     filtered = search.filter_queryset(search.queryset)
     ordered = search.sort_keys(search.queryset.filter(pk__in=filtered.values("pk")))
     ids, next_link, previous_link = paginator.keys_page(
         ordered, list(ordered.query.order_by), order=order_name(request, search.ordering)
     )
-    rows = (
-        {row.pk: row for row in search.for_cards(search.queryset.filter(pk__in=ids))} if ids else {}
-    )
+    rows = {row.pk: row for row in cards(search.queryset.filter(pk__in=ids))} if ids else {}
     page = [rows[pk] for pk in ids if pk in rows]
     if search.point:
         # The page's few distances, worked out as the database does (as paginate() does).

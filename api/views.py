@@ -120,11 +120,13 @@ class OrganisationList(ListView):
     )
     def get(self, request):
         search = DirectoryFilter(request.query_params, queryset=Organisation.objects.in_directory())
-        search.for_cards = lambda queryset: organisations_for_api(queryset).defer(
-            "search_vector", "search_text"
-        )
         rows, next_link, previous_link = searches.faceted_page(
-            request, search, self.paginator(request)
+            request,
+            search,
+            self.paginator(request),
+            cards=lambda queryset: organisations_for_api(queryset).defer(
+                "search_vector", "search_text"
+            ),
         )
         context = self.context(request, eligibility=eligibility.routes_by_recognition())
         return page_response(OrganisationSerializer, rows, next_link, previous_link, context)
@@ -245,10 +247,14 @@ class OpportunityList(ListView):
 
     def get(self, request):
         search = self.filterset_class(request.query_params, queryset=self.model.objects.all())
-        cards = search.for_cards
-        search.for_cards = lambda queryset: cards(queryset).defer(None).defer(*OPPORTUNITY_DEFERRED)
         rows, next_link, previous_link = searches.faceted_page(
-            request, search, self.paginator(request)
+            request,
+            search,
+            self.paginator(request),
+            # The cards' rows, and the poster's slug for its profile's address.
+            cards=lambda queryset: (
+                search.for_cards(queryset).defer(None).defer(*OPPORTUNITY_DEFERRED)
+            ),
         )
         return page_response(
             self.serializer_class, rows, next_link, previous_link, self.context(request)
