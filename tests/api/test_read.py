@@ -325,3 +325,26 @@ def test_a_detail_and_a_vocabulary_cost_a_few_queries(demo_data, client, django_
         api(client, f"/api/v1/organisations/{slug}/")
     with django_assert_num_queries(2):
         api(client, "/api/v1/service-categories/")
+
+
+def test_eligible_routes_agree_with_the_profiles_badge(demo_data, client):
+    from companies import profiles
+    from procurement.eligibility import BADGE
+
+    rows, _lengths = walk(client, "/api/v1/organisations/?per_page=200")
+    reserved = {row["slug"] for row in walk(client, "/api/v1/organisations/?reserved=1")[0]}
+    for row in rows:
+        routes = {route["value"] for route in row["eligible_routes"]}
+        organisation = Organisation.objects.get(slug=row["slug"])
+        has_badge = BADGE in profiles.badges(organisation)
+        assert ("reserved_contract" in routes) is has_badge, row["slug"]
+        assert (row["slug"] in reserved) is has_badge, row["slug"]
+    assert reserved
+
+
+def test_head_answers_the_headers_of_get(demo_data, client):
+    got = client.get("/api/v1/organisations/?per_page=3")
+    head = client.head("/api/v1/organisations/?per_page=3")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == got["ETag"]
