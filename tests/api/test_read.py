@@ -252,6 +252,9 @@ BAD = [
     ("/api/v1/organisations/?sort=random", "sort"),
     ("/api/v1/organisations/?per_page=0", "per_page"),
     ("/api/v1/organisations/?per_page=1000", "per_page"),
+    ("/api/v1/organisations/?per_page=%C2%B2%C2%B3", "per_page"),
+    ("/api/v1/organisations/?per_page=" + "9" * 5000, "per_page"),
+    ("/api/v1/organisations/?per_page=-3", "per_page"),
     ("/api/v1/vacancies/?since=3", "since"),
     ("/api/v1/vacancies/?hours=many", "hours"),
     ("/api/v1/service-requests/?budget=lots", "budget"),
@@ -340,6 +343,17 @@ def test_eligible_routes_agree_with_the_profiles_badge(demo_data, client):
         assert ("reserved_contract" in routes) is has_badge, row["slug"]
         assert (row["slug"] in reserved) is has_badge, row["slug"]
     assert reserved
+
+
+def test_an_unchanged_page_keeps_its_etag(demo_data, client, monkeypatch):
+    import time
+
+    first = client.get("/api/v1/organisations/?per_page=3")
+    later = time.time() + 300
+    # Five minutes on (a timestamped cursor would change the body, and so the ETag).
+    monkeypatch.setattr(time, "time", lambda: later)
+    again = client.get("/api/v1/organisations/?per_page=3", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
 
 
 def test_head_answers_the_headers_of_get(demo_data, client):
