@@ -262,6 +262,7 @@ BAD = [
     ("/api/v1/events/?region=%00", "region"),
     ("/api/v1/reports/firms/?from=1990", "from"),
     ("/api/v1/reports/firms/?from=2024&to=2020", "to"),
+    ("/api/v1/reports/firms/?to=%C2%B2%E2%81%B0%C2%B2%E2%81%B4", "to"),
     ("/api/v1/reports/services/?category=nope", "category"),
 ]
 
