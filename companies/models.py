@@ -143,6 +143,14 @@ class OrganisationQuerySet(models.QuerySet):
 
         return self.filter(freshness.fresh_enough_condition(now=now))
 
+    def in_directory(self):
+        """The directory's one base (its page, its CSV guide and the API's list): profiles the
+        KBO reported stopped leave after a grace period, and those not confirmed for
+        DIRECTORY_STALE_MONTHS until someone confirms them (judged at the end of today)."""
+        from . import freshness
+
+        return self.not_stopped().fresh_enough(now=freshness.end_of_today())
+
     def not_confirmed_since(self, cutoff):
         """Organisations whose details were last confirmed (or created) at `cutoff` or before."""
         return self.filter(

@@ -366,7 +366,8 @@ class FilterForm(forms.Form):
 
 def _year(value):
     """A year given in the query, when it is one the form accepts; else None."""
-    if isinstance(value, str) and value.isdigit() and len(value) == 4:
+    # isascii(): "²⁰²⁴" is digits to isdigit() that int() refuses.
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == 4:
         year = int(value)
         return year if FIRST_YEAR <= year <= this_year() else None
     return None

@@ -64,12 +64,7 @@ from .models import (
 
 
 def directory(request):
-    # The directory's one base: profiles the KBO reported stopped leave after a grace period,
-    # and those not confirmed for DIRECTORY_STALE_MONTHS until someone confirms them.
-    search = DirectoryFilter(
-        request.GET,
-        queryset=Organisation.objects.not_stopped().fresh_enough(now=freshness.end_of_today()),
-    )
+    search = DirectoryFilter(request.GET, queryset=Organisation.objects.in_directory())
     if request.GET.get("format") == "csv":
         return guide.response(request, search.qs, with_distance=search.point is not None)
     if request.GET.get("format") == "print":

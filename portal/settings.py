@@ -627,12 +627,18 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
+    # Every error as RFC 9457 problem details (api/problems.py).
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{PORTAL_NAME} API",
     "DESCRIPTION": "The directory of the regular and the social economy in Flanders, its "
     "opportunities, events and public figures, for anyone to reuse.",
     "VERSION": "1.0.0",
+    # OpenAPI 3.1: its schemas are JSON Schema, so a nullable object (an event's sector theme)
+    # is `oneOf` the object or null, which validators read as meant (3.0's `nullable` beside
+    # `allOf` they do not).
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -36,6 +36,19 @@ def routes_of(recognition_ids, table):
     return set().union(*(table.get(pk, set()) for pk in recognition_ids))
 
 
+def routes_for(organisation, table):
+    """The routes a social enterprise qualifies for through its recognitions, in the order of
+    Route, by `table` (routes_by_recognition(): one query for a whole list); none for other
+    kinds. The profile's badge is RESERVED_CONTRACT among them (reserved_badge)."""
+    if organisation.kind != OrganisationKind.SOCIAL:
+        return []
+    recognitions = getattr(organisation, "recognition_list", None)
+    if recognitions is None:
+        recognitions = list(organisation.recognitions.all())
+    opened = routes_of([recognition.pk for recognition in recognitions], table)
+    return [route for route in Route if route in opened]
+
+
 def qualifying(route):
     """An Exists over an organisation's recognitions: one of them opens `route`."""
     links = Organisation.recognitions.through.objects.filter(
