@@ -18,6 +18,7 @@ from tests.factories import (
     in_days,
     postcode,
 )
+from tests.races import run_together
 from vacancies.models import ServiceRequest, Status, Vacancy
 
 from .conftest import Poster, bearer, detail_of, errors_of
@@ -430,3 +431,40 @@ def test_a_malformed_key_is_refused(poster, key):
     assert response.status_code == 400
     assert "Idempotency-Key" in errors_of(response)
     assert not Vacancy.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_identical_requests_at_once_post_once(transactional_reference_data):
+    """Four HR-system retries of one POST released together, each on its own connection: the
+    first takes the key, the others wait on its row and answer its answer."""
+    poster = Poster()
+    body = vacancy_body()
+
+    def post(index):
+        response = poster.client().post(VACANCIES, body, HTTP_IDEMPOTENCY_KEY="race")
+        return response.status_code, response.json(), response.has_header("Idempotent-Replayed")
+
+    outcomes = run_together(post, 4)
+
+    assert all(not isinstance(outcome, Exception) for outcome in outcomes), outcomes
+    assert {status for status, _body, _replayed in outcomes} == {201}
+    assert len({answer["id"] for _status, answer, _replayed in outcomes}) == 1
+    assert sorted(replayed for _status, _answer, replayed in outcomes) == [False, True, True, True]
+    assert Vacancy.objects.count() == 1
+    assert AuditEntry.objects.filter(action="vacancy.created").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_sent_twice_at_once_publishes_once(transactional_reference_data):
+    """Without a key, two publications at once meet the lifecycle's row lock: one publishes,
+    the other hears that only a draft can be published."""
+    poster = Poster()
+    vacancy = VacancyFactory(organisation=poster.organisation)
+
+    def publish(index):
+        return poster.client().post(url(VACANCIES, vacancy, "publish")).status_code
+
+    assert sorted(run_together(publish, 2)) == [200, 400]
+    assert AuditEntry.objects.filter(action="vacancy.published").count() == 1
