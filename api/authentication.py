@@ -6,6 +6,7 @@ rather than falling back to anonymous, so that an HR system learns at once that 
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from . import tokens
@@ -34,3 +35,19 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
     def authenticate_header(self, request):
         # A 401 names the scheme (RFC 6750), which also makes DRF answer 401 rather than 403.
         return f'{self.keyword} realm="api"'
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes the tokens (drf-spectacular finds this subclass)."""
+
+    target_class = BearerTokenAuthentication
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token issued at /open-data/tokens/ (personal: a higher rate "
+            "limit) or on an organisation's page by its owners (posting its vacancies and "
+            "service requests).",
+        }

@@ -43,7 +43,8 @@ class KeyReused(exceptions.APIException):
 
 
 def _fingerprint(request):
-    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # ASCII escapes: a lone surrogate in the JSON has no UTF-8 encoding.
+    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 

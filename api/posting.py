@@ -69,15 +69,15 @@ class OrganisationToken(permissions.BasePermission):
 class OpportunitySerializer(serializers.Serializer):
     """What a write answers: the opportunity as posted, and where the public will read it."""
 
-    id = serializers.CharField(source="code")
-    organisation = serializers.CharField(source="organisation.slug")
-    status = serializers.CharField()
+    id = serializers.CharField(source="code", read_only=True)
+    organisation = serializers.CharField(source="organisation.slug", read_only=True)
+    status = serializers.CharField(read_only=True)
     title = serializers.CharField()
     description = serializers.CharField()
     postcode = serializers.CharField(source="postcode.code")
     closing_date = serializers.DateField()
-    closed_reason = serializers.CharField()
-    published_at = serializers.DateTimeField(allow_null=True)
+    closed_reason = serializers.CharField(read_only=True)
+    published_at = serializers.DateTimeField(allow_null=True, read_only=True)
     url = serializers.SerializerMethodField()
 
     def get_url(self, opportunity) -> str:
@@ -141,7 +141,9 @@ def _as_form_data(payload, fields, *, multiple=()):
     no_nul = ProhibitNullCharactersValidator()
     for name, value in payload.items():
         if name not in fields:
-            errors[name] = [_("This field is not known here.")]
+            # Named as sent, but writable: JSON may carry lone surrogates, which UTF-8 cannot.
+            shown = name.encode("utf-8", "backslashreplace").decode()
+            errors[shown] = [_("This field is not known here.")]
             continue
         values = value if name in multiple and isinstance(value, list) else [value]
         texts = []
@@ -155,8 +157,12 @@ def _as_form_data(payload, fields, *, multiple=()):
             text = text.lower() if isinstance(item, bool) else text
             try:
                 no_nul(text)
+                text.encode()
             except DjangoValidationError as error:
                 errors[name] = list(error.messages)
+                break
+            except UnicodeEncodeError:
+                errors[name] = [_("This text holds characters that are not valid Unicode.")]
                 break
             texts.append(text)
         data[name] = texts if name in multiple else texts[0] if texts else ""
@@ -371,4 +377,3 @@ class VacancyViewSet(VacancyPosting, viewsets.GenericViewSet):
 
 class ServiceRequestViewSet(ServiceRequestPosting, viewsets.GenericViewSet):
     """Service requests: the HR system's writes (the reads join here, api/urls.py)."""
-

@@ -27,7 +27,7 @@ PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
 def parse_rate(rate):
-    """"60/minute" -> (60, 60). settings.py checks the value at start (env_rate)."""
+    """A rate such as 60/minute as (60, 60). settings.py checks the value (env_rate)."""
     number, period = rate.split("/")
     return int(number), PERIODS[period]
 

@@ -28,9 +28,7 @@ def _page(request, *, organisation=None, membership=None):
     form = TokenForm(request.POST if request.method == "POST" else None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        token, new_key = _issue(
-            request, name=form.cleaned_data["name"], organisation=organisation
-        )
+        _token, new_key = _issue(request, name=form.cleaned_data["name"], organisation=organisation)
         form = TokenForm()
     listed = (
         tokens.organisation_tokens(organisation)
@@ -78,9 +76,7 @@ def _revoke(request, token, back):
 @login_required
 @require_POST
 def personal_token_revoke(request, pk):
-    token = get_object_or_404(
-        ApiToken, pk=pk, user=request.user, organisation__isnull=True
-    )
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, organisation__isnull=True)
     return _revoke(request, token, redirect("open_data:tokens"))
 
 

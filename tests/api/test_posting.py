@@ -81,7 +81,7 @@ def test_a_personal_token_cannot_post(poster, personal_key):
     response = bearer(personal_key).post(VACANCIES, vacancy_body(), format="json")
 
     assert response.status_code == 403
-    assert "organisation" in detail_of(response)
+    assert "token van de organisatie" in detail_of(response)
     assert not Vacancy.objects.exists()
 
 

@@ -432,6 +432,40 @@ MATRIX = {
                                             kw={"object_id": "redeemed_voucher.pk"}),
     # The regie's check of a new poster's opportunity (issue 19): the regisseur of the poster's
     # region and administrators; another region's is not found.
+    # --- the API (issue 24): Bearer tokens only, so a session is nobody there ---
+    "api:schema":                         R("200 200 200 200 200 200 200"),
+    # HR posting (api/posting.py): GET is the read endpoints' (405 until they join); a POST
+    # without an organisation's token is 401 for everyone, a session counting for nothing.
+    "api:vacancy-list":                   R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401"),
+    "api:vacancy-detail":                 R("405 405 405 405 405 405 405", kw=VACANCY),
+    "api:vacancy-publish":                R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=DRAFT_VACANCY),
+    "api:vacancy-extend":                 R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=VACANCY),
+    "api:vacancy-close":                  R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=VACANCY),
+    "api:service-request-list":           R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401"),
+    "api:service-request-detail":         R("405 405 405 405 405 405 405", kw=REQUEST),
+    "api:service-request-publish":        R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=DRAFT_REQUEST),
+    "api:service-request-extend":         R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=REQUEST),
+    "api:service-request-close":          R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=REQUEST),
+    # The pages that issue tokens (api/views.py): a person's own; an organisation's, for its
+    # owners. The empty POST is the form with its errors (issuing asks for the password again).
+    "open_data:tokens":                   R("L   200 200 200 200 200 200",
+                                            "L   200 200 200 200 200 200"),
+    "open_data:token_revoke":             R("L   405 405 405 405 405 405",
+                                            "L   404 404 302 404 404 404",
+                                            kw={"pk": "personal_token.pk"}),
+    "open_data:organisation_tokens":      R("L   404 403 200 404 404 404",
+                                            "L   404 403 200 404 404 404"),
+    "open_data:organisation_token_revoke":R("L   405 405 405 405 405 405",
+                                            "L   404 403 302 404 404 404",
+                                            kw={"pk": "organisation_token.pk"}),
     "admin:vacancies_vacancy_approve":    R("L   L   L   L   200 404 200",
                                             "L   L   L   L   302 404 302",
                                             kw={"object_id": "awaiting_vacancy.pk"}),
@@ -483,6 +517,8 @@ ADMIN_MODELS = {
     "account.emailaddress":     A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
     # Social spend: administrators read the buyers' years; nobody adds or changes them there.
     "procurement.spendyear":    A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
+    # API tokens: administrators look and revoke (a list action); nobody adds or edits one.
+    "api.apitoken":             A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
 }
 NOT_STAFF = LOGIN
 # fmt: on
@@ -495,6 +531,14 @@ GET_ENDS_SESSION = {"account_confirm_email"}
 # The one view that takes a POST without a CSRF token: a mail client's one-click unsubscribe
 # (RFC 8058). The signed token in its address authorises it; it can only switch one kind off.
 CSRF_EXEMPT = {"notification_unsubscribe"}
+# The API (issue 24) authenticates by the Authorization header alone, never by a cookie, so a
+# forged cross-site request carries no credentials: Django REST framework's views take no CSRF
+# token (api/authentication.py).
+CSRF_EXEMPT |= {
+    f"api:{kind}-{step}"
+    for kind in ("vacancy", "service-request")
+    for step in ("list", "detail", "publish", "extend", "close")
+}
 
 
 # --- Building the URLs -------------------------------------------------------------------------
@@ -506,6 +550,7 @@ ADMIN_OBJECTS = {
     "companies.collaboration": "collaboration",
     "vouchers.programme": "programme",
     "vouchers.voucher": "submitted_voucher",
+    "api.apitoken": "organisation_token",
     "vacancies.vacancy": "awaiting_vacancy",
     "vacancies.servicerequest": "awaiting_request",
     "events.event": "event",
