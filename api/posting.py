@@ -220,6 +220,19 @@ class OpportunityPosting:
         request.LANGUAGE_CODE = language
         super().initial(request, *args, **kwargs)
 
+    def perform_authentication(self, request):
+        # The rate limits count before the permissions (DRF checks them after): a request
+        # refused for its token (401, 403) counts too, by its address when the key is wrong.
+        try:
+            super().perform_authentication(request)
+        finally:
+            self.check_throttles(request)
+            self.throttles_counted = True
+
+    def check_throttles(self, request):
+        if not getattr(self, "throttles_counted", False):
+            super().check_throttles(request)
+
     def get_permissions(self):
         if self.action in self.POSTING_ACTIONS:
             return [OrganisationToken()]

@@ -9,6 +9,10 @@ around the turn of a window. Over the limit: 429 with Retry-After, the seconds u
 turns. While Redis is down the cache counts nothing (portal/cache.py): the API serves,
 unthrottled, as the login does.
 
+The writes (api/posting.py) count before their permissions are checked, so a request refused
+for its token counts too, and a wrong key counts by its address. (DRF checks permissions first;
+the read endpoints need none, so there the order makes no difference.)
+
 Anonymous clients count by the portal's one client-address function
 (`AccountAdapter.get_client_ip`, the proxy settings of settings.py), not by DRF's own reading of
 X-Forwarded-For, which a client can forge.

@@ -89,6 +89,18 @@ def test_the_next_window_starts_afresh(address, monkeypatch):
     assert client.get(address).status_code != 429
 
 
+def test_refused_writes_count_too(address):
+    _token, key = tokens.issue(by=UserFactory(), name="Script")
+    personal = bearer(key)
+    wrong = bearer("bw_wrong")
+
+    refused = [personal.post("/api/v1/vacancies/", {}).status_code for _ in range(6)]
+    guesses = [wrong.post("/api/v1/vacancies/", {}).status_code for _ in range(4)]
+
+    assert refused == [403] * 5 + [429]  # a personal token posts nothing, and counts
+    assert guesses == [401] * 3 + [429]  # a wrong key counts as its address
+
+
 def test_writes_count_too(address, poster):
     client = poster.client()
 
