@@ -303,14 +303,15 @@ class OpportunityPosting:
         opportunity = self._owned(kwargs[self.lookup_field])
         form_class = _form_class(self.page_form)
         data = _as_form_data(request.data, form_class.base_fields, multiple={"supports"})
-        # The form works on a copy, as the page's edit form does.
-        form = form_class(instance=self.model.objects.get(pk=opportunity.pk))
-        if "closing_date" in data and "closing_date" not in form.fields:
+        # The form works on a copy, as the page's edit form does (a model form writes its input
+        # into its instance, valid or not). Unbound first: the fields this state takes.
+        copy = self.model.objects.get(pk=opportunity.pk)
+        fields = form_class(instance=copy).fields
+        if "closing_date" in data and "closing_date" not in fields:
             raise exceptions.ValidationError(
                 {"closing_date": [_("Extend it to change the closing date.")]}
             )
-        merged = {**self._current_input(opportunity, form.fields), **data}
-        form = form_class(merged, instance=self.model.objects.get(pk=opportunity.pk))
+        form = form_class({**self._current_input(opportunity, fields), **data}, instance=copy)
         cleaned = _validated(form)
         try:
             with transaction.atomic():
