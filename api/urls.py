@@ -4,7 +4,7 @@ prefix; labels follow Accept-Language or ?lang=)."""
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views
+from . import posting, views
 from .conventions import Unmatched
 
 app_name = "api"
@@ -28,6 +28,10 @@ urlpatterns = [
         views.ServiceRequestDetail.as_view(),
         name="service_request",
     ),
+    # An HR system's steps with an organisation's token (api/posting.py); POST and PATCH of
+    # the two lists and details above are its drafts and changes.
+    *views.step_patterns("vacancies/", posting.VacancyPosting, "vacancy"),
+    *views.step_patterns("service-requests/", posting.ServiceRequestPosting, "service_request"),
     path("events/", views.EventList.as_view(), name="events"),
     path("reports/", views.ReportList.as_view(), name="reports"),
     path("reports/<slug:slug>/", views.ReportTable.as_view(), name="report"),

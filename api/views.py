@@ -8,7 +8,7 @@ api/problems.py (errors).
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import path, reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -25,7 +25,7 @@ from vacancies.access import for_detail
 from vacancies.filters import DEFERRED, ServiceRequestFilter, VacancyFilter
 from vacancies.models import ServiceRequest, Vacancy
 
-from . import cursors, searches
+from . import cursors, posting, searches
 from .conventions import ApiView, lang_parameter, problems
 from .serializers import (
     ChoiceSerializer,
@@ -280,7 +280,22 @@ class OpportunityDetail(ApiView):
         return Response(self.serializer_class(opportunity, context={"request": request}).data)
 
 
-class VacancyList(OpportunityList):
+def write_schema(posting_class, *, operation_id, summary, request, status=200, description=""):
+    """The schema of a write of an HR system (api/posting.py): an organisation's token."""
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        description=description,
+        request=request,
+        parameters=[lang_parameter()],
+        responses={
+            status: posting_class.posted_serializer,
+            **problems(400, 401, 403, 404, 422, 429),
+        },
+    )
+
+
+class VacancyList(posting.VacancyPosting, OpportunityList):
     model, filterset_class, serializer_class = Vacancy, VacancyFilter, VacancySerializer
 
     get = list_schema(
@@ -290,16 +305,35 @@ class VacancyList(OpportunityList):
         description="Open vacancies: the parameters, rows and order of /vacancies/.",
     )(own(OpportunityList.get))
 
+    @write_schema(
+        posting.VacancyPosting,
+        operation_id="vacancies_create",
+        summary="Post a draft",
+        request=posting.PostedVacancySerializer,
+        status=201,
+    )
+    def post(self, request):
+        return self.post_draft(request)
 
-class VacancyDetail(OpportunityDetail):
+
+class VacancyDetail(posting.VacancyPosting, OpportunityDetail):
     model, serializer_class = Vacancy, VacancySerializer
 
     get = detail_schema(
         VacancySerializer, operation_id="vacancies_retrieve", description="A vacancy, as its page."
     )(own(OpportunityDetail.get))
 
+    @write_schema(
+        posting.VacancyPosting,
+        operation_id="vacancies_partial_update",
+        summary="Change fields",
+        request=posting.PostedVacancySerializer,
+    )
+    def patch(self, request, code):
+        return self.change(request, code)
 
-class ServiceRequestList(OpportunityList):
+
+class ServiceRequestList(posting.ServiceRequestPosting, OpportunityList):
     model, filterset_class = ServiceRequest, ServiceRequestFilter
     serializer_class = ServiceRequestSerializer
 
@@ -310,8 +344,18 @@ class ServiceRequestList(OpportunityList):
         description="Open service requests: the parameters, rows and order of /requests/.",
     )(own(OpportunityList.get))
 
+    @write_schema(
+        posting.ServiceRequestPosting,
+        operation_id="service_requests_create",
+        summary="Post a draft",
+        request=posting.PostedServiceRequestSerializer,
+        status=201,
+    )
+    def post(self, request):
+        return self.post_draft(request)
 
-class ServiceRequestDetail(OpportunityDetail):
+
+class ServiceRequestDetail(posting.ServiceRequestPosting, OpportunityDetail):
     model, serializer_class = ServiceRequest, ServiceRequestSerializer
 
     get = detail_schema(
@@ -319,6 +363,46 @@ class ServiceRequestDetail(OpportunityDetail):
         operation_id="service_requests_retrieve",
         description="A service request, as its page.",
     )(own(OpportunityDetail.get))
+
+    @write_schema(
+        posting.ServiceRequestPosting,
+        operation_id="service_requests_partial_update",
+        summary="Change fields",
+        request=posting.PostedServiceRequestSerializer,
+    )
+    def patch(self, request, code):
+        return self.change(request, code)
+
+
+def step_view(posting_class, step_class, *, operation_id):
+    """The view of one step of the lifecycle (POST .../<code>/<step>/) for one kind."""
+
+    class StepView(step_class, posting_class, ApiView):
+        post = write_schema(
+            posting_class,
+            operation_id=operation_id,
+            summary=step_class.summary,
+            description=step_class.description,
+            request=step_class.request,
+        )(own(step_class.post))
+
+    StepView.__name__ = StepView.__qualname__ = f"{posting_class.noun}_{step_class.name}"
+    return StepView.as_view()
+
+
+STEPS = {"publish": posting.Publish, "extend": posting.Extend, "close": posting.Close}
+
+
+def step_patterns(prefix, posting_class, name):
+    """The URL patterns of a kind's steps: <prefix><code>/publish/, .../extend/, .../close/."""
+    return [
+        path(
+            f"{prefix}<slug:code>/{step}/",
+            step_view(posting_class, step_class, operation_id=f"{name}_{step}"),
+            name=f"{name}_{step}",
+        )
+        for step, step_class in STEPS.items()
+    ]
 
 
 # --- Events -------------------------------------------------------------------------------------

@@ -82,6 +82,21 @@ def env_list(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+RATE_PERIODS = ("second", "minute", "hour", "day")
+
+
+def env_rate(name, default):
+    """A rate limit such as 60/minute: a whole number, then second, minute, hour or day."""
+    value = env_str(name, default)
+    match = re.fullmatch(r"(\d+)/(second|minute|hour|day)", value)
+    if not match:
+        raise ImproperlyConfigured(
+            f"{name} must be a number of requests per {', '.join(RATE_PERIODS)}, such as "
+            f"60/minute, not {value!r}."
+        )
+    return value
+
+
 def email_settings(url):
     """Translate EMAIL_URL into Django's email settings.
 
@@ -349,6 +364,11 @@ CELERY_BEAT_SCHEDULE = {
     "remove-stale-drafts": {
         "task": "vacancies.tasks.remove_stale_drafts",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # The API's idempotency keys older than API_IDEMPOTENCY_HOURS (api/idempotency.py).
+    "remove-expired-idempotency-keys": {
+        "task": "api.tasks.remove_expired_idempotency_keys",
+        "schedule": crontab(hour=3, minute=40),
     },
     # Events: the guests of events older than EVENTS_ATTENDEE_RETENTION_DAYS are erased
     # (events/retention.py); a run takes only what is not erased yet.
@@ -624,12 +644,24 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # `Authorization: Bearer <key>` (api/authentication.py); no sessions, so no CSRF.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonymousRateThrottle",
+        "api.throttling.TokenRateThrottle",
+    ],
     "UNAUTHENTICATED_USER": None,
     # Every error as RFC 9457 problem details (api/problems.py).
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    # The API reads JSON only; the tests' client sends it by default.
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Requests per client (api/throttling.py): anonymous clients by address, token holders by token.
+API_RATE_ANONYMOUS = env_rate("API_RATE_ANONYMOUS", "60/minute")
+API_RATE_TOKEN = env_rate("API_RATE_TOKEN", "600/minute")
+# How long an Idempotency-Key answers a retry with the first answer (api/idempotency.py).
+API_IDEMPOTENCY_HOURS = env_count("API_IDEMPOTENCY_HOURS", 24, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{PORTAL_NAME} API",
     "DESCRIPTION": "The directory of the regular and the social economy in Flanders, its "

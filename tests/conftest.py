@@ -116,6 +116,9 @@ def _fast_and_isolated(settings):
     celery_app.conf.task_always_eager = True
     # allauth counts rate limits in the cache; every test starts with a clean count.
     cache.clear()
+    # The API's rate limits stay out of the way of tests that read many rows; the tests of the
+    # limits themselves (tests/api/test_throttling.py) set low ones.
+    settings.API_RATE_ANONYMOUS = settings.API_RATE_TOKEN = "100000/minute"
     # A request to /fr/ or /en/ leaves its language active in this thread; start in Dutch.
     translation.activate(django_settings.LANGUAGE_CODE)
     yield

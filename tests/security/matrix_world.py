@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from api import tokens
 from companies import collaborations, freshness, ratings
 from companies.models import Collaboration, JoinRequest, Membership
 from companies.reports import sections
@@ -179,6 +180,11 @@ def build(media_root):
         by=people["employer"].owner,
     ) and SpendYear.objects.get(buyer=employer)
 
+    # API tokens (api/tokens.py): the employer's owner's own, and one for the employer.
+    personal_token = tokens.issue(by=people["employer"].owner, name="Matrix script")[0]
+    organisation_token = tokens.issue(
+        by=people["employer"].owner, name="Matrix HR", organisation=employer
+    )[0]
     newcomer = UserFactory(name="Nina Nieuw", verified=False)
     administrator = StaffFactory(name="Ada Admin", is_superuser=True)
     stranger = UserFactory(name="Stan Stranger")
@@ -225,6 +231,8 @@ def build(media_root):
             organisation=employer, user=people["employer"].member
         ),
         spend_year=spend_year,
+        personal_token=personal_token,
+        organisation_token=organisation_token,
         **events,
     )
 

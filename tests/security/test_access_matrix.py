@@ -396,11 +396,13 @@ MATRIX = {
     "api:recognition_types":              R("200 200 200 200 200 200 200"),
     "api:provinces":                      R("200 200 200 200 200 200 200"),
     "api:regions":                        R("200 200 200 200 200 200 200"),
-    "api:vacancies":                      R("200 200 200 200 200 200 200"),
+    "api:vacancies":                      R("200 200 200 200 200 200 200",
+                                            "401 401 401 401 401 401 401"),
     "api:vacancy":                        R("200 200 200 200 200 200 200", kw=VACANCY),
     "api:vacancy (draft)":                R("404 404 404 404 404 404 404", kw=DRAFT_VACANCY),
     "api:vacancy (awaiting)":             R("404 404 404 404 404 404 404", kw=AWAITING_VACANCY),
-    "api:service_requests":               R("200 200 200 200 200 200 200"),
+    "api:service_requests":               R("200 200 200 200 200 200 200",
+                                            "401 401 401 401 401 401 401"),
     "api:service_request":                R("200 200 200 200 200 200 200", kw=REQUEST),
     "api:service_request (draft)":        R("404 404 404 404 404 404 404", kw=DRAFT_REQUEST),
     "api:events":                         R("200 200 200 200 200 200 200"),
@@ -459,6 +461,33 @@ MATRIX = {
                                             kw={"object_id": "redeemed_voucher.pk"}),
     # The regie's check of a new poster's opportunity (issue 19): the regisseur of the poster's
     # region and administrators; another region's is not found.
+    # --- the API (issue 24): Bearer tokens only, so a session is nobody there ---
+    # HR posting (api/posting.py): a POST without an organisation's token is 401 for everyone,
+    # a session counting for nothing; the steps take no GET.
+    "api:vacancy_publish":                R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=DRAFT_VACANCY),
+    "api:vacancy_extend":                 R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=VACANCY),
+    "api:vacancy_close":                  R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=VACANCY),
+    "api:service_request_publish":        R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=DRAFT_REQUEST),
+    "api:service_request_extend":         R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=REQUEST),
+    "api:service_request_close":          R("405 405 405 405 405 405 405",
+                                            "401 401 401 401 401 401 401", kw=REQUEST),
+    # The pages that issue tokens (api/token_views.py): a person's own; an organisation's, for its
+    # owners. The empty POST is the form with its errors (issuing asks for the password again).
+    "open_data:tokens":                   R("L   200 200 200 200 200 200",
+                                            "L   200 200 200 200 200 200"),
+    "open_data:token_revoke":             R("L   405 405 405 405 405 405",
+                                            "L   404 404 302 404 404 404",
+                                            kw={"pk": "personal_token.pk"}),
+    "open_data:organisation_tokens":      R("L   404 403 200 404 404 404",
+                                            "L   404 403 200 404 404 404"),
+    "open_data:organisation_token_revoke":R("L   405 405 405 405 405 405",
+                                            "L   404 403 302 404 404 404",
+                                            kw={"pk": "organisation_token.pk"}),
     "admin:vacancies_vacancy_approve":    R("L   L   L   L   200 404 200",
                                             "L   L   L   L   302 404 302",
                                             kw={"object_id": "awaiting_vacancy.pk"}),
@@ -510,6 +539,8 @@ ADMIN_MODELS = {
     "account.emailaddress":     A("403 403 200", "403 403 200", "403 403 200", "403 403 200"),
     # Social spend: administrators read the buyers' years; nobody adds or changes them there.
     "procurement.spendyear":    A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
+    # API tokens: administrators look and revoke (a list action); nobody adds or edits one.
+    "api.apitoken":             A("403 403 200", "403 403 403", "403 403 200", "403 403 403"),
 }
 NOT_STAFF = LOGIN
 # fmt: on
@@ -522,6 +553,14 @@ GET_ENDS_SESSION = {"account_confirm_email"}
 # The one view that takes a POST without a CSRF token: a mail client's one-click unsubscribe
 # (RFC 8058). The signed token in its address authorises it; it can only switch one kind off.
 CSRF_EXEMPT = {"notification_unsubscribe"}
+# The API (issue 24) authenticates by the Authorization header alone, never by a cookie, so a
+# forged cross-site request carries no credentials: Django REST framework's views take no CSRF
+# token (api/authentication.py).
+CSRF_EXEMPT |= {"api:vacancies", "api:service_requests"} | {
+    f"api:{kind}_{step}"
+    for kind in ("vacancy", "service_request")
+    for step in ("publish", "extend", "close")
+}
 
 
 # --- Building the URLs -------------------------------------------------------------------------
@@ -533,6 +572,7 @@ ADMIN_OBJECTS = {
     "companies.collaboration": "collaboration",
     "vouchers.programme": "programme",
     "vouchers.voucher": "submitted_voucher",
+    "api.apitoken": "organisation_token",
     "vacancies.vacancy": "awaiting_vacancy",
     "vacancies.servicerequest": "awaiting_request",
     "events.event": "event",
@@ -691,7 +731,9 @@ def test_access_matrix(world, role):
         user = user_for(world, role, row.org)
         url = url_of(world, key, row)
         changes_data = row.post is not None
-        walk.get(askers[user], url, expected(row.get, role), key, changes_data=changes_data)
+        # The API answers JSON: its writes have no form on the page its GET reads.
+        has_form = changes_data and not key.startswith("api:")
+        walk.get(askers[user], url, expected(row.get, role), key, changes_data=has_form)
         if changes_data:
             walk.post(askers[user], url, post_data(world, row), expected(row.post, role), key)
     asker = askers[user_for(world, role, "employer")]

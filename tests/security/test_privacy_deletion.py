@@ -42,6 +42,8 @@ RELATIONS = {
     # A claim states a role and a phone number of the claimant's own.
     "companies.Claim.claimant": OWN,
     "vacancies.SavedSearch.user": OWN,
+    # API tokens (api/tokens.py): the person's; an organisation's stops with its issuer anyway.
+    "api.ApiToken.user": OWN,
     "account.EmailAddress.user": OWN,
     "mfa.Authenticator.user": OWN,
     "usersessions.UserSession.user": OWN,
