@@ -119,6 +119,14 @@ class OrganisationQuerySet(models.QuerySet):
             models.Q(kbo_stopped_on__isnull=True) | models.Q(kbo_stopped_on__gt=since)
         )
 
+    def in_directory(self):
+        """The directory's base: not reported stopped by the KBO for longer than the grace
+        period, and confirmed within DIRECTORY_STALE_MONTHS, judged at the end of today. The
+        directory, its CSV and printed guide, and the open-data dumps (api) start from it."""
+        from . import freshness
+
+        return self.not_stopped().fresh_enough(now=freshness.end_of_today())
+
     def for_directory(self):
         """What a directory card and the CSV guide show, in a fixed number of queries: the
         services (with their category) as `service_list` and the recognitions as
