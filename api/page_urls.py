@@ -1,6 +1,15 @@
 """The API's and the open data's pages for people, in every language (portal/urls.py mounts
 this inside i18n_patterns): /open-data/, the guide to the API, the pages that issue tokens."""
 
+from django.urls import path
+
+from . import open_data_views
+
 app_name = "open_data"
 
-urlpatterns = []
+urlpatterns = [
+    # What is published, under which licence, the files of the last dump (issue 24, item 4).
+    path("open-data/", open_data_views.index, name="index"),
+    path("open-data/catalog.jsonld", open_data_views.catalog, name="catalog"),
+    path("open-data/files/<str:name>", open_data_views.download, name="download"),
+]

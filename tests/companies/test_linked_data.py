@@ -104,9 +104,7 @@ def test_services_are_offers_with_the_area_they_are_offered_in(client, enterpris
     assert data["areaServed"] == areas[digital]
 
 
-def test_the_widest_circle_is_the_area_served_when_every_service_has_a_radius(
-    client, enterprise
-):
+def test_the_widest_circle_is_the_area_served_when_every_service_has_a_radius(client, enterprise):
     OfferedService.objects.filter(organisation=enterprise, radius_km__isnull=True).update(
         radius_km=60
     )
@@ -128,7 +126,9 @@ def test_hidden_contact_details_are_not_in_the_linked_data(client, enterprise):
     for hidden in ("+3212345678", "info@groenwerk.example", "Mergelweg", "groenwerk.example"):
         assert hidden not in text
     assert "contactPoint" not in data and "telephone" not in data
-    assert data["sameAs"] == [f"https://org.belgif.be/id/CbeRegisteredEntity/{enterprise.enterprise_number}"]
+    assert data["sameAs"] == [
+        f"https://org.belgif.be/id/CbeRegisteredEntity/{enterprise.enterprise_number}"
+    ]
 
 
 def test_a_firm_without_services_has_no_offer_catalogue(client, reference_data):
