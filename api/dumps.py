@@ -183,6 +183,9 @@ class Vocabulary:
         self.categories = {row.pk: row.slug for row in reference.instances(ServiceCategory)}
         self.recognitions = dict(Recognition.objects.values_list("pk", "slug"))
         self.routes = eligibility.routes_by_recognition()
+        # The portal's time zone, looked up once (timezone.localtime() per date of every row
+        # was a tenth of the run).
+        self.zone = timezone.get_current_timezone()
         # Every profile's address, made once: reverse() per row would cost more than the row.
         marker = "slug-of-the-organisation"
         self.profile = absolute(reverse_in("companies:profile", None, slug=marker))
@@ -199,8 +202,8 @@ class Vocabulary:
         return self.recognitions[pk]
 
 
-def _day(moment):
-    return timezone.localtime(moment).date().isoformat() if moment else None
+def _day(moment, zone):
+    return moment.astimezone(zone).date().isoformat() if moment else None
 
 
 def record(values, words):
@@ -232,9 +235,12 @@ def record(values, words):
         "recognitions": [words.recognition(pk) for pk in values["recognition_ids"]],
         "procurement_routes": routes,
         "verified": values["verified_at"] is not None,
-        "verified_on": _day(values["verified_at"]),
-        "details_confirmed_on": _day(confirmed),
-        "updated_at": timezone.localtime(values["updated_at"]).replace(microsecond=0).isoformat(),
+        "verified_on": _day(values["verified_at"], words.zone),
+        "details_confirmed_on": _day(confirmed, words.zone),
+        "updated_at": values["updated_at"]
+        .astimezone(words.zone)
+        .replace(microsecond=0)
+        .isoformat(),
     }
 
 
@@ -377,6 +383,8 @@ def published():
     index = None
     with suppress(OSError, ValueError):
         index = json.loads((root / INDEX_FILE).read_text(encoding="utf-8"))
+    if not isinstance(index, dict):  # absent, or not what write() leaves
+        index = None
     files = []
     for name, media_type in FILES.items():
         try:

@@ -63,9 +63,10 @@ def index(request):
     index_data, files = dumps.published()
     for item in files:
         item["format"] = FILE_FORMATS[item["name"]]
+    records = index_data.get("records") if index_data else None
     context = {
         "files": files,
-        "records": index_data.get("records") if index_data else None,
+        "records": records if isinstance(records, int) else None,
         "generated_at": _moment(index_data.get("generated_at")) if index_data else None,
         "licence": dumps.LICENCE,
         "attribution": dumps.attribution(),

@@ -221,3 +221,16 @@ def test_without_a_dump_the_catalogue_lists_the_api_only(client, reference_data,
     distributions = by_type(document, "dcat:Distribution")
     assert len(distributions) == 1 and "dcat:accessService" in distributions[0]
     assert "dct:modified" not in document
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "[1, 2]", "{not json", '{"records": "many", "generated_at": "2026-12-07T04:00:00"}'],
+)
+def test_a_damaged_index_does_not_break_the_page(client, dumped, root, content):
+    (root / dumps.INDEX_FILE).write_text(content)
+
+    response = page(client)
+
+    assert response.status_code == 200
+    assert 'href="/open-data/files/organisations.csv"' in response.content.decode()
