@@ -3,11 +3,15 @@ this inside i18n_patterns): /open-data/, the guide to the API, the pages that is
 
 from django.urls import path
 
-from . import token_views
+from . import open_data_views, token_views
 
 app_name = "open_data"
 
 urlpatterns = [
+    # What is published, under which licence, the files of the last dump (issue 24, item 4).
+    path("open-data/", open_data_views.index, name="index"),
+    path("open-data/catalog.jsonld", open_data_views.catalog, name="catalog"),
+    path("open-data/files/<str:name>", open_data_views.download, name="download"),
     # Tokens (api/token_views.py): a person's own, and an organisation's (its owners').
     path("open-data/tokens/", token_views.personal_tokens, name="tokens"),
     path(

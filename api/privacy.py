@@ -7,8 +7,8 @@ every dump must be listed here with the reason it is public, or a test fails
 
 Keys: "<Serializer>.<field>", named after the serializer class that declares the field (a
 subclass's inherited fields are its base's; the page envelope of every list is "Page.<field>");
-dump columns as "dump:<file>.<column>". Values: why it is public, in a few words (what page
-shows it to anyone).
+the open-data files' columns (api/dumps.py COLUMNS) in DUMP_COLUMNS_ALLOWED. Values: why it is
+public, in a few words (what page shows it to anyone).
 """
 
 ALLOWED = {
@@ -157,4 +157,29 @@ ALLOWED = {
     "PostedServiceRequestSerializer.period_end": "as posted; shown on the page",
     "PostedServiceRequestSerializer.volume": "as posted; shown on the page",
     "PostedServiceRequestSerializer.budget_band": "a band the poster chose, never an amount",
+}
+
+# The open-data files' columns (api/dumps.py), each with why it may be published.
+DUMP_COLUMNS_ALLOWED = {
+    # The organisation as its public profile shows it.
+    "enterprise_number": "public in the KBO and on the profile",
+    "name": "the organisation's name, on the profile",
+    "kind": "on the profile",
+    "url": "the profile's address",
+    # Contact details: only those the organisation shows (Organisation.public_*), else "".
+    "street": "the business address, unless hidden on the profile",
+    "postcode": "places the organisation in the directory, always public",
+    "municipality": "idem",
+    "municipality_nis": "idem, Statbel's code",
+    "province_nis": "idem, Statbel's code",
+    "website": "unless hidden on the profile",
+    "email": "the organisation's address, unless hidden on the profile",
+    "phone": "the organisation's number, unless hidden on the profile",
+    "services": "service categories and radius, on the profile",
+    "recognitions": "on the profile",
+    "procurement_routes": "follows from the recognitions (procurement.Eligibility)",
+    "verified": "on the profile",
+    "verified_on": "on the profile ('verified on ...'); not who verified",
+    "details_confirmed_on": "the profile says when its details were last confirmed",
+    "updated_at": "when the listing last changed; no person's action is named",
 }

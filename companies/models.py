@@ -119,6 +119,15 @@ class OrganisationQuerySet(models.QuerySet):
             models.Q(kbo_stopped_on__isnull=True) | models.Q(kbo_stopped_on__gt=since)
         )
 
+    def in_directory(self):
+        """The directory's base: not reported stopped by the KBO for longer than the grace
+        period, and confirmed within DIRECTORY_STALE_MONTHS, judged at the end of today. The
+        directory, its CSV and printed guide, the API's list and the open-data files start
+        from it."""
+        from . import freshness
+
+        return self.not_stopped().fresh_enough(now=freshness.end_of_today())
+
     def for_directory(self):
         """What a directory card and the CSV guide show, in a fixed number of queries: the
         services (with their category) as `service_list` and the recognitions as
@@ -142,14 +151,6 @@ class OrganisationQuerySet(models.QuerySet):
         from . import freshness
 
         return self.filter(freshness.fresh_enough_condition(now=now))
-
-    def in_directory(self):
-        """The directory's one base (its page, its CSV guide and the API's list): profiles the
-        KBO reported stopped leave after a grace period, and those not confirmed for
-        DIRECTORY_STALE_MONTHS until someone confirms them (judged at the end of today)."""
-        from . import freshness
-
-        return self.not_stopped().fresh_enough(now=freshness.end_of_today())
 
     def not_confirmed_since(self, cutoff):
         """Organisations whose details were last confirmed (or created) at `cutoff` or before."""

@@ -25,6 +25,7 @@ from . import (
     contact,
     freshness,
     guide,
+    linked_data,
     membership,
     profiles,
     ratings,
@@ -64,6 +65,8 @@ from .models import (
 
 
 def directory(request):
+    # The directory's one base: profiles the KBO reported stopped leave after a grace period,
+    # and those not confirmed for DIRECTORY_STALE_MONTHS until someone confirms them.
     search = DirectoryFilter(request.GET, queryset=Organisation.objects.in_directory())
     if request.GET.get("format") == "csv":
         return guide.response(request, search.qs, with_distance=search.point is not None)
@@ -125,6 +128,8 @@ def profile(request, slug):
         "details_confirmed_on": freshness.confirmed_on(organisation),
         "checklist": completeness.checklist(organisation) if membership else None,
         "badges": profiles.badges(organisation),
+        # schema.org and OSLO JSON-LD in the head, from what is loaded already (issue 24).
+        "linked_data": linked_data.profile_script(organisation),
     }
     return render(request, "companies/profile.html", context)
 

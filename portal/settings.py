@@ -401,6 +401,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "companies.tasks.refresh_reports",
         "schedule": 120.0,
     },
+    # Open data (issue 24): the public directory as CSV and JSON for /open-data/ (api/dumps.py),
+    # after the night's clean-up; each run replaces the files whole.
+    "write-open-data": {
+        "task": "api.tasks.write_open_data",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
 
 # The KBO register (issue 17, item 4; companies/kbo.py): how long a profile stays in the directory
@@ -682,5 +688,11 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link"]
+# Open data (api/dumps.py): where the worker writes the nightly files of the public directory,
+# which /open-data/files/<name> serves. Every web process and the worker must see the same
+# folder (like MEDIA_ROOT for the logos).
+OPEN_DATA_ROOT = Path(env_str("OPEN_DATA_ROOT", str(MEDIA_ROOT / "open-data")))
+# The contact point the DCAT catalogue gives harvesters (data.vlaanderen.be, data.gov.be).
+OPEN_DATA_CONTACT_EMAIL = env_str("OPEN_DATA_CONTACT_EMAIL", "opendata@brugwerk.localhost")
 
 # Tests use a fast hasher; set by tests/conftest.py, never here.

@@ -289,6 +289,11 @@ MATRIX = {
     "vacancies:saved_search_delete":      R("L   405 405 405 405 405 405",
                                             "L   404 404 302 404 404 404",
                                             kw={"code": "saved_search.code"}),
+    # --- api: the open data pages (issue 24); no dump is written in the matrix world ---
+    "open_data:index":                    R("200 200 200 200 200 200 200"),
+    "open_data:catalog":                  R("200 200 200 200 200 200 200"),
+    "open_data:download":                 R("404 404 404 404 404 404 404",
+                                            kw={"name": "=organisations.csv"}),
     # --- procurement: the buying helper; a saved plan is its organisation's members' only ---
     "procurement:helper":                 R("200 200 200 200 200 200 200",
                                             "200 200 200 200 200 200 200"),
@@ -629,6 +634,7 @@ def pattern_kwargs():
 @pytest.fixture
 def world(reference_data, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.OPEN_DATA_ROOT = tmp_path / "open-data"
     return build(tmp_path)
 
 
