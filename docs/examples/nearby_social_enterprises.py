@@ -41,11 +41,12 @@ def api_root(base):
     return base + "/" if base.endswith(API_PATH.rstrip("/")) else base + API_PATH
 
 
-def search_url(base, *, service, postcode, km):
-    query = urllib.parse.urlencode(
-        {"kind": "social", "verified": "1", "service": service, "postcode": postcode, "km": km}
-    )
-    return f"{api_root(base)}organisations/?{query}"
+def search_url(base, *, service, postcode, km, per_page=None):
+    parameters = {"kind": "social", "verified": "1", "service": service, "postcode": postcode}
+    parameters["km"] = km
+    if per_page:
+        parameters["per_page"] = per_page
+    return f"{api_root(base)}organisations/?{urllib.parse.urlencode(parameters)}"
 
 
 def problem(error):
@@ -112,13 +113,20 @@ def main(argv=None):
     parser.add_argument("service", help="a service category's slug, e.g. groenonderhoud")
     parser.add_argument("postcode", help="a Belgian postcode or a place's name, e.g. 9000")
     parser.add_argument("--km", type=int, default=25, help="the distance in km (default 25)")
+    parser.add_argument(
+        "--per-page", type=int, help="organisations per request (the API's default)"
+    )
     parser.add_argument("--lang", choices=["nl", "fr", "en"], help="the language of labels")
     parser.add_argument("--token", default=os.environ.get("BRUGWERK_API_TOKEN"))
     arguments = parser.parse_args(argv)
     if urllib.parse.urlsplit(arguments.base).scheme not in ("http", "https"):
         parser.error("the address starts with https:// (or http://)")
     url = search_url(
-        arguments.base, service=arguments.service, postcode=arguments.postcode, km=arguments.km
+        arguments.base,
+        service=arguments.service,
+        postcode=arguments.postcode,
+        km=arguments.km,
+        per_page=arguments.per_page,
     )
     found = 0
     try:
