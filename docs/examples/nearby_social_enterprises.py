@@ -93,17 +93,12 @@ def organisations(url, **options):
 
 
 def line(organisation):
-    """One enterprise on one line: name, place, distance (when the API gives it), profile."""
-    parts = [organisation["name"]]
-    place = organisation.get("place") or organisation.get("municipality")
-    if isinstance(place, dict):
-        place = " ".join(str(place[key]) for key in ("postcode", "name") if place.get(key))
-    if place:
-        parts.append(str(place))
-    if organisation.get("distance_km") is not None:
+    """One enterprise on one line: name, place, distance from the postcode, profile page."""
+    place = organisation["place"]
+    parts = [organisation["name"], f"{place['postcode']} {place['place']}"]
+    if organisation["distance_km"] is not None:
         parts.append(f"{organisation['distance_km']} km")
-    if organisation.get("url"):
-        parts.append(organisation["url"])
+    parts.append(organisation["url"])
     return " · ".join(parts)
 
 

@@ -103,6 +103,15 @@ def test_the_client_refuses_an_address_that_is_not_http():
     assert "https://" in finished.stderr
 
 
+# An organisation as the schema describes it (the fields the client reads).
+ENTERPRISE = {
+    "name": "Groen Tongeren",
+    "place": {"postcode": "3700", "place": "Tongeren"},
+    "distance_km": 1.5,
+    "url": "https://brugwerk.example/organisations/groen-tongeren/",
+}
+
+
 class TooManyOnce(BaseHTTPRequestHandler):
     """Answers 429 (try again in 0 s) to the first request, then one page without "next"."""
 
@@ -118,8 +127,7 @@ class TooManyOnce(BaseHTTPRequestHandler):
         else:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
-            body = json.dumps({"next": None, "previous": None, "results": [{"name": "X"}]})
-            body = body.encode()
+            body = json.dumps({"next": None, "previous": None, "results": [ENTERPRISE]}).encode()
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -139,7 +147,9 @@ def test_the_client_waits_as_long_as_a_429_answer_asks_and_tries_again():
         server.server_close()
 
     assert finished.returncode == 0, finished.stderr
-    assert finished.stdout.splitlines() == ["X"]
+    assert finished.stdout.splitlines() == [
+        "Groen Tongeren · 3700 Tongeren · 1.5 km · https://brugwerk.example/organisations/groen-tongeren/"
+    ]
     assert len(TooManyOnce.asked) == 2
     assert TooManyOnce.asked[0] == TooManyOnce.asked[1]
     assert "verified=1" in TooManyOnce.asked[0] and "kind=social" in TooManyOnce.asked[0]
