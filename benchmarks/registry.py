@@ -20,6 +20,7 @@ MODULES = [
     "benchmarks.measure_admin",
     "benchmarks.measure_exports",
     "benchmarks.measure_procurement",
+    "benchmarks.measure_api",
 ]
 
 
