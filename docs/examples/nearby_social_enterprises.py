@@ -32,7 +32,8 @@ LONGEST_WAIT = 60
 
 
 class Refused(Exception):
-    """The API refused the request: its problem details (RFC 9457) in words."""
+    """The API refused the request (its problem details, RFC 9457, in words), or could not be
+    reached."""
 
 
 def api_root(base):
@@ -42,8 +43,8 @@ def api_root(base):
 
 
 def search_url(base, *, service, postcode, km, per_page=None):
-    parameters = {"kind": "social", "verified": "1", "service": service, "postcode": postcode}
-    parameters["km"] = km
+    parameters = {"kind": "social", "verified": 1, "service": service}
+    parameters.update(postcode=postcode, km=km)
     if per_page:
         parameters["per_page"] = per_page
     return f"{api_root(base)}organisations/?{urllib.parse.urlencode(parameters)}"
@@ -61,6 +62,14 @@ def problem(error):
     return "\n".join(lines)
 
 
+def seconds(retry_after):
+    """The seconds a Retry-After header asks to wait (a number; a date counts as 1 s)."""
+    try:
+        return max(0, int(retry_after))
+    except (TypeError, ValueError):
+        return 1
+
+
 def get_json(url, *, token=None, language=None):
     """The JSON body of GET `url`; waits and tries again on 429, raises Refused on an error."""
     headers = {"Accept": "application/json"}
@@ -76,11 +85,13 @@ def get_json(url, *, token=None, language=None):
                 return json.load(response)
         except urllib.error.HTTPError as error:
             if error.code == 429 and attempt < TRIES:
-                wait = int(error.headers.get("Retry-After") or 1)
+                wait = seconds(error.headers.get("Retry-After"))
                 if wait <= LONGEST_WAIT:
                     time.sleep(wait)
                     continue
             raise Refused(problem(error)) from error
+        except urllib.error.URLError as error:
+            raise Refused(f"{url}: {error.reason}") from error
     raise AssertionError("unreachable")
 
 
