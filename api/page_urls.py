@@ -3,11 +3,14 @@ this inside i18n_patterns): /open-data/, the guide to the API, the pages that is
 
 from django.urls import path
 
-from . import open_data_views, token_views
+from . import guide, open_data_views, token_views
 
 app_name = "open_data"
 
 urlpatterns = [
+    # The guide to the API (api/guide.py), and the complete client it shows, to download.
+    path("open-data/api/", guide.guide, name="guide"),
+    path(f"open-data/api/{guide.CLIENT.name}", guide.client_download, name="client"),
     # What is published, under which licence, the files of the last dump (issue 24, item 4).
     path("open-data/", open_data_views.index, name="index"),
     path("open-data/catalog.jsonld", open_data_views.catalog, name="catalog"),

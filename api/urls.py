@@ -6,12 +6,15 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import posting, views
 from .conventions import Unmatched
+from .reference import ReferenceView
 
 app_name = "api"
 
 urlpatterns = [
     # The OpenAPI 3 schema, generated from the views themselves (drf-spectacular).
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The reference page: Swagger UI over the schema, self-hosted (api/reference.py).
+    path("docs/", ReferenceView.as_view(), name="docs"),
     path("organisations/", views.OrganisationList.as_view(), name="organisations"),
     path("organisations/<slug:slug>/", views.OrganisationDetail.as_view(), name="organisation"),
     path("organisation-kinds/", views.OrganisationKindList.as_view(), name="organisation_kinds"),

@@ -21,6 +21,7 @@ MODULES = [
     "benchmarks.measure_exports",
     "benchmarks.measure_procurement",
     "benchmarks.measure_dumps",
+    "benchmarks.measure_api",
 ]
 
 

@@ -159,6 +159,7 @@ def demo_targets():
         Target("visitor", "sign up", "account_signup"),
         Target("visitor", "password reset", "account_reset_password"),
         Target("visitor", "privacy", "privacy"),
+        Target("visitor", "API guide", "open_data:guide"),
         Target("visitor", "not found", "home", status=404),
         Target("employer", "dashboard", "dashboard"),
         Target("employer", "saved searches", "vacancies:saved_searches"),
