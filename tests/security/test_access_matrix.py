@@ -506,7 +506,6 @@ MATRIX = {
                                             "L   L   L   L   200 404 200",
                                             kw={"object_id": "awaiting_request.pk"}),
     # --- the API's schema and documentation (api/reference.py, api/guide.py) ---
-    "api:schema":                         R("200 200 200 200 200 200 200"),
     "api:docs":                           R("200 200 200 200 200 200 200"),
     "open_data:guide":                    R("200 200 200 200 200 200 200"),
     "open_data:client":                   R("200 200 200 200 200 200 200"),
