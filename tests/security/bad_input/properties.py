@@ -79,9 +79,14 @@ def assert_local(location):
     assert not parts.scheme and not parts.netloc, f"a redirect off the site: {location[:200]}"
 
 
+# A profile's linked data (companies/linked_data.py): a data block the browser never runs, whose
+# text writes <, > and & as JSON escapes (tested there), so no input can close it; left out here.
+LINKED_DATA = re.compile(r'<script type="application/ld\+json">.*?</script>', re.DOTALL)
+
+
 def assert_escaped(html, inputs):
     """No probe that the input carried appears raw in the page."""
-    page = html.lower()
+    page = LINKED_DATA.sub("", html).lower()
     for marker in UNESCAPED:
         if any(marker in text.lower() for text in inputs if isinstance(text, str)):
             assert marker not in page, f"{marker!r} from the input appears unescaped"
