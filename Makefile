@@ -64,6 +64,8 @@ data: migrate ## Load reference data and demo data (both idempotent)
 	@echo "== Loading the reference data (data/) and the demo data"
 	@$(PY) manage.py load_reference_data
 	@$(PY) manage.py seed_demo
+	@# The open-data files at once, not only at beat's nightly run (with SITE_URL, for their links).
+	@SITE_URL='$(SITE_URL)' $(PY) manage.py write_open_data
 
 # Links in the emails of the web process, the worker and beat follow the port (SITE_URL).
 run: install compilemessages data collectstatic ## Set up and serve the portal on http://127.0.0.1:8000 (HOST=, PORT=)
