@@ -12,6 +12,11 @@ after v1) or ... A key ordered with nulls last (a relevance of a row never index
 as coming after every value. Floats (a relevance, a distance) are read and compared in double
 precision, the very value the database computed for the cursor's row, which JSON carries exactly.
 
+A browsed list (no text query) has every result's primary key in order at hand already, in the
+cache the page keeps (portal/facets.py FacetedSearch.browsing()): its pages are slices of that
+order, and its cursor holds the row it follows (positions_page()), so no page sorts the whole
+list again.
+
 The cursor is signed (django.core.signing, its own salt) and names the order it was made for:
 a cursor that was tampered with, or given with another `sort` than it was made for, is a 400
 problem, not a query that compares a date with a string.
@@ -158,6 +163,62 @@ class CursorPaginator:
                 }
             ) from None
 
+    def _position_cursor(self, order):
+        """(primary key, backwards) of the row cursor given (positions_page()), or None for the
+        first page."""
+        token = self.request.query_params.get(PARAMETER)
+        if not token:
+            return None
+        try:
+            payload = SIGNER.unsign_object(token)
+            if payload["o"] != order or not isinstance(payload["r"], int | str):
+                raise ValueError(payload["o"])
+            return payload["r"], bool(payload["b"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            raise exceptions.ValidationError(
+                {
+                    PARAMETER: [
+                        gettext(
+                            "This cursor is not valid for this list and order: follow the "
+                            "next and previous links as given."
+                        )
+                    ]
+                }
+            ) from None
+
+    def _position_link(self, order, pk, backwards):
+        token = SIGNER.sign_object({"o": order, "r": pk, "b": backwards}, compress=True)
+        return replace_query_param(self.request.build_absolute_uri(), PARAMETER, token)
+
+    def positions_page(self, ordered, *, order):
+        """(primary keys of the page in order, next link, previous link) of a list whose every
+        primary key is at hand in order (`ordered`: a browse's, from the cache): no query.
+
+        The cursor holds only the row it follows (or precedes, going back): the page goes on
+        from wherever that row is in the order as it is now, so a cursor stays valid when the
+        order changed since (a new data version, another day: another cached order), as a
+        keyset page goes on from its row's keys, and the same page has the same links. Finding
+        the row is a scan of the order in C (under a millisecond for 50,000 rows). A row no
+        longer in the list is a 400 problem: start again from the first page."""
+        cursor = self._position_cursor(order)
+        backwards = False
+        if cursor is None:
+            start = 0
+        else:
+            pk, backwards = cursor
+            here = _locate(ordered, pk)
+            start = max(0, here - self.size) if backwards else here + 1
+        end = here if backwards else start + self.size
+        ids = list(ordered[start:end])
+        if cursor is not None and not ids:
+            # Past the end (or before the start): the way back is the first page.
+            first_page = remove_query_param(self.request.build_absolute_uri(), PARAMETER)
+            return ([], first_page, None) if backwards else ([], None, first_page)
+        last = start + len(ids) - 1
+        next_link = self._position_link(order, ids[-1], False) if last + 1 < len(ordered) else None
+        previous_link = self._position_link(order, ids[0], True) if start > 0 else None
+        return ids, next_link, previous_link
+
     def _link(self, order, values, backwards):
         token = SIGNER.sign_object(
             {"o": order, "k": [_encode(value) for value in values], "b": backwards},
@@ -227,6 +288,23 @@ class CursorPaginator:
             first_page = remove_query_param(self.request.build_absolute_uri(), PARAMETER)
             next_link, previous_link = (None, first_page) if not backwards else (first_page, None)
         return ids, next_link, previous_link
+
+
+def _locate(ordered, pk):
+    """Where the row `pk` is in `ordered` (a 400 problem when it is not there any more)."""
+    try:
+        return ordered.index(pk)
+    except (ValueError, TypeError, OverflowError):
+        raise exceptions.ValidationError(
+            {
+                PARAMETER: [
+                    gettext(
+                        "The list changed since this cursor was made: start again from the "
+                        "first page."
+                    )
+                ]
+            }
+        ) from None
 
 
 def parameters(*, default_size, max_size):

@@ -54,13 +54,23 @@ def order_name(request, order):
 def faceted_page(request, search, paginator, *, cards):
     """(rows, next, previous) of a faceted search (portal.facets.FacetedSearch): the rows its
     page would count, ranked as its paginate() ranks them, loaded by `cards(queryset)` (what
-    the serializer shows). Two queries and the cards' prefetches, whatever the page's length."""
+    the serializer shows). Two queries and the cards' prefetches, whatever the page's length.
+
+    A browse (no text query: search.browsing()) pages through the order the page keeps in the
+    cache (FacetedSearch.browsed_ids(), by data version and day), by position in it, rather
+    than sorting every result again for each page (api/cursors.py positions_page()); a text
+    search, counted afresh by the page too, pages by its sort keys (keys_page())."""
     checked(search)
-    filtered = search.filter_queryset(search.queryset)
-    ordered = search.sort_keys(search.queryset.filter(pk__in=filtered.values("pk")))
-    ids, next_link, previous_link = paginator.keys_page(
-        ordered, list(ordered.query.order_by), order=order_name(request, search.ordering)
-    )
+    if search.browsing():
+        ids, next_link, previous_link = paginator.positions_page(
+            search.browsed_ids(), order=f"browse:{order_name(request, search.ordering)}"
+        )
+    else:
+        filtered = search.filter_queryset(search.queryset)
+        ordered = search.sort_keys(search.queryset.filter(pk__in=filtered.values("pk")))
+        ids, next_link, previous_link = paginator.keys_page(
+            ordered, list(ordered.query.order_by), order=order_name(request, search.ordering)
+        )
     rows = {row.pk: row for row in cards(search.queryset.filter(pk__in=ids))} if ids else {}
     page = [rows[pk] for pk in ids if pk in rows]
     if search.point:

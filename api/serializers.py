@@ -7,8 +7,11 @@ memory (portal/reference.py), prefetched lists from the views' querysets, so a p
 length costs the same number of queries.
 """
 
+from urllib.parse import quote
+
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -87,6 +90,24 @@ class PlaceSerializer(serializers.Serializer):
 def absolute(context, path):
     """`path` on this portal as an absolute address, in the request's language."""
     return context["request"].build_absolute_uri(path)
+
+
+# Stands for a row's key in an address reversed once (a slug and any other path segment match it).
+KEY_MARKER = "key-of-the-row"
+
+
+def address(context, url_name, key):
+    """The absolute address of the page `url_name` of the row `key` (a slug, a code): reversed
+    once per response and kept in its serializer context, as api/dumps.py does per file (a
+    reverse() per row cost more than the rest of the row's fields). The key is quoted as
+    reverse() quotes it."""
+    found = context.setdefault("addresses", {})
+    if url_name not in found:
+        found[url_name] = absolute(context, reverse(url_name, args=[KEY_MARKER])).partition(
+            KEY_MARKER
+        )
+    before, _marker, after = found[url_name]
+    return f"{before}{quote(str(key), safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
 
 
 # --- Organisations --------------------------------------------------------------------------------
@@ -168,7 +189,7 @@ class OrganisationSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, organisation):
-        return absolute(self.context, reverse("companies:profile", args=[organisation.slug]))
+        return address(self.context, "companies:profile", organisation.slug)
 
 
 # --- Vacancies and service requests -------------------------------------------------------------
@@ -183,7 +204,7 @@ class PosterSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, organisation):
-        return absolute(self.context, reverse("companies:profile", args=[organisation.slug]))
+        return address(self.context, "companies:profile", organisation.slug)
 
 
 class OpportunitySerializer(serializers.Serializer):
@@ -223,7 +244,7 @@ class OpportunitySerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, opportunity):
-        return absolute(self.context, reverse(self.URL_NAME, args=[opportunity.code]))
+        return address(self.context, self.URL_NAME, opportunity.code)
 
 
 class VacancySerializer(OpportunitySerializer):

@@ -576,6 +576,12 @@ class FacetedSearch(django_filters.FilterSet):
         and is counted afresh (the search narrows what is counted)."""
         return not self.query
 
+    def browsed_ids(self):
+        """The primary keys of every result of a browse (browsing()), in the order in effect:
+        the very order the page slices its pages from, out of the cache (the API's lists page
+        through it too, api/cursors.py)."""
+        return self._counted[2]
+
     def browse_key(self, version):
         """The cache key of this browse: the list (its class and the code that counts), the base
         rows it searches (their SQL), every valid parameter, the order in effect, the distance,

@@ -3,9 +3,12 @@ same rows in the same order as their pages for the same parameters, bad paramete
 problems with the form's messages, pages follow cursors, and a page costs the same number of
 queries whatever its length. The demo is seeded once for the module (one transaction)."""
 
+from datetime import timedelta
+from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from openapi_schema_validator import OAS31Validator
 
@@ -223,6 +226,30 @@ def test_a_new_row_does_not_move_the_next_page(demo_data, client):
     newest.pk, newest.slug, newest.enterprise_number = None, "", "0404616494"
     newest.save()
     assert api(client, first["next"]) == expected
+
+
+def test_a_browse_cursor_goes_on_from_its_row_when_the_order_changed(demo_data, client):
+    """A browse pages through the page's cached order; another day (another cached order) goes
+    on after the cursor's row, wherever it is now."""
+    everything, _lengths = walk(client, "/api/v1/organisations/?per_page=200")
+    first = api(client, "/api/v1/organisations/?per_page=3")
+    cursor_row = first["results"][-1]["slug"]
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with patch("portal.facets.timezone.localdate", return_value=tomorrow):
+        following = api(client, first["next"])
+    after = [row["slug"] for row in everything]
+    after = after[after.index(cursor_row) + 1 :][:3]
+    assert [row["slug"] for row in following["results"]] == after
+
+
+def test_a_browse_cursor_whose_row_left_the_list_is_a_400_problem(demo_data, client):
+    first = api(client, "/api/v1/organisations/?per_page=3&sort=name")
+    Organisation.objects.filter(slug=first["results"][-1]["slug"]).delete()
+    response = client.get(first["next"], HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["errors"]["cursor"] == [
+        "The list changed since this cursor was made: start again from the first page."
+    ]
 
 
 @pytest.mark.parametrize("cursor", ["nonsense", "eyJvIjoibmFtZSJ9:1abc:forged", "%00", "x" * 3000])
