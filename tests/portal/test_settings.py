@@ -184,4 +184,5 @@ def test_make_run_keeps_a_site_url_that_is_set():
     commands = make_dry_run("run", "PORT=8123", SITE_URL="https://brugwerk.example.be")
 
     assert "SITE_URL='http://127.0.0.1:8123'" not in commands
-    assert commands.count("SITE_URL='https://brugwerk.example.be'") == 4
+    # The web server, the worker and beat, and the open-data files (their links).
+    assert commands.count("SITE_URL='https://brugwerk.example.be'") == 5

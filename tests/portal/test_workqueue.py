@@ -1,7 +1,7 @@
 """The regisseur's work queue (issue 19, item 1): what waits per region and since when, on the
 admin home and the dashboard; who sees what; one query per section."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -46,7 +46,12 @@ def people(reference_data):
 
 
 def days_ago(days):
-    return timezone.now() - timedelta(days=days)
+    """Noon, local time, `days` days ago: the same number of local days whatever the hour
+    (now minus 800 days at 22:30 UTC in winter is after midnight in summer time, a day later)."""
+    if not days:
+        return timezone.now()
+    day = timezone.localdate() - timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def unverified(code="3700", age=0, **fields):
