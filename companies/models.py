@@ -171,7 +171,7 @@ def phone_uri(number):
     (RFC 3966), or "" when it holds no digits. A national number (0...) is Belgian: +32."""
     # "(0)" is the trunk prefix that is not dialled after a country code.
     number = (number or "").replace("(0)", "").strip()
-    digits = "".join(character for character in number if character.isdigit())
+    digits = "".join(character for character in number if "0" <= character <= "9")
     if not digits:
         return ""
     if number.startswith("+"):

@@ -181,7 +181,7 @@ def _services(line, categories):
             continue
         km = None
         if radius:
-            if not radius.isdigit() or not 0 < int(radius) <= MAX_RADIUS_KM:
+            if not (radius.isascii() and radius.isdigit()) or not 0 < int(radius) <= MAX_RADIUS_KM:
                 line.refuse(
                     "bad_radius",
                     _(

@@ -55,7 +55,12 @@ def is_period(value):
     if value in (ON_CONFIRMATION, AT_END):
         return True
     number = value.removeprefix(YEAR_PREFIX)
-    return value.startswith(YEAR_PREFIX) and number.isdigit() and 1 <= int(number) <= 100
+    return (
+        value.startswith(YEAR_PREFIX)
+        and number.isascii()
+        and number.isdigit()
+        and 1 <= int(number) <= 100
+    )
 
 
 # --- The signed link ----------------------------------------------------------------------------

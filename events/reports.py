@@ -219,7 +219,7 @@ class NetworkEvents(Section):
 
     def behind(self, filters, row_key, column_key):
         year, _sep, region = row_key.partition(":")
-        if not year.isdigit():
+        if not (year.isascii() and year.isdigit()):
             return None
         narrow = {"event__starts_at__year": int(year)}
         if region != ALL:

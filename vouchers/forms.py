@@ -183,7 +183,9 @@ class ApplicationForm(LifecycleForm):
     def _posted_provider(self):
         """The organisation the posted form names, with its services, or None."""
         value = self.data.get(self.add_prefix("provider")) if self.is_bound else None
-        if not value or not str(value).isdigit() or len(str(value)) > 18:
+        value = str(value) if value else ""
+        # isascii(): "²" is a digit to isdigit() that int() refuses.
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
             return None
         return (
             Organisation.objects.select_related("municipality")

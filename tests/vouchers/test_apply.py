@@ -403,6 +403,8 @@ def test_a_forged_programme_slug_is_not_found(client, world, method):
         ({"provider": "99999999"}, "Choose a social enterprise from the list."),
         ({"provider": "9" * 40}, "Choose a social enterprise from the list."),
         ({"provider": "abc"}, "Choose a social enterprise from the list."),
+        # Digits to str.isdigit() that int() refuses.
+        ({"provider": "²³"}, "Choose a social enterprise from the list."),
         ({"provider": "-1"}, "Choose a social enterprise from the list."),
         ({"provider": ""}, "Choose the social enterprise that will do the work."),
         ({"category": "99999999"}, "Choose a service from the list."),
