@@ -39,7 +39,10 @@ def url(name, **kwargs):
 
 
 def months_ago(months, *, now=None):
-    return freshness.months_before(now or timezone.now(), months)
+    """The same wall-clock time, local, `months` calendar months ago: the directory counts
+    months by local days (freshness.end_of_today), and months before 22:30 UTC in December is
+    already the next day in summer time."""
+    return freshness.months_before(timezone.localtime(now or timezone.now()), months)
 
 
 def set_clock(organisation, *, created=None, confirmed=None):

@@ -6,6 +6,8 @@ redirect to the page, and the year's lines all there. The page and its CSV answe
 parameters, without a 500 and without formulas.
 """
 
+import os
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -29,11 +31,13 @@ def _bytes(value):
 
 
 def _encodable(value):
+    """A file name a browser can send: UTF-8, and a name once its folders are taken off (the
+    test's own SimpleUploadedFile refuses "/" or "..", before any request)."""
     try:
         str(value).encode("utf-8")
     except UnicodeEncodeError:
         return False
-    return True
+    return os.path.basename(value) not in {".", ".."} and not value.endswith("/")
 
 
 cells = st.one_of(hostile, enterprise_numbers, numbers, st.just("0403170701"), st.just("1.234,56"))
