@@ -106,10 +106,8 @@ check-deploy: install ## Django's deployment checks with production-like setting
 	EMAIL_URL=smtp://mail.example.be:587?tls=1 REDIS_URL=redis://redis.example.be:6379/0 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-# Two workers; a worker that runs out of tests takes over half of the other's queue (worksteal),
-# so the long browser tests near the end do not leave one worker idle.
 test: install-test lint check-migrations compilemessages ## Install test dependencies and run the whole suite
-	$(VENV)/bin/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 $(VENV)/.installed-bench: requirements/bench.txt $(VENV)/.pip
 	@echo "== Installing the locked packages with the benchmark tools (requirements/bench.txt)"
